@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Regenerates everything derived from the OpenAPI contracts:
+#   openapi/dist/<svc>.json        one bundled file per service (no external $ref; served, validated, dredd-tested)
+#   services/<svc>/src/generated/  openapi-typescript types for the typed handler maps
+#   sdk/src/generated/<svc>/       the typescript-fetch client (needs Java for openapi-generator's jar)
+# SKIP_SDK=1 skips the Java step (used where Java is absent; the drift check then says so).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+SERVICES=${SERVICES:-$(ls openapi/*.yaml | xargs -n1 basename | sed 's/\.yaml$//' | grep -v '^common$')}
+mkdir -p openapi/dist
+for svc in $SERVICES; do
+  npx --no-install redocly bundle "openapi/$svc.yaml" -o "openapi/dist/$svc.json" --ext json >/dev/null 2>&1 \
+    || { npx --no-install redocly bundle "openapi/$svc.yaml" -o "openapi/dist/$svc.json" --ext json; exit 1; }
+  mkdir -p "services/$svc/src/generated"
+  npx --no-install openapi-typescript "openapi/dist/$svc.json" -o "services/$svc/src/generated/openapi.ts" >/dev/null
+done
+if [ "${SKIP_SDK:-0}" = "1" ]; then
+  echo "generate: SKIP_SDK=1, the SDK was not regenerated"
+  exit 0
+fi
+for svc in $SERVICES; do
+  out=$(mktemp -d)
+  npx --no-install openapi-generator-cli generate -g typescript-fetch \
+    -i "openapi/dist/$svc.json" -o "$out" \
+    --additional-properties=supportsES6=true,importFileExtension=.js,npmName=@disqo-commerce/sdk,withInterfaces=false,modelPropertyNaming=original,paramNaming=original \
+    --type-mappings=date-time=string,date=string \
+    --global-property=skipFormModel=false >/dev/null
+  # only the client's sources are kept; the generator's package files and docs are not part of the SDK
+  rm -rf "sdk/src/generated/$svc" && mkdir -p "sdk/src/generated" && mv "$out/src" "sdk/src/generated/$svc" && rm -rf "$out"
+done
+echo "generate: specs bundled, server types and SDK regenerated for: $(echo $SERVICES)"

@@ -1,0 +1,42 @@
+import { createRequire } from "node:module";
+import type { Sequelize } from "sequelize";
+import { buildApp, StaticKeys, TokenVerifier, type Logger, type OpenApiDocument } from "@disqo-commerce/kit";
+import { createAccounts } from "./accounts.js";
+import { createHandlers } from "./handlers/index.js";
+import { createLogin } from "./login.js";
+import { createLoginLimiter, type LimiterOptions } from "./login-limiter.js";
+import { defineModels } from "./models/index.js";
+import { createSessions } from "./sessions.js";
+import type { SigningKey } from "./signing-key.js";
+import { createUserDirectory } from "./users.js";
+
+const require = createRequire(import.meta.url);
+export const spec = require("../../../openapi/dist/auth.json") as OpenApiDocument;
+
+export interface AuthAppDeps {
+  sequelize: Sequelize;
+  logger: Logger;
+  key: SigningKey;
+  serviceSecret: string;
+  validateResponses: boolean;
+  accessTtlSeconds?: number;
+  refreshTtlDays?: number;
+  limiter?: Partial<LimiterOptions>;
+}
+
+export function createAuthDomain(deps: AuthAppDeps) {
+  const models = defineModels(deps.sequelize);
+  const sessions = createSessions({ sequelize: deps.sequelize, models, key: deps.key, accessTtlSeconds: deps.accessTtlSeconds ?? 900, refreshTtlDays: deps.refreshTtlDays ?? 30 });
+  const accounts = createAccounts({ models, sessions });
+  const limiter = createLoginLimiter(models, { windowSeconds: 900, maxPerEmail: 5, maxPerClient: 50, ...deps.limiter });
+  return { models, sessions, accounts, limiter, users: createUserDirectory(models), login: createLogin({ accounts, limiter, sessions }), key: deps.key };
+}
+
+/** The auth service's express app (never listens). */
+export function createApp(deps: AuthAppDeps) {
+  const domain = createAuthDomain(deps);
+  // The auth service verifies its own tokens with the key it holds: no JWKS round trip to itself.
+  const verifier = new TokenVerifier(new StaticKeys(new Map([[deps.key.kid, deps.key.publicKey]])), deps.serviceSecret);
+  const app = buildApp({ spec, handlers: createHandlers(domain), logger: deps.logger, verifier, sequelize: deps.sequelize, validateResponses: deps.validateResponses });
+  return { app, domain };
+}

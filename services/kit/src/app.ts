@@ -1,0 +1,193 @@
+import { randomUUID } from "node:crypto";
+import express, { type Express, type NextFunction, type Request, type Response } from "express";
+import * as OpenApiValidator from "express-openapi-validator";
+import { pinoHttp } from "pino-http";
+import swaggerUi from "swagger-ui-express";
+import type { Sequelize } from "sequelize";
+import type { Logger } from "pino";
+import { requestContext } from "./context.js";
+import { problemMiddleware } from "./problem.js";
+import { AppError, forbidden, titleFor, unauthenticated } from "./errors.js";
+import type { Principal, TokenVerifier } from "./tokens.js";
+import { IdempotencyStore, requestHash } from "./idempotency.js";
+
+type HttpMethod = "get" | "post" | "put" | "patch" | "delete";
+const METHODS: HttpMethod[] = ["get", "post", "put", "patch", "delete"];
+
+type OperationObject = {
+  operationId?: string;
+  security?: Record<string, string[]>[];
+  parameters?: { name: string; in: string }[];
+  "x-required-role"?: "admin" | "customer";
+};
+export type OpenApiDocument = {
+  openapi: string;
+  info: { title: string };
+  security?: Record<string, string[]>[];
+  paths: Record<string, Partial<Record<HttpMethod, OperationObject>>>;
+  components?: Record<string, unknown>;
+};
+
+export interface BuildAppOptions {
+  /** The bundled spec (openapi/dist/<svc>.json): the runtime gate and the route table. */
+  spec: OpenApiDocument;
+  /** Handlers keyed by operationId (typed with HandlerMap<operations> by the caller). */
+  handlers: Record<string, (ctx: never) => Promise<{ status: unknown; body?: unknown; headers?: Record<string, string> }>>;
+  logger: Logger;
+  verifier: TokenVerifier;
+  sequelize: Sequelize;
+  validateResponses: boolean;
+  /** Routes outside the contract (e.g. passport's form login), mounted after the body parsers. */
+  configure?: (app: Express) => void;
+  trustProxy?: boolean;
+}
+
+function bearerToken(req: Request): string | undefined {
+  const header = req.headers.authorization;
+  if (!header) return undefined;
+  const match = /^Bearer\s+(\S+)$/i.exec(header);
+  return match?.[1];
+}
+
+/** Resolves the caller from the bearer token according to the operation's security requirement. */
+async function authenticate(verifier: TokenVerifier, req: Request, op: OperationObject, spec: OpenApiDocument): Promise<Principal | null> {
+  const requirements = op.security ?? spec.security ?? [];
+  const schemes = new Set(requirements.flatMap((r) => Object.keys(r)));
+  const token = bearerToken(req);
+  if (schemes.size === 0) {
+    // Public operation: a valid token still identifies the caller (admins see more); a bad one is ignored.
+    if (!token) return null;
+    return verifier.verifyAccessToken(token).catch(() => null);
+  }
+  if (!token) throw unauthenticated();
+  if (schemes.has("bearerAuth")) {
+    try {
+      return await verifier.verifyAccessToken(token);
+    } catch (error) {
+      if (!schemes.has("serviceAuth")) throw error;
+    }
+  }
+  return verifier.verifyServiceToken(token);
+}
+
+function authorize(principal: Principal | null, op: OperationObject): void {
+  const role = op["x-required-role"];
+  if (!role) return;
+  if (!principal || principal.kind !== "user" || principal.role !== role) throw forbidden(`This operation needs the ${role} role.`);
+}
+
+function sendResult(res: Response, status: number, body: unknown, headers: Record<string, string> = {}) {
+  for (const [k, v] of Object.entries(headers)) res.setHeader(k, v);
+  res.status(status);
+  if (body === undefined) res.end();
+  else if (status >= 400 && typeof body === "object" && body && "code" in body && "status" in body) res.type("application/problem+json").send(JSON.stringify(body));
+  else res.json(body);
+}
+
+/**
+ * Builds a service's express app from its contract: request ids and logs, body parsers,
+ * health, docs, the OpenAPI validator, one route per operation of the spec, and the one
+ * problem+json error middleware. The app never listens (see startServer).
+ */
+export function buildApp(options: BuildAppOptions): Express {
+  const { spec, handlers, logger, verifier, sequelize } = options;
+  const app = express();
+  app.disable("x-powered-by");
+  app.set("trust proxy", options.trustProxy ?? "loopback");
+  const idempotency = new IdempotencyStore(sequelize);
+
+  app.use((req, res, next) => {
+    const incoming = req.headers["x-request-id"];
+    const requestId = typeof incoming === "string" && /^[\w.:-]{1,128}$/.test(incoming) ? incoming : randomUUID();
+    res.setHeader("X-Request-Id", requestId);
+    requestContext.run({ requestId }, () => next());
+  });
+  app.use(
+    pinoHttp({
+      logger,
+      genReqId: (_req, res) => String(res.getHeader("X-Request-Id")),
+      autoLogging: { ignore: (req) => req.url === "/healthz" || req.url === "/readyz" },
+      serializers: { req: (req) => ({ method: req.method, url: req.url }), res: (res) => ({ status: res.statusCode }) },
+    }),
+  );
+  app.use(express.json({ limit: "1mb" }));
+  app.use(express.urlencoded({ extended: false, limit: "100kb" }));
+
+  app.get("/healthz", (_req, res) => {
+    res.json({ status: "ok" });
+  });
+  app.get("/readyz", async (_req, res) => {
+    try {
+      await sequelize.authenticate();
+      res.json({ status: "ok" });
+    } catch {
+      res.status(503).json({ status: "unavailable" });
+    }
+  });
+  app.get("/openapi.json", (_req, res) => {
+    res.json(spec);
+  });
+  app.use("/docs", swaggerUi.serve, swaggerUi.setup(spec as object, { customSiteTitle: spec.info.title }));
+
+  options.configure?.(app);
+
+  app.use(
+    OpenApiValidator.middleware({
+      apiSpec: spec as never,
+      validateRequests: { allowUnknownQueryParameters: false, removeAdditional: false, allErrors: true },
+      validateResponses: options.validateResponses ? { onError: (error, body) => { logger.error({ error: error.message, body }, "response does not match the contract"); throw error; } } : false,
+      validateSecurity: false,
+      ignorePaths: /^\/(healthz|readyz|openapi\.json|docs)(\/|$)/,
+      ignoreUndocumented: false,
+    }),
+  );
+
+  for (const [path, item] of Object.entries(spec.paths)) {
+    for (const method of METHODS) {
+      const op = item[method];
+      if (!op?.operationId) continue;
+      const handler = handlers[op.operationId];
+      if (!handler) throw new Error(`no handler for operation ${op.operationId}`);
+      const takesIdempotencyKey = (op.parameters ?? []).some((p) => p.in === "header" && p.name.toLowerCase() === "idempotency-key");
+      const expressPath = path.replace(/\{([^}]+)\}/g, ":$1");
+      app[method](expressPath, async (req: Request, res: Response, next: NextFunction) => {
+        try {
+          const principal = await authenticate(verifier, req, op, spec);
+          authorize(principal, op);
+          const ctx = { params: req.params, query: req.query, headers: req.headers, body: req.body, principal, req, res };
+          const key = takesIdempotencyKey ? req.header("idempotency-key") : undefined;
+          if (!key) {
+            const result = await handler(ctx as never);
+            return sendResult(res, Number(result.status), result.body, result.headers);
+          }
+          const scope = principal ? (principal.kind === "user" ? `user:${principal.userId}` : `service:${principal.service}`) : `anon:${req.ip}`;
+          const scopedKey = `${op.operationId}:${key}`;
+          const begun = await idempotency.begin(scope, scopedKey, requestHash(req.method, req.originalUrl, req.body));
+          if (begun.kind === "replay") {
+            res.setHeader("Idempotent-Replayed", "true");
+            return sendResult(res, begun.status, begun.body);
+          }
+          try {
+            const result = await handler(ctx as never);
+            await idempotency.complete(scope, scopedKey, Number(result.status), result.body);
+            return sendResult(res, Number(result.status), result.body, result.headers);
+          } catch (error) {
+            if (error instanceof AppError && error.status < 500) {
+              // a definite answer: replay it like a success
+              const body = { type: `https://docs.disqo-commerce.example/problems/${error.code}`, title: titleFor(error.status), status: error.status, detail: error.message, code: error.code, ...error.extensions };
+              await idempotency.complete(scope, scopedKey, error.status, body);
+            } else {
+              await idempotency.forget(scope, scopedKey);
+            }
+            throw error;
+          }
+        } catch (error) {
+          next(error);
+        }
+      });
+    }
+  }
+
+  app.use(problemMiddleware(logger));
+  return app;
+}

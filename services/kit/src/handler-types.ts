@@ -1,0 +1,60 @@
+import type { Request, Response } from "express";
+import type { Principal } from "./tokens.js";
+
+/*
+ * Types that turn openapi-typescript's `operations` into handler signatures, so a handler
+ * map that misses an operation, reads a field the spec does not have or returns a body of
+ * the wrong shape fails `tsc`.
+ */
+
+type Defined<T> = Exclude<T, undefined>;
+type Params<O, In extends "path" | "query" | "header"> = O extends { parameters: infer P }
+  ? P extends Record<In, infer X>
+    ? [Defined<X>] extends [never]
+      ? Record<string, never>
+      : Defined<X>
+    : Record<string, never>
+  : Record<string, never>;
+
+type ContentOf<C> = C extends { "application/json": infer J }
+  ? J
+  : C extends { "application/x-www-form-urlencoded": infer F }
+    ? F
+    : C extends { "application/problem+json": infer P }
+      ? P
+      : never;
+
+export type RequestBodyOf<O> = O extends { requestBody: { content: infer C } }
+  ? ContentOf<C>
+  : O extends { requestBody?: { content: infer C } }
+    ? ContentOf<C> | undefined
+    : undefined;
+
+type ResponseFor<S, R> = R extends { content: infer C }
+  ? { status: S; body: ContentOf<C>; headers?: Record<string, string> }
+  : { status: S; body?: undefined; headers?: Record<string, string> };
+
+/** One of the documented responses of operation O (status and matching body). */
+export type ResponseOf<O> = O extends { responses: infer R } ? { [S in keyof R]: ResponseFor<S, R[S]> }[keyof R] : never;
+
+export interface HandlerContext<O> {
+  params: Params<O, "path">;
+  query: Params<O, "query">;
+  headers: Params<O, "header">;
+  body: RequestBodyOf<O>;
+  /** Who called (null on public operations called without a token). */
+  principal: Principal | null;
+  req: Request;
+  res: Response;
+}
+
+export type Handler<O> = (ctx: HandlerContext<O>) => Promise<ResponseOf<O>>;
+
+/** The map from every operationId of a spec to its handler. */
+export type HandlerMap<Ops> = { [K in keyof Ops]: Handler<Ops[K]> };
+
+/** Narrows the principal to a user (for operations whose spec requires bearerAuth). */
+export function userOf(principal: Principal | null): { userId: number; role: "customer" | "admin" } {
+  if (!principal || principal.kind !== "user") throw new Error("operation requires a user principal; check its security in the spec");
+  return principal;
+}

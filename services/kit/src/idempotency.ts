@@ -1,0 +1,93 @@
+import { createHash } from "node:crypto";
+import { QueryTypes, type Sequelize } from "sequelize";
+import { conflict, unprocessable } from "./errors.js";
+import { isUniqueViolation, type Migration } from "./db.js";
+
+const RETENTION_MS = 24 * 60 * 60_000;
+/** An in-flight key older than this belongs to a request whose process died; a retry may take it over. */
+const ABANDONED_MS = 2 * 60_000;
+
+export const idempotencyMigration: Migration = {
+  name: "000-kit-idempotency-keys",
+  async up({ context: qi, sequelize }) {
+    const { DataTypes } = await import("sequelize");
+    await qi.createTable("idempotency_keys", {
+      scope: { type: DataTypes.STRING(100), allowNull: false, primaryKey: true },
+      idem_key: { type: DataTypes.STRING(200), allowNull: false, primaryKey: true },
+      request_hash: { type: DataTypes.STRING(64), allowNull: false },
+      state: { type: DataTypes.STRING(12), allowNull: false },
+      response_status: { type: DataTypes.INTEGER, allowNull: true },
+      response_body: { type: DataTypes.TEXT("medium"), allowNull: true },
+      created_at: { type: DataTypes.DATE(3), allowNull: false },
+      updated_at: { type: DataTypes.DATE(3), allowNull: false },
+    });
+    void sequelize;
+  },
+};
+
+export type Begin = { kind: "new" } | { kind: "replay"; status: number; body: unknown };
+
+export function requestHash(method: string, path: string, body: unknown): string {
+  return createHash("sha256").update(`${method} ${path}\n${JSON.stringify(body ?? null)}`).digest("hex");
+}
+
+/**
+ * Idempotency keys kept in the service's database, so replicas share them (DESIGN.md §3):
+ * same key + same request replays the stored response, another request is 422, a key
+ * still running is 409.
+ */
+export class IdempotencyStore {
+  constructor(private readonly sequelize: Sequelize) {}
+
+  async begin(scope: string, key: string, hash: string): Promise<Begin> {
+    const now = new Date();
+    try {
+      await this.sequelize.query(
+        "INSERT INTO idempotency_keys (scope, idem_key, request_hash, state, created_at, updated_at) VALUES (?, ?, ?, 'in_flight', ?, ?)",
+        { replacements: [scope, key, hash, now, now] },
+      );
+      return { kind: "new" };
+    } catch (error) {
+      if (!isUniqueViolation(error)) throw error;
+    }
+    const [row] = await this.sequelize.query<{ request_hash: string; state: string; response_status: number | null; response_body: string | null; created_at: string | Date; updated_at: string | Date }>(
+      "SELECT request_hash, state, response_status, response_body, created_at, updated_at FROM idempotency_keys WHERE scope = ? AND idem_key = ?",
+      { replacements: [scope, key], type: QueryTypes.SELECT },
+    );
+    if (!row) return this.begin(scope, key, hash);
+    if (now.getTime() - new Date(row.created_at).getTime() > RETENTION_MS) {
+      await this.forget(scope, key);
+      return this.begin(scope, key, hash);
+    }
+    if (row.request_hash !== hash) {
+      throw unprocessable("idempotency_key_reused", "This Idempotency-Key was used with a different request.");
+    }
+    if (row.state === "done") {
+      return { kind: "replay", status: row.response_status ?? 200, body: row.response_body ? JSON.parse(row.response_body) : undefined };
+    }
+    if (now.getTime() - new Date(row.updated_at).getTime() > ABANDONED_MS) {
+      const [, meta] = await this.sequelize.query("UPDATE idempotency_keys SET updated_at = ? WHERE scope = ? AND idem_key = ? AND updated_at = ?", {
+        replacements: [now, scope, key, new Date(row.updated_at)],
+      });
+      const changed = typeof meta === "number" ? meta : ((meta as { changes?: number; affectedRows?: number })?.changes ?? (meta as { affectedRows?: number })?.affectedRows ?? 0);
+      if (changed > 0) return { kind: "new" };
+    }
+    throw conflict("idempotency_key_in_flight", "A request with this Idempotency-Key is still being processed; retry shortly.");
+  }
+
+  async complete(scope: string, key: string, status: number, body: unknown): Promise<void> {
+    await this.sequelize.query(
+      "UPDATE idempotency_keys SET state = 'done', response_status = ?, response_body = ?, updated_at = ? WHERE scope = ? AND idem_key = ?",
+      { replacements: [status, body === undefined ? null : JSON.stringify(body), new Date(), scope, key] },
+    );
+  }
+
+  /** The request failed in a way that is safe to retry (a 5xx): let the next attempt run. */
+  async forget(scope: string, key: string): Promise<void> {
+    await this.sequelize.query("DELETE FROM idempotency_keys WHERE scope = ? AND idem_key = ?", { replacements: [scope, key] });
+  }
+
+  async purgeExpired(): Promise<void> {
+    await this.sequelize.query("DELETE FROM idempotency_keys WHERE created_at < ?", { replacements: [new Date(Date.now() - RETENTION_MS)] });
+  }
+}

@@ -1,0 +1,63 @@
+import type { ErrorRequestHandler, Response } from "express";
+import type { Logger } from "pino";
+import { AppError, titleFor, type ErrorCode, type FieldError } from "./errors.js";
+import { currentRequestId } from "./context.js";
+
+const PROBLEM_BASE = "https://docs.disqo-commerce.example/problems/";
+
+export function sendProblem(res: Response, status: number, code: ErrorCode, detail: string, instance: string, extensions: Record<string, unknown> = {}) {
+  res
+    .status(status)
+    .type("application/problem+json")
+    .send(
+      JSON.stringify({
+        type: PROBLEM_BASE + code,
+        title: titleFor(status),
+        status,
+        detail,
+        instance,
+        code,
+        request_id: currentRequestId(),
+        ...extensions,
+      }),
+    );
+}
+
+type ValidatorError = { status?: number; errors?: { path?: string; message?: string; errorCode?: string }[]; message?: string; type?: string };
+
+function fieldErrors(e: ValidatorError): FieldError[] {
+  return (e.errors ?? []).map((f) => ({ path: (f.path ?? "").replace(/^\./, "/").replace(/\./g, "/"), message: f.message ?? "invalid" }));
+}
+
+/**
+ * The one error middleware: anything thrown becomes problem+json. Known kinds keep their
+ * status and code; anything else is a bare 500 (logged with its stack, never sent).
+ */
+export function problemMiddleware(logger: Logger): ErrorRequestHandler {
+  return (err, req, res, _next) => {
+    const instance = req.originalUrl.split("?")[0];
+    if (res.headersSent) {
+      logger.error({ err }, "error after response started");
+      res.end();
+      return;
+    }
+    if (err instanceof AppError) {
+      for (const [k, v] of Object.entries(err.headers)) res.setHeader(k, v);
+      if (err.status >= 500) logger.error({ err }, err.message);
+      sendProblem(res, err.status, err.code, err.message, instance, err.extensions);
+      return;
+    }
+    const e = err as ValidatorError;
+    // body-parser: unparseable JSON / too large
+    if (e.type === "entity.parse.failed") return sendProblem(res, 400, "malformed_request", "The request body is not valid JSON.", instance);
+    if (e.type === "entity.too.large") return sendProblem(res, 400, "malformed_request", "The request body is too large.", instance);
+    // express-openapi-validator: the contract said no
+    if (e.status === 400) return sendProblem(res, 422, "validation_failed", "The request does not match the API contract.", instance, { errors: fieldErrors(e) });
+    if (e.status === 404) return sendProblem(res, 404, "not_found", "No such resource.", instance);
+    if (e.status === 405) return sendProblem(res, 405, "method_not_allowed", "This method is not allowed here.", instance);
+    if (e.status === 415) return sendProblem(res, 415, "unsupported_media_type", "This content type is not accepted here.", instance);
+    if (e.status === 413) return sendProblem(res, 400, "malformed_request", "The request body is too large.", instance);
+    logger.error({ err, validation: e.errors }, "unhandled error");
+    sendProblem(res, 500, "internal_error", "Something went wrong on our side; it has been logged.", instance);
+  };
+}

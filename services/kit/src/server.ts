@@ -1,0 +1,56 @@
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import type { Express } from "express";
+import type { Logger } from "pino";
+
+export interface RunningServer {
+  server: http.Server;
+  port: number;
+  url: string;
+  close(): Promise<void>;
+}
+
+/** Listens on host:port (0 = any free port) and resolves once accepting. */
+export async function listen(app: Express, port: number, host = "127.0.0.1"): Promise<RunningServer> {
+  const server = http.createServer(app);
+  server.keepAliveTimeout = 65_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, host, () => resolve());
+  });
+  const actual = (server.address() as AddressInfo).port;
+  return {
+    server,
+    port: actual,
+    url: `http://${host}:${actual}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      }),
+  };
+}
+
+/**
+ * Graceful shutdown on SIGTERM/SIGINT: stop accepting, let in-flight requests finish (up to
+ * `graceMs`), then run the cleanups (close the DB) and exit.
+ */
+export function shutdownOnSignals(running: RunningServer, logger: Logger, cleanups: (() => Promise<unknown>)[], graceMs = 10_000): void {
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, "shutting down");
+    const timer = setTimeout(() => {
+      logger.warn("in-flight requests did not finish in time; closing them");
+      running.server.closeAllConnections();
+    }, graceMs);
+    timer.unref();
+    await running.close();
+    for (const cleanup of cleanups) await cleanup().catch((err) => logger.error({ err }, "cleanup failed"));
+    logger.info("stopped");
+    process.exit(0);
+  };
+  process.once("SIGTERM", () => void stop("SIGTERM"));
+  process.once("SIGINT", () => void stop("SIGINT"));
+}

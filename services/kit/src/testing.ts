@@ -1,0 +1,85 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { generateKeyPairSync, randomBytes, type KeyObject } from "node:crypto";
+import { DEV_SERVICE_SECRET } from "./config.js";
+import { StaticKeys, TokenVerifier, signAccessToken, signServiceToken, type Role } from "./tokens.js";
+
+/*
+ * Test support shared by every service's tests: a fresh database per test file (SQLite
+ * file, or a throwaway MariaDB database when TEST_MYSQL_URL is set) and tokens minted with
+ * a throwaway key, so a service's tests need no running auth service.
+ */
+
+export interface FreshDatabase {
+  url?: string;
+  sqliteFile?: string;
+  label: string;
+  drop(): Promise<void>;
+}
+
+export async function freshDatabase(name: string): Promise<FreshDatabase> {
+  const mysqlUrl = process.env.TEST_MYSQL_URL;
+  const suffix = randomBytes(4).toString("hex");
+  if (mysqlUrl) {
+    const { default: mysql } = await import("mysql2/promise");
+    const dbName = `t_${name.replace(/\W/g, "_")}_${suffix}`;
+    const admin = await mysql.createConnection(mysqlUrl);
+    await admin.query(`CREATE DATABASE \`${dbName}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
+    await admin.end();
+    const url = new URL(mysqlUrl);
+    url.pathname = `/${dbName}`;
+    return {
+      url: url.toString(),
+      label: "mariadb",
+      async drop() {
+        const c = await mysql.createConnection(mysqlUrl);
+        await c.query(`DROP DATABASE IF EXISTS \`${dbName}\``);
+        await c.end();
+      },
+    };
+  }
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `disqo-${name}-`));
+  return {
+    sqliteFile: path.join(dir, `${name}.sqlite`),
+    label: "sqlite",
+    async drop() {
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The backends the HTTP tests run on: SQLite always, MariaDB too when TEST_MYSQL_URL is set. */
+export function testBackends(): ("sqlite" | "mariadb")[] {
+  return process.env.TEST_MYSQL_URL ? ["sqlite", "mariadb"] : ["sqlite"];
+}
+
+export interface TestTokens {
+  verifier: TokenVerifier;
+  keys: StaticKeys;
+  privateKey: KeyObject;
+  kid: string;
+  serviceSecret: string;
+  user(userId: number, role?: Role, ttlSeconds?: number): string;
+  admin(userId?: number): string;
+  expired(userId: number): string;
+  service(name?: string): string;
+}
+
+export function testTokens(): TestTokens {
+  const { privateKey, publicKey } = generateKeyPairSync("ec", { namedCurve: "P-256" });
+  const kid = "test-key";
+  const keys = new StaticKeys(new Map([[kid, publicKey]]));
+  const serviceSecret = DEV_SERVICE_SECRET;
+  return {
+    verifier: new TokenVerifier(keys, serviceSecret),
+    keys,
+    privateKey,
+    kid,
+    serviceSecret,
+    user: (userId, role = "customer", ttl = 900) => signAccessToken(privateKey, kid, { userId, role }, ttl),
+    admin: (userId = 999_001) => signAccessToken(privateKey, kid, { userId, role: "admin" }, 900),
+    expired: (userId) => signAccessToken(privateKey, kid, { userId, role: "customer" }, -10),
+    service: (name = "test") => signServiceToken(name, serviceSecret),
+  };
+}
