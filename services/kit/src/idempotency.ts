@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { QueryTypes, type Sequelize } from "sequelize";
 import { conflict, unprocessable } from "./errors.js";
-import { isUniqueViolation, type Migration } from "./db.js";
+import { isMysql, isUniqueViolation, type Migration } from "./db.js";
 
 const RETENTION_MS = 24 * 60 * 60_000;
 /** An in-flight key older than this belongs to a request whose process died; a retry may take it over. */
@@ -17,11 +17,10 @@ export const idempotencyMigration: Migration = {
       request_hash: { type: DataTypes.STRING(64), allowNull: false },
       state: { type: DataTypes.STRING(12), allowNull: false },
       response_status: { type: DataTypes.INTEGER, allowNull: true },
-      response_body: { type: DataTypes.TEXT("medium"), allowNull: true },
+      response_body: { type: isMysql(sequelize) ? DataTypes.TEXT("medium") : DataTypes.TEXT, allowNull: true },
       created_at: { type: DataTypes.DATE(3), allowNull: false },
       updated_at: { type: DataTypes.DATE(3), allowNull: false },
     });
-    void sequelize;
   },
 };
 

@@ -18,8 +18,13 @@ export interface FreshDatabase {
   drop(): Promise<void>;
 }
 
-export async function freshDatabase(name: string): Promise<FreshDatabase> {
-  const mysqlUrl = process.env.TEST_MYSQL_URL;
+/**
+ * `backend` picks the engine (as listed by testBackends()); without it, MariaDB when
+ * TEST_MYSQL_URL is set, else SQLite.
+ */
+export async function freshDatabase(name: string, backend?: "sqlite" | "mariadb"): Promise<FreshDatabase> {
+  const mysqlUrl = backend === "sqlite" ? undefined : process.env.TEST_MYSQL_URL;
+  if (backend === "mariadb" && !mysqlUrl) throw new Error("the mariadb test backend needs TEST_MYSQL_URL");
   const suffix = randomBytes(4).toString("hex");
   if (mysqlUrl) {
     const { default: mysql } = await import("mysql2/promise");

@@ -1,0 +1,56 @@
+# The verbs of DISQO Commerce. Each installs the npm dependencies itself when they are missing.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+export NODE_OPTIONS ?=
+
+STAMP := node_modules/.install-stamp
+
+help:
+	@echo "make start     run the whole platform on SQLite (./data), seeded with demo data"
+	@echo "make test      lint specs + drift check + typecheck + mocha (unit, HTTP, SDK, web) + dredd + e2e"
+	@echo "make generate  regenerate bundled specs, server types and the SDK from openapi/*.yaml"
+	@echo "make lint | typecheck | unit | contract | e2e | bench | build"
+
+$(STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $(STAMP)
+
+setup: $(STAMP)
+
+start: setup
+	npx tsx scripts/start-all.ts
+
+generate: setup
+	bash scripts/generate.sh
+
+lint: setup
+	npx redocly lint openapi/*.yaml
+
+typecheck: setup
+	npx tsc -p tsconfig.json
+
+# Regenerates from the specs and fails on any difference with what is committed.
+drift: setup
+	bash scripts/check-drift.sh
+
+unit: setup
+	npx mocha
+
+contract: setup
+	npx tsx scripts/contract.ts
+
+e2e: setup
+	npx tsx scripts/e2e.ts
+
+bench: setup
+	npx tsx scripts/bench/run.ts
+
+build: setup
+	npx tsc -b services/kit services/auth services/gateway
+
+test: setup lint drift typecheck unit contract e2e-if-chromium
+
+e2e-if-chromium: setup
+	@if [ -x /usr/bin/chromium ]; then npx tsx scripts/e2e.ts; else echo "e2e: SKIPPED - /usr/bin/chromium is not installed (apt-get install chromium; CI installs it)"; fi
+
+.PHONY: help setup start generate lint typecheck drift unit contract e2e bench build test e2e-if-chromium

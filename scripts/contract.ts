@@ -1,0 +1,70 @@
+/**
+ * `make contract`: starts the platform on a fresh data dir (ports 18001-18004) and runs
+ * dredd for every service against its own bundled spec with its hooks.
+ */
+import { spawn } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { ROOT, startPlatform } from "./platform.js";
+
+const SERVICES = ["auth", "product", "cart", "order"].filter(
+  (s) => fs.existsSync(path.join(ROOT, "openapi/dist", `${s}.json`)) && fs.existsSync(path.join(ROOT, `services/${s}/src/main.ts`)),
+);
+const ports = { auth: 18001, product: 18002, cart: 18003, order: 18004, gateway: 18080 };
+const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "disqo-contract-"));
+const logFile = path.join(dataDir, "platform.log");
+
+function runDredd(service: string, url: string, env: Record<string, string>): Promise<{ output: string; code: number }> {
+  const hooks = path.join("scripts/contract/hooks", `${service}.cjs`);
+  const args = ["dredd", `openapi/dist/${service}.json`, url, "--loglevel=warning", "--reporter=dot", "--color=false"];
+  if (fs.existsSync(path.join(ROOT, hooks))) args.push(`--hookfiles=${hooks}`);
+  return new Promise((resolve) => {
+    const child = spawn("npx", ["--no-install", ...args], { cwd: ROOT, env: { ...process.env, ...env } });
+    let output = "";
+    child.stdout.on("data", (d) => (output += d));
+    child.stderr.on("data", (d) => (output += d));
+    child.on("exit", (code) => resolve({ output, code: code ?? 1 }));
+  });
+}
+
+const platform = await startPlatform({
+  dataDir,
+  ports,
+  include: [...SERVICES, "gateway"],
+  output: logFile,
+  env: { LOG_LEVEL: "warn", NODE_ENV: "development" },
+});
+let failed = false;
+const summary: string[] = [];
+try {
+  const env = {
+    AUTH_URL: platform.urls.auth,
+    PRODUCT_URL: platform.urls.product ?? "",
+    CART_URL: platform.urls.cart ?? "",
+    ORDER_URL: platform.urls.order ?? "",
+    GATEWAY_URL: platform.urls.gateway,
+  };
+  for (const service of SERVICES) {
+    const { output, code } = await runDredd(service, platform.urls[service], env);
+    const complete = /complete: (.*)/.exec(output)?.[1] ?? "no summary";
+    const passing = Number(/(\d+) passing/.exec(complete)?.[1] ?? 0);
+    const count = (word: string) => Number(new RegExp(`(\\d+) ${word}`).exec(complete)?.[1] ?? 0);
+    // skipped transactions count against the total: every documented status must be exercised
+    const total = passing + count("failing") + count("errors") + count("skipped");
+    summary.push(`contract ${service}: ${passing}/${total} transactions passing (${complete.trim()})`);
+    if (code !== 0 || passing !== total || total === 0) {
+      failed = true;
+      process.stdout.write(output.split("\n").filter((l) => /fail|error|Error|expected|actual/i.test(l)).slice(0, 80).join("\n") + "\n");
+    }
+  }
+} finally {
+  await platform.stop();
+}
+process.stdout.write(summary.join("\n") + "\n");
+if (failed) {
+  process.stdout.write(`contract: FAILED (platform log: ${logFile})\n`);
+  process.exit(1);
+}
+fs.rmSync(dataDir, { recursive: true, force: true });
+process.stdout.write("contract: all services match their contracts\n");

@@ -1,0 +1,17 @@
+/** Which service owns which public path prefix. The gateway is the one origin for the SDK and the web app. */
+export const SERVICE_ROUTES = {
+  auth: ["/v1/auth", "/v1/users", "/.well-known", "/api/v1/login"],
+  product: ["/v1/products", "/v1/inventory", "/api/v1/search"],
+  cart: ["/v1/cart", "/v1/quotes", "/v1/promo-codes"],
+  order: ["/v1/checkout", "/v1/orders", "/v1/receipts", "/v1/admin/orders"],
+} as const;
+
+export type ServiceName = keyof typeof SERVICE_ROUTES;
+
+export function ownerOf(path: string, services: Partial<Record<ServiceName, string>>): ServiceName | undefined {
+  for (const [service, prefixes] of Object.entries(SERVICE_ROUTES) as [ServiceName, readonly string[]][]) {
+    if (!services[service]) continue;
+    if (prefixes.some((p) => path === p || path.startsWith(`${p}/`) || path.startsWith(`${p}?`))) return service;
+  }
+  return undefined;
+}
