@@ -3,8 +3,8 @@
 module.exports = {
   "node-option": ["import=tsx", "conditions=development"],
   extension: ["ts"],
-  spec: ["services/*/test/**/*.test.ts", "sdk/test/**/*.test.ts", "web/test/**/*.test.ts"],
-  ignore: ["web/test/e2e/**"],
+  // No `spec` here: mocha would add it to the files given on the command line.
+  // `make unit` names the suites; `npx mocha <file>` runs just that file.
   timeout: 20000,
   reporter: "spec",
 };

@@ -34,7 +34,7 @@ drift: setup
 	bash scripts/check-drift.sh
 
 unit: setup
-	npx mocha
+	npx mocha 'services/*/test/**/*.test.ts' 'sdk/test/**/*.test.ts' 'web/test/**/*.test.ts' --ignore 'web/test/e2e/**'
 
 contract: setup
 	npx tsx scripts/contract.ts
