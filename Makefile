@@ -45,8 +45,10 @@ e2e: setup
 bench: setup
 	npx tsx scripts/bench/run.ts
 
+# Production build: compiles each package to its dist/ (what the container images run).
 build: setup
-	npx tsc -b services/kit services/auth services/gateway
+	for p in services/kit sdk services/auth services/product services/cart services/order services/gateway web; do \
+	  if [ -f $$p/tsconfig.json ]; then echo "build $$p"; (cd $$p && npx tsc -p tsconfig.json) || exit 1; fi; done
 
 test: setup lint drift typecheck unit contract e2e-if-chromium
 
