@@ -17,7 +17,7 @@ const METHODS: HttpMethod[] = ["get", "post", "put", "patch", "delete"];
 type OperationObject = {
   operationId?: string;
   security?: Record<string, string[]>[];
-  parameters?: { name: string; in: string }[];
+  parameters?: ({ name: string; in: string } | { $ref: string })[];
   "x-required-role"?: "admin" | "customer";
 };
 export type OpenApiDocument = {
@@ -40,6 +40,14 @@ export interface BuildAppOptions {
   /** Routes outside the contract (e.g. passport's form login), mounted after the body parsers. */
   configure?: (app: Express) => void;
   trustProxy?: boolean;
+}
+
+/** A parameter as written in the operation, or the shared one its `$ref` points at (bundled specs keep those refs). */
+function resolveParameter(spec: OpenApiDocument, p: { name: string; in: string } | { $ref: string }): { name?: string; in?: string } {
+  if (!("$ref" in p)) return p;
+  const name = /^#\/components\/parameters\/(.+)$/.exec(p.$ref)?.[1];
+  const shared = spec.components?.parameters as Record<string, { name: string; in: string }> | undefined;
+  return (name && shared?.[name]) || {};
 }
 
 function bearerToken(req: Request): string | undefined {
@@ -148,7 +156,7 @@ export function buildApp(options: BuildAppOptions): Express {
       if (!op?.operationId) continue;
       const handler = handlers[op.operationId];
       if (!handler) throw new Error(`no handler for operation ${op.operationId}`);
-      const takesIdempotencyKey = (op.parameters ?? []).some((p) => p.in === "header" && p.name.toLowerCase() === "idempotency-key");
+      const takesIdempotencyKey = (op.parameters ?? []).map((p) => resolveParameter(spec, p)).some((p) => p.in === "header" && p.name?.toLowerCase() === "idempotency-key");
       const expressPath = path.replace(/\{([^}]+)\}/g, ":$1");
       app[method](expressPath, async (req: Request, res: Response, next: NextFunction) => {
         try {

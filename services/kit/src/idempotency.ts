@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import { QueryTypes, type Sequelize } from "sequelize";
 import { conflict, unprocessable } from "./errors.js";
 import { isMysql, isUniqueViolation, type Migration } from "./db.js";
@@ -16,6 +16,7 @@ export const idempotencyMigration: Migration = {
       idem_key: { type: DataTypes.STRING(200), allowNull: false, primaryKey: true },
       request_hash: { type: DataTypes.STRING(64), allowNull: false },
       state: { type: DataTypes.STRING(12), allowNull: false },
+      lease: { type: DataTypes.STRING(40), allowNull: true },
       response_status: { type: DataTypes.INTEGER, allowNull: true },
       response_body: { type: isMysql(sequelize) ? DataTypes.TEXT("medium") : DataTypes.TEXT, allowNull: true },
       created_at: { type: DataTypes.DATE(3), allowNull: false },
@@ -65,11 +66,16 @@ export class IdempotencyStore {
       return { kind: "replay", status: row.response_status ?? 200, body: row.response_body ? JSON.parse(row.response_body) : undefined };
     }
     if (now.getTime() - new Date(row.updated_at).getTime() > ABANDONED_MS) {
-      const [, meta] = await this.sequelize.query("UPDATE idempotency_keys SET updated_at = ? WHERE scope = ? AND idem_key = ? AND updated_at = ?", {
-        replacements: [now, scope, key, new Date(row.updated_at)],
+      // Take over an abandoned key: the conditional update lets exactly one retry win the lease.
+      const lease = randomUUID();
+      await this.sequelize.query("UPDATE idempotency_keys SET lease = ?, updated_at = ? WHERE scope = ? AND idem_key = ? AND state = 'in_flight' AND updated_at < ?", {
+        replacements: [lease, now, scope, key, new Date(now.getTime() - ABANDONED_MS)],
       });
-      const changed = typeof meta === "number" ? meta : ((meta as { changes?: number; affectedRows?: number })?.changes ?? (meta as { affectedRows?: number })?.affectedRows ?? 0);
-      if (changed > 0) return { kind: "new" };
+      const [owner] = await this.sequelize.query<{ lease: string | null }>("SELECT lease FROM idempotency_keys WHERE scope = ? AND idem_key = ?", {
+        replacements: [scope, key],
+        type: QueryTypes.SELECT,
+      });
+      if (owner?.lease === lease) return { kind: "new" };
     }
     throw conflict("idempotency_key_in_flight", "A request with this Idempotency-Key is still being processed; retry shortly.");
   }
