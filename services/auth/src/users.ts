@@ -1,4 +1,4 @@
-import { Op } from "sequelize";
+import { Op, col, fn, where as sqlWhere } from "sequelize";
 import { decodeCursor, encodeCursor, notFound } from "@disqo-commerce/kit";
 import type { AuthModels, UserModel } from "./models/index.js";
 import type { components } from "./generated/openapi.js";
@@ -50,7 +50,8 @@ export function createUserDirectory(models: AuthModels) {
       const after = decodeCursor<{ id: number }>(options.cursor, ["id"]);
       const where: Record<string | symbol, unknown> = {};
       if (after) where.id = { [Op.gt]: after.id };
-      if (options.email) where.email = { [Op.like]: `%${options.email.replace(/[\\%_]/g, (c) => `\\${c}`)}%` };
+      // A plain substring test: LIKE would need per-dialect ESCAPE handling for the `_` and `%` common in emails.
+      if (options.email) where[Op.and] = [sqlWhere(fn("INSTR", col("email"), options.email.trim().toLowerCase()), Op.gt, 0)];
       const rows = await User.findAll({ where, order: [["id", "ASC"]], limit: options.limit + 1 });
       const page = rows.slice(0, options.limit);
       return {

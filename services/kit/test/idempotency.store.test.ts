@@ -1,0 +1,137 @@
+import { expect } from "chai";
+import type { Sequelize } from "sequelize";
+import { AppError, IdempotencyStore, requestHash } from "../src/index.js";
+import { testBackends, type FreshDatabase } from "../src/testing.js";
+import { kitDatabase } from "./support.js";
+
+let keyCounter = 0;
+const newKey = () => `key-${Date.now()}-${keyCounter++}`;
+
+async function rejection(promise: Promise<unknown>): Promise<AppError> {
+  try {
+    await promise;
+  } catch (error) {
+    expect(error).to.be.instanceOf(AppError);
+    return error as AppError;
+  }
+  throw new Error("expected a rejection");
+}
+
+describe("kit: requestHash", () => {
+  it("when the method, path or body differ, then the hash differs; the same request hashes the same", () => {
+    const base = requestHash("POST", "/v1/orders", { a: 1 });
+    expect(requestHash("POST", "/v1/orders", { a: 1 })).to.equal(base);
+    expect(requestHash("PUT", "/v1/orders", { a: 1 })).to.not.equal(base);
+    expect(requestHash("POST", "/v1/carts", { a: 1 })).to.not.equal(base);
+    expect(requestHash("POST", "/v1/orders", { a: 2 })).to.not.equal(base);
+  });
+});
+
+for (const backend of testBackends()) {
+  describe(`kit: IdempotencyStore (${backend})`, () => {
+    let sequelize: Sequelize;
+    let db: FreshDatabase;
+    let store: IdempotencyStore;
+    before(async () => {
+      ({ sequelize, db } = await kitDatabase(backend));
+      store = new IdempotencyStore(sequelize);
+    });
+    after(async () => {
+      await sequelize.close();
+      await db.drop();
+    });
+
+    const hash = requestHash("POST", "/things", { name: "a" });
+
+    it("when a key is new, then begin answers new", async () => {
+      expect(await store.begin("user:1", newKey(), hash)).to.deep.equal({ kind: "new" });
+    });
+
+    it("when a completed key comes again with the same request, then the stored response is replayed", async () => {
+      const key = newKey();
+      await store.begin("user:1", key, hash);
+      await store.complete("user:1", key, 201, { id: 9, name: "a" });
+      expect(await store.begin("user:1", key, hash)).to.deep.equal({ kind: "replay", status: 201, body: { id: 9, name: "a" } });
+    });
+
+    it("when a completed key had no body (204), then the replay has none either", async () => {
+      const key = newKey();
+      await store.begin("user:1", key, hash);
+      await store.complete("user:1", key, 204, undefined);
+      expect(await store.begin("user:1", key, hash)).to.deep.equal({ kind: "replay", status: 204, body: undefined });
+    });
+
+    it("when the key comes again with a different request, then it is 422 idempotency_key_reused", async () => {
+      const key = newKey();
+      await store.begin("user:1", key, hash);
+      await store.complete("user:1", key, 201, { id: 1 });
+      const error = await rejection(store.begin("user:1", key, requestHash("POST", "/things", { name: "b" })));
+      expect(error.status).to.equal(422);
+      expect(error.code).to.equal("idempotency_key_reused");
+    });
+
+    it("when the key is still in flight, then it is 409 idempotency_key_in_flight", async () => {
+      const key = newKey();
+      await store.begin("user:1", key, hash);
+      const error = await rejection(store.begin("user:1", key, hash));
+      expect(error.status).to.equal(409);
+      expect(error.code).to.equal("idempotency_key_in_flight");
+    });
+
+    it("when two requests begin the same new key at once, then exactly one runs", async () => {
+      const key = newKey();
+      const results = await Promise.allSettled([store.begin("user:1", key, hash), store.begin("user:1", key, hash)]);
+      expect(results.filter((r) => r.status === "fulfilled")).to.have.length(1);
+      const rejected = results.find((r) => r.status === "rejected") as PromiseRejectedResult;
+      expect((rejected.reason as AppError).code).to.equal("idempotency_key_in_flight");
+    });
+
+    it("when another scope (another user) uses the same key, then it is new for them", async () => {
+      const key = newKey();
+      await store.begin("user:1", key, hash);
+      expect(await store.begin("user:2", key, hash)).to.deep.equal({ kind: "new" });
+    });
+
+    it("when a failed request forgot its key, then a retry runs anew", async () => {
+      const key = newKey();
+      await store.begin("user:1", key, hash);
+      await store.forget("user:1", key);
+      expect(await store.begin("user:1", key, hash)).to.deep.equal({ kind: "new" });
+    });
+
+    it("when an in-flight key was abandoned by a dead process, then a retry takes it over", async () => {
+      const key = newKey();
+      await store.begin("user:1", key, hash);
+      const longAgo = new Date(Date.now() - 5 * 60_000);
+      await sequelize.query("UPDATE idempotency_keys SET updated_at = ? WHERE scope = ? AND idem_key = ?", { replacements: [longAgo, "user:1", key] });
+      expect(await store.begin("user:1", key, hash)).to.deep.equal({ kind: "new" });
+    });
+
+    it("when two retries take over the same abandoned key at once, then exactly one wins", async () => {
+      const key = newKey();
+      await store.begin("user:1", key, hash);
+      const longAgo = new Date(Date.now() - 5 * 60_000);
+      await sequelize.query("UPDATE idempotency_keys SET updated_at = ? WHERE scope = ? AND idem_key = ?", { replacements: [longAgo, "user:1", key] });
+      const results = await Promise.allSettled([store.begin("user:1", key, hash), store.begin("user:1", key, hash)]);
+      expect(results.filter((r) => r.status === "fulfilled")).to.have.length(1);
+      const rejected = results.find((r) => r.status === "rejected") as PromiseRejectedResult;
+      expect((rejected.reason as AppError).code).to.equal("idempotency_key_in_flight");
+    });
+
+    it("when a key is older than the retention, then it is forgotten and may be used for another request", async () => {
+      const key = newKey();
+      await store.begin("user:1", key, hash);
+      await store.complete("user:1", key, 201, { id: 1 });
+      const twoDaysAgo = new Date(Date.now() - 48 * 3600_000);
+      await sequelize.query("UPDATE idempotency_keys SET created_at = ?, updated_at = ? WHERE scope = ? AND idem_key = ?", { replacements: [twoDaysAgo, twoDaysAgo, "user:1", key] });
+      expect(await store.begin("user:1", key, requestHash("POST", "/things", { name: "other" }))).to.deep.equal({ kind: "new" });
+
+      const old = newKey();
+      await store.begin("user:1", old, hash);
+      await sequelize.query("UPDATE idempotency_keys SET created_at = ? WHERE scope = ? AND idem_key = ?", { replacements: [twoDaysAgo, "user:1", old] });
+      await store.purgeExpired();
+      const [rows] = await sequelize.query("SELECT idem_key FROM idempotency_keys WHERE idem_key = ?", { replacements: [old] });
+      expect(rows).to.deep.equal([]);
+    });
+  });
+}
