@@ -1,0 +1,105 @@
+/** Home, search results and product pages: public, no session needed. */
+import { Router } from "express";
+import type { Product } from "@disqo-commerce/sdk";
+import type { RouteContext } from "../app.js";
+import { apiMessage, apiStatus } from "../errors.js";
+import { list, pathId, query, text } from "../forms.js";
+import { parseMajorUnits } from "../money.js";
+import { locals } from "../session.js";
+
+export const SORTS = [
+  { value: "relevance", label: "Best match" },
+  { value: "price_asc", label: "Price: low to high" },
+  { value: "price_desc", label: "Price: high to low" },
+  { value: "newest", label: "Newest" },
+] as const;
+type Sort = (typeof SORTS)[number]["value"];
+
+export const PAGE_SIZE = 20;
+
+export function catalogRoutes(_ctx: RouteContext): Router {
+  const router = Router();
+
+  router.get("/", async (_req, res) => {
+    const { shop } = locals(res);
+    const page = await shop.products.list({ sort: "newest", limit: 8 });
+    res.render("home.njk", { title: "Welcome", products: page.data });
+  });
+
+  router.get("/search", async (req, res) => {
+    const { shop } = locals(res);
+    const q = text(req.query, "q", 200);
+    const minText = text(req.query, "min_price", 12);
+    const maxText = text(req.query, "max_price", 12);
+    const sortText = text(req.query, "sort", 20);
+    const cursor = text(req.query, "cursor", 300);
+    // The cursors of the pages before this one, so "Previous" can walk back.
+    const prev = list(req.query, "prev");
+
+    const errors: Record<string, string> = {};
+    const minPrice = minText ? parseMajorUnits(minText) : null;
+    const maxPrice = maxText ? parseMajorUnits(maxText) : null;
+    if (minText && minPrice === null) errors.min_price = "Enter a price like 10 or 9.99";
+    if (maxText && maxPrice === null) errors.max_price = "Enter a price like 50 or 49.99";
+    if (minPrice !== null && maxPrice !== null && minPrice > maxPrice) errors.max_price = "The maximum must not be below the minimum";
+    const defaultSort: Sort = q ? "relevance" : "newest";
+    const sort: Sort = SORTS.some((s) => s.value === sortText) ? (sortText as Sort) : defaultSort;
+
+    const form = { q, min_price: minText, max_price: maxText, sort };
+    const filters = { q, min_price: errors.min_price ? undefined : minText, max_price: errors.max_price ? undefined : maxText, sort };
+
+    let products: Product[] = [];
+    let nextCursor: string | null = null;
+    let total: number | null = null;
+    let totalCapped = false;
+    let problem: string | null = null;
+    try {
+      const page = await shop.products.list({
+        q: q || undefined,
+        min_price: errors.min_price || minPrice === null ? undefined : minPrice,
+        max_price: errors.max_price || maxPrice === null ? undefined : maxPrice,
+        // Relevance only means something for a text query.
+        sort: !q && sort === "relevance" ? "newest" : sort,
+        limit: PAGE_SIZE,
+        cursor: cursor || undefined,
+      });
+      products = page.data;
+      nextCursor = page.next_cursor ?? null;
+      total = typeof page.total_count === "number" ? page.total_count : null;
+      totalCapped = page.total_count_is_lower_bound === true;
+    } catch (error) {
+      if (apiStatus(error) !== 422 && apiStatus(error) !== 400) throw error;
+      problem = apiMessage(error, "That search could not run. Check the filters and try again.");
+    }
+
+    const pageNumber = prev.length + (cursor ? 1 : 0) + 1;
+    const nextUrl = nextCursor ? `/search${query({ ...filters, cursor: nextCursor, prev: cursor ? [...prev, cursor] : prev })}` : null;
+    let prevUrl: string | null = null;
+    if (cursor) {
+      const before = prev.slice(0, -1);
+      prevUrl = `/search${query({ ...filters, cursor: prev.length > 0 ? prev[prev.length - 1] : undefined, prev: before })}`;
+    }
+
+    res.render("search.njk", {
+      title: q ? `Results for “${q}”` : "All products",
+      form,
+      errors,
+      sorts: SORTS,
+      products,
+      total,
+      totalCapped,
+      problem,
+      pageNumber,
+      nextUrl,
+      prevUrl,
+    });
+  });
+
+  router.get("/products/:id", async (req, res) => {
+    const { shop } = locals(res);
+    const product = await shop.products.get(pathId(req.params.id));
+    res.render("product.njk", { title: product.name, product, maxQuantity: Math.max(1, Math.min(99, product.available ?? 99)) });
+  });
+
+  return router;
+}

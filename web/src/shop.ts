@@ -1,0 +1,52 @@
+/**
+ * The storefront's one seam to the platform: the SDK facade, created per request with the
+ * shopper's tokens. Routes see only the `Shop` type (the part of the facade they use), so the
+ * page tests can hand createApp a fake factory and run without a platform.
+ */
+import {
+  DisqoCommerce,
+  type AuthResource,
+  type CartResource,
+  type CheckoutResource,
+  type OrdersResource,
+  type ProductsResource,
+  type QuotesResource,
+  type ReceiptsResource,
+  type TokenPair,
+  type UsersResource,
+} from "@disqo-commerce/sdk";
+
+/** The methods of the facade the storefront calls, and nothing else. */
+export interface Shop {
+  auth: Pick<AuthResource, "login" | "register" | "refresh" | "logout">;
+  users: Pick<UsersResource, "me" | "updateMe" | "changePassword">;
+  products: Pick<ProductsResource, "list" | "get" | "create" | "update" | "deactivate">;
+  cart: Pick<CartResource, "get" | "addItem" | "updateItem" | "removeItem" | "clear">;
+  quotes: Pick<QuotesResource, "create" | "get">;
+  checkout: Pick<CheckoutResource, "create">;
+  orders: Pick<OrdersResource, "list" | "get" | "cancel" | "adminList" | "ship" | "deliver">;
+  receipts: Pick<ReceiptsResource, "get">;
+}
+
+export interface ShopOptions {
+  accessToken?: string;
+  refreshToken?: string;
+  /** Called whenever the client holds a new pair (login, register, refresh), so the app stores it. */
+  onTokens?: (tokens: TokenPair) => void;
+}
+
+export type SdkFactory = (options: ShopOptions) => Shop;
+
+export function sdkFactory(baseUrl: string, timeoutMs: number): SdkFactory {
+  return (options) =>
+    new DisqoCommerce({
+      baseUrl,
+      timeoutMs,
+      // A page waits for the answer, so one quick retry is all a shopper should sit through.
+      maxRetries: 1,
+      accessToken: options.accessToken,
+      refreshToken: options.refreshToken,
+      onTokens: options.onTokens,
+      headers: { "User-Agent": "disqo-storefront/0.1" },
+    });
+}
