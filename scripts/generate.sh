@@ -23,7 +23,7 @@ for svc in $SERVICES; do
   npx --no-install openapi-generator-cli generate -g typescript-fetch \
     -i "openapi/dist/$svc.json" -o "$out" \
     --additional-properties=supportsES6=true,importFileExtension=.js,npmName=@disqo-commerce/sdk,withInterfaces=false,modelPropertyNaming=original,paramNaming=original \
-    --type-mappings=date-time=string,date=string \
+    --type-mappings=DateTime=string,Date=string \
     --global-property=skipFormModel=false >/dev/null
   # only the client's sources are kept; the generator's package files and docs are not part of the SDK
   rm -rf "sdk/src/generated/$svc" && mkdir -p "sdk/src/generated" && mv "$out/src" "sdk/src/generated/$svc" && rm -rf "$out"

@@ -180,10 +180,10 @@ describe("sdk resources", () => {
     expect(fetch.calls[0].url.href).to.equal("http://api.test/v1/products/1");
   });
 
-  it("when responses carry timestamps, then they are Date objects; money stays integer minor units", async () => {
+  it("when responses carry timestamps, then they stay RFC 3339 strings as on the wire; money stays integer minor units", async () => {
     const { shop } = shopWith();
     const p = await shop.products.get(1);
-    expect(p.created_at).to.be.instanceOf(Date);
+    expect(p.created_at).to.be.a("string").and.equal(new Date(p.created_at).toISOString());
     expect(p.price).to.deep.equal({ amount: 1999, currency: "USD" });
   });
 });

@@ -16,7 +16,7 @@ interface StoredItem {
   product_id: number;
   quantity: number;
   unit_price: number;
-  added_at: Date;
+  added_at: string;
 }
 
 const USD = (amount: number) => ({ amount, currency: "USD" });
@@ -75,7 +75,7 @@ export class FakePlatform {
   }
 
   addUser(u: { email: string; password: string; first_name: string; last_name: string; role?: Role }): StoredUser {
-    const now = new Date();
+    const now = new Date().toISOString();
     const user: StoredUser = {
       id: this.users.length + 1,
       email: u.email,
@@ -98,7 +98,7 @@ export class FakePlatform {
   }
 
   addProduct(p: { name: string; price: number; stock: number; description?: string; is_active?: boolean }): Product {
-    const now = new Date(Date.now() + this.products.length);
+    const now = new Date(Date.now() + this.products.length).toISOString();
     const product: Product = {
       id: this.products.length + 1,
       name: p.name,
@@ -266,7 +266,7 @@ class FakeClient implements Shop {
         added_at: item.added_at,
       };
     });
-    const now = new Date();
+    const now = new Date().toISOString();
     return {
       id: userId,
       items,
@@ -327,7 +327,7 @@ class FakeClient implements Shop {
       if (body.state !== undefined && body.state !== null && !/^[A-Z]{2}$/.test(body.state)) {
         throw apiError(422, "validation_failed", "The request does not match the API contract.", { errors: [{ path: "/body/state", message: "must match pattern" }] });
       }
-      Object.assign(user, body, { updated_at: new Date() });
+      Object.assign(user, body, { updated_at: new Date().toISOString() });
       return this.publicUser(user);
     },
     changePassword: async (body) => {
@@ -376,7 +376,7 @@ class FakeClient implements Shop {
       this.admin();
       const product = this.product(id, true);
       const { price, ...rest } = body;
-      Object.assign(product, rest, price ? { price } : {}, { updated_at: new Date() });
+      Object.assign(product, rest, price ? { price } : {}, { updated_at: new Date().toISOString() });
       if (body.stock !== undefined) product.available = body.stock;
       return product;
     },
@@ -405,7 +405,7 @@ class FakeClient implements Shop {
         throw apiError(422, "insufficient_stock", "Not enough stock.", { products: [{ product_id: product.id, requested: quantity, available: product.available }] });
       }
       if (line) line.quantity = quantity;
-      else items.push({ id: this.world.nextNumber(), product_id: product.id, quantity, unit_price: product.price.amount, added_at: new Date() });
+      else items.push({ id: this.world.nextNumber(), product_id: product.id, quantity, unit_price: product.price.amount, added_at: new Date().toISOString() });
       return this.cartBody(user.id);
     },
     updateItem: async (itemId, body) => {
@@ -479,10 +479,10 @@ class FakeClient implements Shop {
         promo_code: promo,
         shipping_address: body.shipping_address,
         price_changes: lines.filter((l) => l.was !== l.unit_price.amount).map((l) => ({ product_id: l.product_id, name: l.name, old_price: USD(l.was), new_price: l.unit_price })),
-        expires_at: new Date(Date.now() + 15 * 60 * 1000),
+        expires_at: new Date(Date.now() + 15 * 60 * 1000).toISOString(),
         order_id: null,
         accepted_at: null,
-        created_at: new Date(),
+        created_at: new Date().toISOString(),
       };
       this.world.quotes.set(quote.id, quote);
       return quote;
@@ -509,7 +509,7 @@ class FakeClient implements Shop {
         if (body.payment_method.token === "tok_chargeDeclined") throw apiError(402, "payment_declined", "Your card was declined.");
         if (body.payment_method.token === "tok_insufficientFunds") throw apiError(402, "payment_declined", "Your card has insufficient funds.");
         this.world.charges++;
-        const now = new Date();
+        const now = new Date().toISOString();
         const orderId = this.world.nextId("");
         const items = quote.items.map((l) => ({ ...l, id: this.world.nextId(""), shipment_id: null, expected_arrival_date: null }));
         const receipt: Receipt = {
@@ -584,7 +584,7 @@ class FakeClient implements Shop {
         if (order.status !== "paid") throw apiError(409, "illegal_transition", `The order is ${order.status}.`, { current_status: order.status });
         order.status = "cancelled";
         const sale = order.receipts[0];
-        order.receipts.push({ ...sale, id: this.world.nextId(""), kind: "refund", created_at: new Date(Date.now() + 1) });
+        order.receipts.push({ ...sale, id: this.world.nextId(""), kind: "refund", created_at: new Date(Date.now() + 1).toISOString() });
         return order;
       });
     },
@@ -603,7 +603,7 @@ class FakeClient implements Shop {
       this.admin();
       const order = this.ownOrder(id);
       if (order.status !== "paid") throw apiError(409, "illegal_transition", `The order is ${order.status}.`, { current_status: order.status });
-      const shipment = { id: this.world.nextId(""), order_id: order.id, carrier: body.carrier, tracking_number: body.tracking_number, expected_arrival_date: body.expected_arrival_date, item_ids: order.items.map((i) => i.id), created_at: new Date() };
+      const shipment = { id: this.world.nextId(""), order_id: order.id, carrier: body.carrier, tracking_number: body.tracking_number, expected_arrival_date: body.expected_arrival_date, item_ids: order.items.map((i) => i.id), created_at: new Date().toISOString() };
       order.shipments.push(shipment);
       for (const item of order.items) {
         item.shipment_id = shipment.id;

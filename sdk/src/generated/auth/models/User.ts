@@ -12,7 +12,7 @@
  * Do not edit the class manually.
  */
 
-import { mapValues, parseDate, parseDateTime, serializeDate, serializeDateTime } from '../runtime.js';
+import { mapValues } from '../runtime.js';
 import type { Role } from './Role.js';
 import {
     RoleFromJSON,
@@ -78,11 +78,11 @@ export interface User {
     /**
      * When the account was created (UTC).
      */
-    created_at: Date;
+    created_at: string;
     /**
      * When the account last changed (UTC).
      */
-    updated_at: Date;
+    updated_at: string;
 }
 
 
@@ -124,8 +124,8 @@ export function UserFromJSONTyped(json: any, ignoreDiscriminator: boolean): User
         'phone': json['phone'] === undefined ? undefined : json['phone'] === null ? null : json['phone'],
         'role': RoleFromJSON(json['role']),
         'is_active': json['is_active'],
-        'created_at': (json['created_at'] == null ? json['created_at'] : parseDateTime(json['created_at'])),
-        'updated_at': (json['updated_at'] == null ? json['updated_at'] : parseDateTime(json['updated_at'])),
+        'created_at': json['created_at'],
+        'updated_at': json['updated_at'],
     };
 }
 
@@ -152,8 +152,8 @@ export function UserToJSONTyped(value?: User | null, ignoreDiscriminator: boolea
         'phone': value['phone'],
         'role': RoleToJSON(value['role']),
         'is_active': value['is_active'],
-        'created_at': value['created_at'] == null ? value['created_at'] : serializeDateTime(value['created_at']),
-        'updated_at': value['updated_at'] == null ? value['updated_at'] : serializeDateTime(value['updated_at']),
+        'created_at': value['created_at'],
+        'updated_at': value['updated_at'],
     };
 }
 
