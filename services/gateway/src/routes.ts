@@ -3,7 +3,7 @@ export const SERVICE_ROUTES = {
   auth: ["/v1/auth", "/v1/users", "/.well-known", "/api/v1/login"],
   product: ["/v1/products", "/v1/inventory", "/api/v1/search"],
   cart: ["/v1/cart", "/v1/quotes", "/v1/promo-codes"],
-  order: ["/v1/checkout", "/v1/orders", "/v1/receipts", "/v1/admin/orders"],
+  order: ["/v1/checkout", "/v1/orders", "/v1/receipts", "/v1/admin/orders", "/v1/transactions"],
 } as const;
 
 export type ServiceName = keyof typeof SERVICE_ROUTES;

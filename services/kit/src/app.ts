@@ -9,7 +9,7 @@ import { requestContext } from "./context.js";
 import { problemMiddleware } from "./problem.js";
 import { AppError, forbidden, titleFor, unauthenticated } from "./errors.js";
 import type { Principal, TokenVerifier } from "./tokens.js";
-import { IdempotencyStore, requestHash } from "./idempotency.js";
+import { IdempotencyStore, idempotencyScope, idempotencyStoreKey, requestHash } from "./idempotency.js";
 
 type HttpMethod = "get" | "post" | "put" | "patch" | "delete";
 const METHODS: HttpMethod[] = ["get", "post", "put", "patch", "delete"];
@@ -168,8 +168,8 @@ export function buildApp(options: BuildAppOptions): Express {
             const result = await handler(ctx as never);
             return sendResult(res, Number(result.status), result.body, result.headers);
           }
-          const scope = principal ? (principal.kind === "user" ? `user:${principal.userId}` : `service:${principal.service}`) : `anon:${req.ip}`;
-          const scopedKey = `${op.operationId}:${key}`;
+          const scope = idempotencyScope(principal, req.ip);
+          const scopedKey = idempotencyStoreKey(op.operationId!, key);
           const begun = await idempotency.begin(scope, scopedKey, requestHash(req.method, req.originalUrl, req.body));
           if (begun.kind === "replay") {
             res.setHeader("Idempotent-Replayed", "true");

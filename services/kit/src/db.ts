@@ -28,7 +28,7 @@ export interface DatabaseOptions {
 export function openDatabase(options: DatabaseOptions): Sequelize {
   const logging = options.logger ? (sql: string) => options.logger!.trace({ sql }, "sql") : false;
   if (options.url && /^mysql|^mariadb/.test(options.url)) {
-    return new Sequelize(options.url.replace(/^mariadb:/, "mysql:"), {
+    const sequelize = new Sequelize(options.url.replace(/^mariadb:/, "mysql:"), {
       dialect: "mysql",
       logging,
       pool: { max: 10, min: 0, idle: 10_000 },
@@ -36,6 +36,8 @@ export function openDatabase(options: DatabaseOptions): Sequelize {
       dialectOptions: { dateStrings: false, supportBigNumbers: true },
       define: { underscored: true },
     });
+    hardenTransactions(sequelize);
+    return sequelize;
   }
   const file = options.sqliteFile ?? path.join(options.dataDir ?? "data", `${options.name}.sqlite`);
   fs.mkdirSync(path.dirname(file), { recursive: true });
@@ -47,11 +49,8 @@ export function openDatabase(options: DatabaseOptions): Sequelize {
     define: { underscored: true },
     retry: { max: 10, match: [/SQLITE_BUSY/] },
   });
-  sequelize.addHook("afterConnect", async (connection: unknown) => {
-    const db = connection as { configure(o: "busyTimeout", ms: number): void; exec(sql: string, cb: (e: Error | null) => void): void };
-    db.configure("busyTimeout", 10_000);
-    await new Promise<void>((resolve, reject) => db.exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", (e) => (e ? reject(e) : resolve())));
-  });
+  configureSqliteConnections(sequelize);
+  hardenTransactions(sequelize);
   return sequelize;
 }
 
@@ -80,4 +79,73 @@ export async function migrate(sequelize: Sequelize, migrations: Migration[], log
 export function isUniqueViolation(error: unknown): boolean {
   const e = error as { name?: string; original?: { code?: string; errno?: number } } | undefined;
   return e?.name === "SequelizeUniqueConstraintError" || e?.original?.code === "ER_DUP_ENTRY" || /UNIQUE constraint failed/.test(String(error));
+}
+
+type SqliteConnection = { configure(o: "busyTimeout", ms: number): void; exec(sql: string, cb: (e: Error | null) => void): void; __disqoReady?: Promise<void> };
+
+/**
+ * Sequelize's SQLite dialect opens a connection per transaction and never fires the
+ * afterConnect hook, so each connection is set up here: WAL (readers never wait for the
+ * writer) and a busy timeout (a statement waits for the lock instead of failing at once).
+ */
+function configureSqliteConnections(sequelize: Sequelize): void {
+  const manager = sequelize.connectionManager as unknown as { getConnection(options?: unknown): Promise<SqliteConnection> };
+  const getConnection = manager.getConnection.bind(manager);
+  manager.getConnection = async (options?: unknown) => {
+    const connection = await getConnection(options);
+    connection.__disqoReady ??= new Promise<void>((resolve, reject) => {
+      connection.configure("busyTimeout", 10_000);
+      connection.exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", (e) => (e ? reject(e) : resolve()));
+    });
+    await connection.__disqoReady;
+    return connection;
+  };
+}
+
+/** Lock conflicts that roll the whole transaction back, so running it again is safe. */
+export function isLockConflict(error: unknown): boolean {
+  const e = error as { original?: { code?: string }; parent?: { code?: string } } | undefined;
+  const code = e?.original?.code ?? e?.parent?.code;
+  return code === "ER_LOCK_DEADLOCK" || code === "ER_LOCK_WAIT_TIMEOUT" || code === "SQLITE_BUSY";
+}
+
+const MAX_TRANSACTION_ATTEMPTS = 20;
+
+/**
+ * Every managed transaction (`sequelize.transaction(async (t) => ...)`) of every service:
+ * - on MariaDB/MySQL it is READ COMMITTED: after `SELECT ... FOR UPDATE` is granted, the reads
+ *   that follow see what was committed before it, and inserts take no gap locks (REPEATABLE
+ *   READ deadlocked concurrent inserts of different shoppers' cart lines);
+ * - on SQLite the process's write transactions queue in process: one writer at a time is all
+ *   SQLite allows, and waiting inside SQLite parks node-sqlite3's few worker threads until the
+ *   transaction holding the lock cannot get one to commit;
+ * - a deadlock, lock wait timeout or SQLITE_BUSY runs the whole callback again, with backoff.
+ * So a callback must not have effects outside the database that cannot run twice.
+ */
+function hardenTransactions(sequelize: Sequelize): void {
+  const mysql = isMysql(sequelize);
+  const original = sequelize.transaction.bind(sequelize) as (options?: object, fn?: (t: Transaction) => Promise<unknown>) => Promise<unknown>;
+  let tail: Promise<unknown> = Promise.resolve();
+  const serialised = <T>(run: () => Promise<T>): Promise<T> => {
+    const next = tail.then(run, run);
+    tail = next.catch(() => undefined);
+    return next;
+  };
+  const managed = async (options: { isolationLevel?: string }, fn: (t: Transaction) => Promise<unknown>) => {
+    const opts = mysql && !options.isolationLevel ? { ...options, isolationLevel: Transaction.ISOLATION_LEVELS.READ_COMMITTED } : options;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return mysql ? await original(opts, fn) : await serialised(() => original(opts, fn));
+      } catch (error) {
+        if (attempt >= MAX_TRANSACTION_ATTEMPTS || !isLockConflict(error)) throw error;
+        await new Promise((r) => setTimeout(r, Math.min(100, 3 * attempt) + Math.random() * 10 * attempt));
+      }
+    }
+  };
+  (sequelize as unknown as { transaction: unknown }).transaction = (optionsOrFn?: object | ((t: Transaction) => Promise<unknown>), maybeFn?: (t: Transaction) => Promise<unknown>) => {
+    const fn = (typeof optionsOrFn === "function" ? optionsOrFn : maybeFn) as ((t: Transaction) => Promise<unknown>) | undefined;
+    const options = (typeof optionsOrFn === "function" ? {} : (optionsOrFn ?? {})) as { isolationLevel?: string };
+    if (!fn) return original(options);
+    return managed(options, fn);
+  };
 }

@@ -27,6 +27,17 @@ export const idempotencyMigration: Migration = {
 
 export type Begin = { kind: "new" } | { kind: "replay"; status: number; body: unknown };
 
+/** Whose keys these are: one user's keys never collide with another's. */
+export function idempotencyScope(principal: { kind: "user"; userId: number } | { kind: "service"; service: string } | null, clientIp = "unknown"): string {
+  if (!principal) return `anon:${clientIp}`;
+  return principal.kind === "user" ? `user:${principal.userId}` : `service:${principal.service}`;
+}
+
+/** Keys are per operation, so one key sent to two operations are two keys. */
+export function idempotencyStoreKey(operationId: string, key: string): string {
+  return `${operationId}:${key}`;
+}
+
 export function requestHash(method: string, path: string, body: unknown): string {
   return createHash("sha256").update(`${method} ${path}\n${JSON.stringify(body ?? null)}`).digest("hex");
 }

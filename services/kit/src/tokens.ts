@@ -34,7 +34,7 @@ export class RemoteJwks implements KeySource {
   async getKey(kid: string): Promise<KeyObject | undefined> {
     const ttl = this.options.ttlMs ?? 10 * 60_000;
     const stale = Date.now() - this.fetchedAt > ttl;
-    if (stale || (!this.keys.has(kid) && Date.now() - this.fetchedAt > (this.options.minRefetchMs ?? 5_000))) {
+    if (stale || (!this.keys.has(kid) && Date.now() - this.fetchedAt >= (this.options.minRefetchMs ?? 5_000))) {
       await this.refresh().catch(() => undefined);
     }
     return this.keys.get(kid);

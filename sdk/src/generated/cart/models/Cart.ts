@@ -12,7 +12,7 @@
  * Do not edit the class manually.
  */
 
-import { mapValues, parseDate, parseDateTime, serializeDate, serializeDateTime } from '../runtime.js';
+import { mapValues } from '../runtime.js';
 import type { Money } from './Money.js';
 import {
     MoneyFromJSON,
@@ -53,11 +53,11 @@ export interface Cart {
     /**
      * When the cart was created (UTC).
      */
-    created_at: Date;
+    created_at: string;
     /**
      * When the cart's items last changed (UTC).
      */
-    updated_at: Date;
+    updated_at: string;
 }
 
 /**
@@ -87,8 +87,8 @@ export function CartFromJSONTyped(json: any, ignoreDiscriminator: boolean): Cart
         'items': ((json['items'] as Array<any>).map(CartItemFromJSON)),
         'item_count': json['item_count'],
         'subtotal': MoneyFromJSON(json['subtotal']),
-        'created_at': (json['created_at'] == null ? json['created_at'] : parseDateTime(json['created_at'])),
-        'updated_at': (json['updated_at'] == null ? json['updated_at'] : parseDateTime(json['updated_at'])),
+        'created_at': json['created_at'],
+        'updated_at': json['updated_at'],
     };
 }
 
@@ -107,8 +107,8 @@ export function CartToJSONTyped(value?: Cart | null, ignoreDiscriminator: boolea
         'items': ((value['items'] as Array<any>).map(CartItemToJSON)),
         'item_count': value['item_count'],
         'subtotal': MoneyToJSON(value['subtotal']),
-        'created_at': value['created_at'] == null ? value['created_at'] : serializeDateTime(value['created_at']),
-        'updated_at': value['updated_at'] == null ? value['updated_at'] : serializeDateTime(value['updated_at']),
+        'created_at': value['created_at'],
+        'updated_at': value['updated_at'],
     };
 }
 

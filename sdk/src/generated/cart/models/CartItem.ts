@@ -12,7 +12,7 @@
  * Do not edit the class manually.
  */
 
-import { mapValues, parseDate, parseDateTime, serializeDate, serializeDateTime } from '../runtime.js';
+import { mapValues } from '../runtime.js';
 import type { Money } from './Money.js';
 import {
     MoneyFromJSON,
@@ -54,7 +54,7 @@ export interface CartItem {
     /**
      * When the product was first added (UTC).
      */
-    added_at: Date;
+    added_at: string;
 }
 
 /**
@@ -87,7 +87,7 @@ export function CartItemFromJSONTyped(json: any, ignoreDiscriminator: boolean): 
         'quantity': json['quantity'],
         'unit_price': MoneyFromJSON(json['unit_price']),
         'line_total': MoneyFromJSON(json['line_total']),
-        'added_at': (json['added_at'] == null ? json['added_at'] : parseDateTime(json['added_at'])),
+        'added_at': json['added_at'],
     };
 }
 
@@ -108,7 +108,7 @@ export function CartItemToJSONTyped(value?: CartItem | null, ignoreDiscriminator
         'quantity': value['quantity'],
         'unit_price': MoneyToJSON(value['unit_price']),
         'line_total': MoneyToJSON(value['line_total']),
-        'added_at': value['added_at'] == null ? value['added_at'] : serializeDateTime(value['added_at']),
+        'added_at': value['added_at'],
     };
 }
 

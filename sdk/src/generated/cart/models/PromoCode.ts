@@ -12,7 +12,7 @@
  * Do not edit the class manually.
  */
 
-import { mapValues, parseDate, parseDateTime, serializeDate, serializeDateTime } from '../runtime.js';
+import { mapValues } from '../runtime.js';
 import type { Money } from './Money.js';
 import {
     MoneyFromJSON,
@@ -61,7 +61,7 @@ export interface PromoCode {
     /**
      * When the code stops working (UTC), or null.
      */
-    expires_at: Date | null;
+    expires_at: string | null;
     /**
      * Whether the code can be used.
      */
@@ -69,7 +69,7 @@ export interface PromoCode {
     /**
      * When the code was created (UTC).
      */
-    created_at: Date;
+    created_at: string;
 }
 
 
@@ -104,9 +104,9 @@ export function PromoCodeFromJSONTyped(json: any, ignoreDiscriminator: boolean):
         'percent_off': json['percent_off'],
         'amount_off': json['amount_off'] == null ? undefined : MoneyFromJSON(json['amount_off']),
         'min_subtotal': json['min_subtotal'] == null ? undefined : MoneyFromJSON(json['min_subtotal']),
-        'expires_at': (json['expires_at'] == null ? null : parseDateTime(json['expires_at'])),
+        'expires_at': json['expires_at'],
         'is_active': json['is_active'],
-        'created_at': (json['created_at'] == null ? json['created_at'] : parseDateTime(json['created_at'])),
+        'created_at': json['created_at'],
     };
 }
 
@@ -127,9 +127,9 @@ export function PromoCodeToJSONTyped(value?: PromoCode | null, ignoreDiscriminat
         'percent_off': value['percent_off'],
         'amount_off': MoneyToJSON(value['amount_off']),
         'min_subtotal': MoneyToJSON(value['min_subtotal']),
-        'expires_at': value['expires_at'] == null ? value['expires_at'] : serializeDateTime(value['expires_at']),
+        'expires_at': value['expires_at'],
         'is_active': value['is_active'],
-        'created_at': value['created_at'] == null ? value['created_at'] : serializeDateTime(value['created_at']),
+        'created_at': value['created_at'],
     };
 }
 

@@ -12,7 +12,7 @@
  * Do not edit the class manually.
  */
 
-import { mapValues, parseDate, parseDateTime, serializeDate, serializeDateTime } from '../runtime.js';
+import { mapValues } from '../runtime.js';
 import type { Money } from './Money.js';
 import {
     MoneyFromJSON,
@@ -57,7 +57,7 @@ export interface PromoCodeInput {
     /**
      * When the code stops working (UTC).
      */
-    expires_at?: Date;
+    expires_at?: string;
 }
 
 
@@ -86,7 +86,7 @@ export function PromoCodeInputFromJSONTyped(json: any, ignoreDiscriminator: bool
         'percent_off': json['percent_off'] == null ? undefined : json['percent_off'],
         'amount_off': json['amount_off'] == null ? undefined : MoneyFromJSON(json['amount_off']),
         'min_subtotal': json['min_subtotal'] == null ? undefined : MoneyFromJSON(json['min_subtotal']),
-        'expires_at': json['expires_at'] == null ? undefined : (parseDateTime(json['expires_at'])),
+        'expires_at': json['expires_at'] == null ? undefined : json['expires_at'],
     };
 }
 
@@ -106,7 +106,7 @@ export function PromoCodeInputToJSONTyped(value?: PromoCodeInput | null, ignoreD
         'percent_off': value['percent_off'],
         'amount_off': MoneyToJSON(value['amount_off']),
         'min_subtotal': MoneyToJSON(value['min_subtotal']),
-        'expires_at': value['expires_at'] == null ? value['expires_at'] : serializeDateTime(value['expires_at']),
+        'expires_at': value['expires_at'],
     };
 }
 

@@ -12,7 +12,7 @@
  * Do not edit the class manually.
  */
 
-import { mapValues, parseDate, parseDateTime, serializeDate, serializeDateTime } from '../runtime.js';
+import { mapValues } from '../runtime.js';
 import type { Money } from './Money.js';
 import {
     MoneyFromJSON,
@@ -110,7 +110,7 @@ export interface Quote {
     /**
      * Until when the quote can be checked out and its stock is held (UTC).
      */
-    expires_at: Date;
+    expires_at: string;
     /**
      * The order that accepted the quote, or null.
      */
@@ -118,11 +118,11 @@ export interface Quote {
     /**
      * When the quote was accepted (UTC), or null.
      */
-    accepted_at: Date | null;
+    accepted_at: string | null;
     /**
      * When the quote was made (UTC).
      */
-    created_at: Date;
+    created_at: string;
 }
 
 
@@ -173,10 +173,10 @@ export function QuoteFromJSONTyped(json: any, ignoreDiscriminator: boolean): Quo
         'promo_code': json['promo_code'],
         'shipping_address': json['shipping_address'] == null ? undefined : ShippingAddressFromJSON(json['shipping_address']),
         'price_changes': ((json['price_changes'] as Array<any>).map(PriceChangeFromJSON)),
-        'expires_at': (json['expires_at'] == null ? json['expires_at'] : parseDateTime(json['expires_at'])),
+        'expires_at': json['expires_at'],
         'order_id': json['order_id'],
-        'accepted_at': (json['accepted_at'] == null ? null : parseDateTime(json['accepted_at'])),
-        'created_at': (json['created_at'] == null ? json['created_at'] : parseDateTime(json['created_at'])),
+        'accepted_at': json['accepted_at'],
+        'created_at': json['created_at'],
     };
 }
 
@@ -204,10 +204,10 @@ export function QuoteToJSONTyped(value?: Quote | null, ignoreDiscriminator: bool
         'promo_code': value['promo_code'],
         'shipping_address': ShippingAddressToJSON(value['shipping_address']),
         'price_changes': ((value['price_changes'] as Array<any>).map(PriceChangeToJSON)),
-        'expires_at': value['expires_at'] == null ? value['expires_at'] : serializeDateTime(value['expires_at']),
+        'expires_at': value['expires_at'],
         'order_id': value['order_id'],
-        'accepted_at': value['accepted_at'] == null ? value['accepted_at'] : serializeDateTime(value['accepted_at']),
-        'created_at': value['created_at'] == null ? value['created_at'] : serializeDateTime(value['created_at']),
+        'accepted_at': value['accepted_at'],
+        'created_at': value['created_at'],
     };
 }
 

@@ -12,7 +12,7 @@
  * Do not edit the class manually.
  */
 
-import { mapValues, parseDate, parseDateTime, serializeDate, serializeDateTime } from '../runtime.js';
+import { mapValues } from '../runtime.js';
 /**
  * The order that paid for the quote.
  * @export
@@ -26,7 +26,7 @@ export interface QuoteAcceptance {
     /**
      * When the order was paid (UTC; default now). An acceptance retried after the quote's expiry still succeeds when the order was paid before it.
      */
-    paid_at?: Date;
+    paid_at?: string;
 }
 
 /**
@@ -48,7 +48,7 @@ export function QuoteAcceptanceFromJSONTyped(json: any, ignoreDiscriminator: boo
     return {
         
         'order_id': json['order_id'],
-        'paid_at': json['paid_at'] == null ? undefined : (parseDateTime(json['paid_at'])),
+        'paid_at': json['paid_at'] == null ? undefined : json['paid_at'],
     };
 }
 
@@ -64,7 +64,7 @@ export function QuoteAcceptanceToJSONTyped(value?: QuoteAcceptance | null, ignor
     return {
         
         'order_id': value['order_id'],
-        'paid_at': value['paid_at'] == null ? value['paid_at'] : serializeDateTime(value['paid_at']),
+        'paid_at': value['paid_at'],
     };
 }
 

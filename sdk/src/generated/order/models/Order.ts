@@ -12,7 +12,7 @@
  * Do not edit the class manually.
  */
 
-import { mapValues, parseDate, parseDateTime, serializeDate, serializeDateTime } from '../runtime.js';
+import { mapValues } from '../runtime.js';
 import type { Money } from './Money.js';
 import {
     MoneyFromJSON,
@@ -136,11 +136,11 @@ export interface Order {
     /**
      * When it was placed (UTC).
      */
-    created_at: Date;
+    created_at: string;
     /**
      * When its status last changed (UTC).
      */
-    updated_at: Date;
+    updated_at: string;
 }
 
 
@@ -196,8 +196,8 @@ export function OrderFromJSONTyped(json: any, ignoreDiscriminator: boolean): Ord
         'shipments': ((json['shipments'] as Array<any>).map(ShipmentFromJSON)),
         'receipts': ((json['receipts'] as Array<any>).map(ReceiptFromJSON)),
         'transactions': ((json['transactions'] as Array<any>).map(TransactionFromJSON)),
-        'created_at': (json['created_at'] == null ? json['created_at'] : parseDateTime(json['created_at'])),
-        'updated_at': (json['updated_at'] == null ? json['updated_at'] : parseDateTime(json['updated_at'])),
+        'created_at': json['created_at'],
+        'updated_at': json['updated_at'],
     };
 }
 
@@ -228,8 +228,8 @@ export function OrderToJSONTyped(value?: Order | null, ignoreDiscriminator: bool
         'shipments': ((value['shipments'] as Array<any>).map(ShipmentToJSON)),
         'receipts': ((value['receipts'] as Array<any>).map(ReceiptToJSON)),
         'transactions': ((value['transactions'] as Array<any>).map(TransactionToJSON)),
-        'created_at': value['created_at'] == null ? value['created_at'] : serializeDateTime(value['created_at']),
-        'updated_at': value['updated_at'] == null ? value['updated_at'] : serializeDateTime(value['updated_at']),
+        'created_at': value['created_at'],
+        'updated_at': value['updated_at'],
     };
 }
 

@@ -14,7 +14,7 @@
 
 import { mapValues } from '../runtime.js';
 /**
- * How to pay. A card token from the payment processor; the built-in test gateway knows `tok_visa` (approves), `tok_chargeDeclined` (declines), `tok_insufficientFunds` (declines for insufficient funds) and `tok_timeout` (answers too late; the outcome is then looked up, never charged again).
+ * How to pay. A card token from the payment processor; the built-in test gateway knows `tok_visa` (approves), `tok_chargeDeclined` (declines), `tok_insufficientFunds` (declines for insufficient funds), `tok_timeout` (answers too late; the outcome is then looked up, never charged again), `tok_gatewayDown` (the processor cannot be reached: 503, nothing charged) and `tok_refundFail` (approves, but refunds of the charge are declined).
  * @export
  * @interface PaymentMethod
  */

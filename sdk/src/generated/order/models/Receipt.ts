@@ -12,7 +12,7 @@
  * Do not edit the class manually.
  */
 
-import { mapValues, parseDate, parseDateTime, serializeDate, serializeDateTime } from '../runtime.js';
+import { mapValues } from '../runtime.js';
 import type { ReceiptItem } from './ReceiptItem.js';
 import {
     ReceiptItemFromJSON,
@@ -84,7 +84,7 @@ export interface Receipt {
     /**
      * When it was issued (UTC).
      */
-    created_at: Date;
+    created_at: string;
 }
 
 
@@ -127,7 +127,7 @@ export function ReceiptFromJSONTyped(json: any, ignoreDiscriminator: boolean): R
         'tax_total': MoneyFromJSON(json['tax_total']),
         'total': MoneyFromJSON(json['total']),
         'items': ((json['items'] as Array<any>).map(ReceiptItemFromJSON)),
-        'created_at': (json['created_at'] == null ? json['created_at'] : parseDateTime(json['created_at'])),
+        'created_at': json['created_at'],
     };
 }
 
@@ -152,7 +152,7 @@ export function ReceiptToJSONTyped(value?: Receipt | null, ignoreDiscriminator: 
         'tax_total': MoneyToJSON(value['tax_total']),
         'total': MoneyToJSON(value['total']),
         'items': ((value['items'] as Array<any>).map(ReceiptItemToJSON)),
-        'created_at': value['created_at'] == null ? value['created_at'] : serializeDateTime(value['created_at']),
+        'created_at': value['created_at'],
     };
 }
 

@@ -12,7 +12,7 @@
  * Do not edit the class manually.
  */
 
-import { mapValues, parseDate, parseDateTime, serializeDate, serializeDateTime } from '../runtime.js';
+import { mapValues } from '../runtime.js';
 /**
  * A parcel carrying some of an order's items.
  * @export
@@ -46,7 +46,7 @@ export interface Shipment {
     /**
      * When it was recorded (UTC).
      */
-    created_at: Date;
+    created_at: string;
 }
 
 /**
@@ -79,7 +79,7 @@ export function ShipmentFromJSONTyped(json: any, ignoreDiscriminator: boolean): 
         'tracking_number': json['tracking_number'],
         'expected_arrival_date': json['expected_arrival_date'],
         'item_ids': json['item_ids'],
-        'created_at': (json['created_at'] == null ? json['created_at'] : parseDateTime(json['created_at'])),
+        'created_at': json['created_at'],
     };
 }
 
@@ -100,7 +100,7 @@ export function ShipmentToJSONTyped(value?: Shipment | null, ignoreDiscriminator
         'tracking_number': value['tracking_number'],
         'expected_arrival_date': value['expected_arrival_date'],
         'item_ids': value['item_ids'],
-        'created_at': value['created_at'] == null ? value['created_at'] : serializeDateTime(value['created_at']),
+        'created_at': value['created_at'],
     };
 }
 

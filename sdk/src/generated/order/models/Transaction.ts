@@ -12,7 +12,7 @@
  * Do not edit the class manually.
  */
 
-import { mapValues, parseDate, parseDateTime, serializeDate, serializeDateTime } from '../runtime.js';
+import { mapValues } from '../runtime.js';
 import type { Money } from './Money.js';
 import {
     MoneyFromJSON,
@@ -80,7 +80,7 @@ export interface Transaction {
     /**
      * When it was recorded (UTC).
      */
-    created_at: Date;
+    created_at: string;
 }
 
 
@@ -121,7 +121,7 @@ export function TransactionFromJSONTyped(json: any, ignoreDiscriminator: boolean
         'payment_gateway_id': json['payment_gateway_id'],
         'gateway_transaction_id': json['gateway_transaction_id'],
         'response_code': json['response_code'],
-        'created_at': (json['created_at'] == null ? json['created_at'] : parseDateTime(json['created_at'])),
+        'created_at': json['created_at'],
     };
 }
 
@@ -145,7 +145,7 @@ export function TransactionToJSONTyped(value?: Transaction | null, ignoreDiscrim
         'payment_gateway_id': value['payment_gateway_id'],
         'gateway_transaction_id': value['gateway_transaction_id'],
         'response_code': value['response_code'],
-        'created_at': value['created_at'] == null ? value['created_at'] : serializeDateTime(value['created_at']),
+        'created_at': value['created_at'],
     };
 }
 

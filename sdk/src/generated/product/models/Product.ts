@@ -12,7 +12,7 @@
  * Do not edit the class manually.
  */
 
-import { mapValues, parseDate, parseDateTime, serializeDate, serializeDateTime } from '../runtime.js';
+import { mapValues } from '../runtime.js';
 import type { Money } from './Money.js';
 import {
     MoneyFromJSON,
@@ -62,11 +62,11 @@ export interface Product {
     /**
      * When the product was created (UTC).
      */
-    created_at: Date;
+    created_at: string;
     /**
      * When the product last changed (UTC).
      */
-    updated_at: Date;
+    updated_at: string;
 }
 
 /**
@@ -104,8 +104,8 @@ export function ProductFromJSONTyped(json: any, ignoreDiscriminator: boolean): P
         'is_active': json['is_active'],
         'stock': json['stock'],
         'available': json['available'],
-        'created_at': (json['created_at'] == null ? json['created_at'] : parseDateTime(json['created_at'])),
-        'updated_at': (json['updated_at'] == null ? json['updated_at'] : parseDateTime(json['updated_at'])),
+        'created_at': json['created_at'],
+        'updated_at': json['updated_at'],
     };
 }
 
@@ -128,8 +128,8 @@ export function ProductToJSONTyped(value?: Product | null, ignoreDiscriminator: 
         'is_active': value['is_active'],
         'stock': value['stock'],
         'available': value['available'],
-        'created_at': value['created_at'] == null ? value['created_at'] : serializeDateTime(value['created_at']),
-        'updated_at': value['updated_at'] == null ? value['updated_at'] : serializeDateTime(value['updated_at']),
+        'created_at': value['created_at'],
+        'updated_at': value['updated_at'],
     };
 }
 

@@ -12,7 +12,7 @@
  * Do not edit the class manually.
  */
 
-import { mapValues, parseDate, parseDateTime, serializeDate, serializeDateTime } from '../runtime.js';
+import { mapValues } from '../runtime.js';
 import type { ReservationItem } from './ReservationItem.js';
 import {
     ReservationItemFromJSON,
@@ -49,7 +49,7 @@ export interface Reservation {
     /**
      * When a held reservation lapses (UTC).
      */
-    expires_at: Date;
+    expires_at: string;
     /**
      * True when it is `held` but past `expires_at` (its stock is free again).
      */
@@ -57,11 +57,11 @@ export interface Reservation {
     /**
      * When it was first made (UTC).
      */
-    created_at: Date;
+    created_at: string;
     /**
      * When it last changed (UTC).
      */
-    updated_at: Date;
+    updated_at: string;
 }
 
 
@@ -93,10 +93,10 @@ export function ReservationFromJSONTyped(json: any, ignoreDiscriminator: boolean
         'id': json['id'],
         'status': ReservationStatusFromJSON(json['status']),
         'items': ((json['items'] as Array<any>).map(ReservationItemFromJSON)),
-        'expires_at': (json['expires_at'] == null ? json['expires_at'] : parseDateTime(json['expires_at'])),
+        'expires_at': json['expires_at'],
         'is_expired': json['is_expired'],
-        'created_at': (json['created_at'] == null ? json['created_at'] : parseDateTime(json['created_at'])),
-        'updated_at': (json['updated_at'] == null ? json['updated_at'] : parseDateTime(json['updated_at'])),
+        'created_at': json['created_at'],
+        'updated_at': json['updated_at'],
     };
 }
 
@@ -114,10 +114,10 @@ export function ReservationToJSONTyped(value?: Reservation | null, ignoreDiscrim
         'id': value['id'],
         'status': ReservationStatusToJSON(value['status']),
         'items': ((value['items'] as Array<any>).map(ReservationItemToJSON)),
-        'expires_at': value['expires_at'] == null ? value['expires_at'] : serializeDateTime(value['expires_at']),
+        'expires_at': value['expires_at'],
         'is_expired': value['is_expired'],
-        'created_at': value['created_at'] == null ? value['created_at'] : serializeDateTime(value['created_at']),
-        'updated_at': value['updated_at'] == null ? value['updated_at'] : serializeDateTime(value['updated_at']),
+        'created_at': value['created_at'],
+        'updated_at': value['updated_at'],
     };
 }
 

@@ -12,7 +12,7 @@
  * Do not edit the class manually.
  */
 
-import { mapValues, parseDate, parseDateTime, serializeDate, serializeDateTime } from '../runtime.js';
+import { mapValues } from '../runtime.js';
 import type { ReservationItem } from './ReservationItem.js';
 import {
     ReservationItemFromJSON,
@@ -34,7 +34,7 @@ export interface ReservationInput {
     /**
      * When the hold lapses by itself (UTC).
      */
-    expires_at: Date;
+    expires_at: string;
 }
 
 /**
@@ -57,7 +57,7 @@ export function ReservationInputFromJSONTyped(json: any, ignoreDiscriminator: bo
     return {
         
         'items': ((json['items'] as Array<any>).map(ReservationItemFromJSON)),
-        'expires_at': (json['expires_at'] == null ? json['expires_at'] : parseDateTime(json['expires_at'])),
+        'expires_at': json['expires_at'],
     };
 }
 
@@ -73,7 +73,7 @@ export function ReservationInputToJSONTyped(value?: ReservationInput | null, ign
     return {
         
         'items': ((value['items'] as Array<any>).map(ReservationItemToJSON)),
-        'expires_at': value['expires_at'] == null ? value['expires_at'] : serializeDateTime(value['expires_at']),
+        'expires_at': value['expires_at'],
     };
 }
 

@@ -1,0 +1,351 @@
+/*
+ * Dredd hooks for openapi/dist/product.json: every operation and every documented status code.
+ *
+ * Dredd sends the spec's example request for every documented response, so beforeEach skips
+ * the non-2xx transactions and each error case re-enables itself in its own `before` hook with
+ * a request that really produces that status. A non-2xx transaction without such a hook fails.
+ *
+ * Admin and shopper tokens come from the auth service at AUTH_URL (the demo accounts of the
+ * development seed); the service credential is minted with SERVICE_SECRET, as the cart and
+ * order services do. Every product and reservation a case changes is created here, so the
+ * demo catalog is never modified.
+ */
+const crypto = require("node:crypto");
+const jwt = require("jsonwebtoken");
+const hooks = require("hooks");
+
+const AUTH_URL = (process.env.AUTH_URL || "http://127.0.0.1:8001").replace(/\/+$/, "");
+const PRODUCT_URL = (process.env.PRODUCT_URL || "http://127.0.0.1:8002").replace(/\/+$/, "");
+const SERVICE_SECRET = process.env.SERVICE_SECRET || "dev-only-service-secret-do-not-use-in-production";
+const SHOPPER = { email: "shopper@example.com", password: "shopper-demo-pass" };
+const ADMIN = { email: "admin@example.com", password: "admin-demo-pass" };
+const RUN = crypto.randomBytes(4).toString("hex");
+const JSON_TYPE = "application/json";
+const FORM_TYPE = "application/x-www-form-urlencoded";
+
+let counter = 0;
+const unique = (label) => `${label}-${RUN}-${counter++}`;
+const inMinutes = (m) => new Date(Date.now() + m * 60_000).toISOString();
+const serviceToken = () => jwt.sign({}, SERVICE_SECRET, { algorithm: "HS256", audience: "disqo-internal", subject: "service:contract", expiresIn: 300 });
+
+/** Calls a service directly (setup, not under test); throws unless the status is expected. */
+async function api(base, method, path, { body, token, expect = [200] } = {}) {
+  const init = { method, headers: {} };
+  if (token) init.headers.Authorization = `Bearer ${token}`;
+  if (body !== undefined) {
+    init.headers["Content-Type"] = JSON_TYPE;
+    init.body = JSON.stringify(body);
+  }
+  const response = await fetch(base + path, init);
+  const text = await response.text();
+  if (!expect.includes(response.status)) throw new Error(`setup: ${method} ${path} answered ${response.status}: ${text.slice(0, 300)}`);
+  return text ? JSON.parse(text) : undefined;
+}
+
+const state = { shopperToken: "", adminToken: "", product: null, other: null };
+
+const newProduct = (overrides = {}) =>
+  api(PRODUCT_URL, "POST", "/v1/products", {
+    token: state.adminToken,
+    expect: [201],
+    body: { name: `Contract Widget ${unique("p")}`, description: "Made by the contract tests.", sku: unique("CT").toUpperCase(), price: { amount: 1299, currency: "USD" }, stock: 50, ...overrides },
+  });
+
+const newReservation = async (quantity = 1) => {
+  const id = unique("ct_res");
+  await api(PRODUCT_URL, "PUT", `/v1/inventory/reservations/${id}`, {
+    token: serviceToken(),
+    expect: [201],
+    body: { items: [{ product_id: state.product.id, quantity }], expires_at: inMinutes(15) },
+  });
+  return id;
+};
+
+// ---- request shaping -------------------------------------------------------------------
+
+function setHeader(transaction, name, value) {
+  for (const key of Object.keys(transaction.request.headers)) if (key.toLowerCase() === name.toLowerCase()) delete transaction.request.headers[key];
+  if (value !== undefined) transaction.request.headers[name] = value;
+}
+
+const bearer = (transaction, token) => setHeader(transaction, "Authorization", token ? `Bearer ${token}` : undefined);
+
+function setBody(transaction, body, contentType = JSON_TYPE) {
+  transaction.request.body = contentType === FORM_TYPE ? new URLSearchParams(body).toString() : JSON.stringify(body);
+  setHeader(transaction, "Content-Type", contentType);
+}
+
+function setUnparseableBody(transaction) {
+  transaction.request.body = '{"name": "broken';
+  setHeader(transaction, "Content-Type", JSON_TYPE);
+}
+
+function setPath(transaction, pathAndQuery) {
+  transaction.fullPath = pathAndQuery;
+  transaction.request.uri = pathAndQuery;
+}
+
+// ---- hook plumbing -----------------------------------------------------------------------
+
+const cases = new Map();
+
+/** Registers the request that makes this transaction's documented status happen. */
+function when(name, prepare) {
+  cases.set(name, prepare);
+  hooks.before(name, (transaction, done) => {
+    transaction.skip = false;
+    Promise.resolve()
+      .then(() => prepare(transaction))
+      .then(
+        () => done(),
+        (error) => {
+          transaction.fail = `hook could not prepare the request: ${error && error.message ? error.message : error}`;
+          done();
+        },
+      );
+  });
+}
+
+const statusOf = (transaction) => Number(transaction.expected.statusCode);
+
+hooks.beforeAll((transactions, done) => {
+  (async () => {
+    const [shopper, admin] = await Promise.all([SHOPPER, ADMIN].map((c) => api(AUTH_URL, "POST", "/v1/auth/login", { body: c })));
+    state.shopperToken = shopper.tokens.access_token;
+    state.adminToken = admin.tokens.access_token;
+    state.product = await newProduct();
+    state.other = await newProduct();
+  })().then(
+    () => done(),
+    (error) => {
+      for (const t of transactions) t.fail = `setup failed: ${error.message}`;
+      done();
+    },
+  );
+});
+
+hooks.beforeEach((transaction) => {
+  setHeader(transaction, "Idempotency-Key", undefined);
+  const status = statusOf(transaction);
+  if (status >= 200 && status < 300) return;
+  transaction.skip = true;
+  if (!cases.has(transaction.name)) {
+    transaction.skip = false;
+    transaction.fail = `no hook produces the documented ${status} of "${transaction.name}"`;
+  }
+});
+
+hooks.beforeEachValidation((transaction) => {
+  const headers = transaction.real && transaction.real.headers;
+  if (headers && headers["content-type"]) headers["content-type"] = headers["content-type"].split(";")[0].trim();
+});
+
+/** A 2xx case: its own `before` hook with async preparation. */
+function success(name, prepare) {
+  hooks.before(name, (transaction, done) => {
+    Promise.resolve()
+      .then(() => prepare(transaction))
+      .then(
+        () => done(),
+        (error) => {
+          transaction.fail = `hook could not prepare the request: ${error && error.message ? error.message : error}`;
+          done();
+        },
+      );
+  });
+}
+
+// ---- Products ----------------------------------------------------------------------------
+
+const SEARCH = "/v1/products > Search and browse products";
+success(`${SEARCH} > 200 > application/json`, (t) => setPath(t, "/v1/products?q=book&sort=relevance&limit=5&min_price=100"));
+when(`${SEARCH} > 422 > application/problem+json`, (t) => setPath(t, "/v1/products?limit=0"));
+
+const CREATE = "/v1/products > Create a product (admin)";
+success(`${CREATE} > 201 > application/json`, (t) => {
+  bearer(t, state.adminToken);
+  setHeader(t, "Idempotency-Key", unique("contract-create"));
+  setBody(t, { name: "Contract Management Book", description: "Created by dredd.", sku: unique("CTC").toUpperCase(), price: { amount: 1999, currency: "USD" }, stock: 5 });
+});
+when(`${CREATE} > 400 > application/problem+json`, (t) => {
+  bearer(t, state.adminToken);
+  setUnparseableBody(t);
+});
+when(`${CREATE} > 401 > application/problem+json`, (t) => bearer(t, undefined));
+when(`${CREATE} > 403 > application/problem+json`, (t) => bearer(t, state.shopperToken));
+when(`${CREATE} > 409 > application/problem+json`, (t) => {
+  bearer(t, state.adminToken);
+  setBody(t, { name: "Duplicate", description: "Same sku as an existing product.", sku: state.product.sku, price: { amount: 100, currency: "USD" } });
+});
+when(`${CREATE} > 422 > application/problem+json`, (t) => {
+  bearer(t, state.adminToken);
+  setBody(t, { name: "No price", description: "Missing price.", sku: unique("CTX").toUpperCase() });
+});
+
+const GET = "/v1/products/{id} > Get a product";
+success(`${GET} > 200 > application/json`, (t) => setPath(t, `/v1/products/${state.product.id}`));
+when(`${GET} > 404 > application/problem+json`, (t) => setPath(t, "/v1/products/99999999"));
+when(`${GET} > 422 > application/problem+json`, (t) => setPath(t, "/v1/products/not-a-number"));
+
+const UPDATE = "/v1/products/{id} > Change a product (admin)";
+success(`${UPDATE} > 200 > application/json`, (t) => {
+  bearer(t, state.adminToken);
+  setPath(t, `/v1/products/${state.product.id}`);
+  setBody(t, { price: { amount: 1799, currency: "USD" }, stock: 60 });
+});
+when(`${UPDATE} > 400 > application/problem+json`, (t) => {
+  bearer(t, state.adminToken);
+  setPath(t, `/v1/products/${state.product.id}`);
+  setUnparseableBody(t);
+});
+when(`${UPDATE} > 401 > application/problem+json`, (t) => {
+  bearer(t, undefined);
+  setPath(t, `/v1/products/${state.product.id}`);
+});
+when(`${UPDATE} > 403 > application/problem+json`, (t) => {
+  bearer(t, state.shopperToken);
+  setPath(t, `/v1/products/${state.product.id}`);
+});
+when(`${UPDATE} > 404 > application/problem+json`, (t) => {
+  bearer(t, state.adminToken);
+  setPath(t, "/v1/products/99999999");
+  setBody(t, { stock: 1 });
+});
+when(`${UPDATE} > 409 > application/problem+json`, (t) => {
+  bearer(t, state.adminToken);
+  setPath(t, `/v1/products/${state.product.id}`);
+  setBody(t, { sku: state.other.sku });
+});
+when(`${UPDATE} > 422 > application/problem+json`, (t) => {
+  bearer(t, state.adminToken);
+  setPath(t, `/v1/products/${state.product.id}`);
+  setBody(t, {});
+});
+
+const DEACTIVATE = "/v1/products/{id} > Deactivate a product (admin)";
+success(`${DEACTIVATE} > 200 > application/json`, async (t) => {
+  const doomed = await newProduct();
+  bearer(t, state.adminToken);
+  setPath(t, `/v1/products/${doomed.id}`);
+});
+when(`${DEACTIVATE} > 401 > application/problem+json`, (t) => {
+  bearer(t, undefined);
+  setPath(t, `/v1/products/${state.product.id}`);
+});
+when(`${DEACTIVATE} > 403 > application/problem+json`, (t) => {
+  bearer(t, state.shopperToken);
+  setPath(t, `/v1/products/${state.product.id}`);
+});
+when(`${DEACTIVATE} > 404 > application/problem+json`, (t) => {
+  bearer(t, state.adminToken);
+  setPath(t, "/v1/products/99999999");
+});
+when(`${DEACTIVATE} > 422 > application/problem+json`, (t) => {
+  bearer(t, state.adminToken);
+  setPath(t, "/v1/products/not-a-number");
+});
+
+// ---- Inventory ---------------------------------------------------------------------------
+
+const PUT = "/v1/inventory/reservations/{reservation_id} > Reserve stock (service only)";
+const reservationBody = (quantity = 1) => ({ items: [{ product_id: state.product.id, quantity }], expires_at: inMinutes(15) });
+success(`${PUT} > 200 > application/json`, async (t) => {
+  const id = await newReservation(2);
+  bearer(t, serviceToken());
+  setPath(t, `/v1/inventory/reservations/${id}`);
+  setBody(t, reservationBody(2));
+});
+success(`${PUT} > 201 > application/json`, (t) => {
+  bearer(t, serviceToken());
+  setPath(t, `/v1/inventory/reservations/${unique("ct_new")}`);
+  setBody(t, reservationBody(1));
+});
+when(`${PUT} > 400 > application/problem+json`, (t) => {
+  bearer(t, serviceToken());
+  setPath(t, `/v1/inventory/reservations/${unique("ct_bad")}`);
+  setUnparseableBody(t);
+});
+when(`${PUT} > 401 > application/problem+json`, (t) => {
+  bearer(t, undefined);
+  setPath(t, `/v1/inventory/reservations/${unique("ct_anon")}`);
+});
+// a user's token never satisfies the service credential
+when(`${PUT} > 403 > application/problem+json`, (t) => {
+  bearer(t, state.adminToken);
+  setPath(t, `/v1/inventory/reservations/${unique("ct_user")}`);
+  setBody(t, reservationBody(1));
+});
+when(`${PUT} > 409 > application/problem+json`, (t) => {
+  bearer(t, serviceToken());
+  setPath(t, `/v1/inventory/reservations/${unique("ct_short")}`);
+  setBody(t, reservationBody(10_000));
+});
+when(`${PUT} > 422 > application/problem+json`, (t) => {
+  bearer(t, serviceToken());
+  setPath(t, `/v1/inventory/reservations/${unique("ct_past")}`);
+  setBody(t, { items: [{ product_id: state.product.id, quantity: 1 }], expires_at: inMinutes(-5) });
+});
+
+const RELEASE = "/v1/inventory/reservations/{reservation_id} > Release a reservation (service only)";
+success(`${RELEASE} > 204`, async (t) => {
+  const id = await newReservation();
+  bearer(t, serviceToken());
+  setPath(t, `/v1/inventory/reservations/${id}`);
+});
+when(`${RELEASE} > 401 > application/problem+json`, (t) => {
+  bearer(t, undefined);
+  setPath(t, `/v1/inventory/reservations/${unique("ct_anon")}`);
+});
+when(`${RELEASE} > 403 > application/problem+json`, (t) => {
+  bearer(t, state.shopperToken);
+  setPath(t, `/v1/inventory/reservations/${unique("ct_user")}`);
+});
+when(`${RELEASE} > 404 > application/problem+json`, (t) => {
+  bearer(t, serviceToken());
+  setPath(t, `/v1/inventory/reservations/${unique("ct_never")}`);
+});
+when(`${RELEASE} > 422 > application/problem+json`, (t) => {
+  bearer(t, serviceToken());
+  setPath(t, "/v1/inventory/reservations/not%20a%20valid%20id");
+});
+
+const COMMIT = "/v1/inventory/reservations/{reservation_id}/commit > Commit a reservation as a sale (service only)";
+success(`${COMMIT} > 200 > application/json`, async (t) => {
+  const id = await newReservation();
+  bearer(t, serviceToken());
+  setPath(t, `/v1/inventory/reservations/${id}/commit`);
+});
+when(`${COMMIT} > 401 > application/problem+json`, (t) => {
+  bearer(t, undefined);
+  setPath(t, `/v1/inventory/reservations/${unique("ct_anon")}/commit`);
+});
+when(`${COMMIT} > 403 > application/problem+json`, (t) => {
+  bearer(t, state.shopperToken);
+  setPath(t, `/v1/inventory/reservations/${unique("ct_user")}/commit`);
+});
+when(`${COMMIT} > 404 > application/problem+json`, (t) => {
+  bearer(t, serviceToken());
+  setPath(t, `/v1/inventory/reservations/${unique("ct_never")}/commit`);
+});
+// a hold that lapsed and whose unit someone else reserved meanwhile cannot be sold: 409 insufficient_stock
+when(`${COMMIT} > 409 > application/problem+json`, async (t) => {
+  const scarce = await newProduct({ stock: 1 });
+  const lapsed = unique("ct_lapsed");
+  const hold = (id, expiresAt) =>
+    api(PRODUCT_URL, "PUT", `/v1/inventory/reservations/${id}`, { token: serviceToken(), expect: [201], body: { items: [{ product_id: scarce.id, quantity: 1 }], expires_at: expiresAt } });
+  await hold(lapsed, new Date(Date.now() + 1000).toISOString());
+  await new Promise((resolve) => setTimeout(resolve, 1300));
+  await hold(unique("ct_taker"), inMinutes(15));
+  bearer(t, serviceToken());
+  setPath(t, `/v1/inventory/reservations/${lapsed}/commit`);
+});
+when(`${COMMIT} > 422 > application/problem+json`, (t) => {
+  bearer(t, serviceToken());
+  setPath(t, "/v1/inventory/reservations/not%20a%20valid%20id/commit");
+});
+
+// ---- Legacy ------------------------------------------------------------------------------
+
+const LEGACY = "/api/v1/search > Search products (original write-up endpoint)";
+success(`${LEGACY} > 200 > application/json`, (t) => setBody(t, { search_term: "book" }, FORM_TYPE));
+when(`${LEGACY} > 422 > application/problem+json`, (t) => setBody(t, { search_term: "x".repeat(201) }, FORM_TYPE));

@@ -1,0 +1,58 @@
+import { createRequire } from "node:module";
+import type { Sequelize } from "sequelize";
+import { buildApp, serviceTokenProvider, type Logger, type OpenApiDocument, type TokenVerifier } from "@disqo-commerce/kit";
+import { createCarts } from "./carts.js";
+import { createHandlers } from "./handlers/index.js";
+import { defineModels } from "./models/index.js";
+import { DEFAULT_PRICING_RULES, type PricingRules } from "./pricing.js";
+import { createProductGateway, type ProductGateway } from "./products.js";
+import { createPromoCodes } from "./promo-codes.js";
+import { createQuotes } from "./quotes.js";
+
+const require = createRequire(import.meta.url);
+export const spec = require("../../../openapi/dist/cart.json") as OpenApiDocument;
+
+export interface CartAppDeps {
+  sequelize: Sequelize;
+  logger: Logger;
+  verifier: TokenVerifier;
+  validateResponses: boolean;
+  /** Signs the cart's service credential for the product service. */
+  serviceSecret: string;
+  /** The product service's base URL; the client is the generated SDK with our service credential. */
+  productUrl?: string;
+  /** A ready product gateway instead of `productUrl` (e.g. one with a custom fetch). */
+  products?: ProductGateway;
+  productTimeoutMs?: number;
+  pricing?: Partial<PricingRules>;
+  /** How long a quote (and its stock hold) lasts; 15 minutes unless set. */
+  quoteTtlMs?: number;
+  now?: () => Date;
+}
+
+export function createCartDomain(deps: CartAppDeps) {
+  const models = defineModels(deps.sequelize);
+  const now = deps.now ?? (() => new Date());
+  let products = deps.products;
+  if (!products) {
+    if (!deps.productUrl) throw new Error("createApp needs productUrl or products");
+    products = createProductGateway({
+      baseUrl: deps.productUrl,
+      serviceToken: serviceTokenProvider("cart", deps.serviceSecret),
+      timeoutMs: deps.productTimeoutMs ?? 3_000,
+      logger: deps.logger,
+    });
+  }
+  const rules: PricingRules = { ...DEFAULT_PRICING_RULES, ...deps.pricing };
+  const promoCodes = createPromoCodes(models);
+  const carts = createCarts({ sequelize: deps.sequelize, models, products, now });
+  const quotes = createQuotes({ sequelize: deps.sequelize, models, products, carts, promoCodes, rules, ttlMs: deps.quoteTtlMs ?? 15 * 60_000, now, logger: deps.logger });
+  return { models, carts, quotes, promoCodes };
+}
+
+/** The cart service's express app (never listens). */
+export function createApp(deps: CartAppDeps) {
+  const domain = createCartDomain(deps);
+  const app = buildApp({ spec, handlers: createHandlers(domain), logger: deps.logger, verifier: deps.verifier, sequelize: deps.sequelize, validateResponses: deps.validateResponses });
+  return { app, domain };
+}

@@ -1,0 +1,186 @@
+import { Op, type Sequelize, type Transaction } from "sequelize";
+import { AppError, isUniqueViolation, notFound, unprocessable } from "@disqo-commerce/kit";
+import type { components } from "./generated/openapi.js";
+import type { CartModel, CartModels } from "./models/index.js";
+import { CURRENCY, money } from "./money.js";
+import type { CatalogProduct, ProductGateway } from "./products.js";
+
+type CartView = components["schemas"]["Cart"];
+
+export const MAX_LINE_QUANTITY = 99;
+/** The product service reserves and looks up at most 100 products per call. */
+export const MAX_CART_LINES = 100;
+
+export interface CartDeps {
+  sequelize: Sequelize;
+  models: CartModels;
+  products: ProductGateway;
+  now: () => Date;
+}
+
+const productUnavailable = (productId: number) => new AppError(404, "product_unavailable", `Product ${productId} does not exist or is not for sale.`);
+
+export function createCarts(deps: CartDeps) {
+  const { sequelize, models, products, now } = deps;
+
+  /** The user's active cart, created on first use; two first requests racing end with one cart. */
+  async function ensureActiveCart(userId: number): Promise<CartModel> {
+    const existing = await models.Cart.findOne({ where: { active_user_id: userId } });
+    if (existing) return existing;
+    try {
+      return await models.Cart.create({ user_id: userId, active_user_id: userId, is_active: true });
+    } catch (error) {
+      if (!isUniqueViolation(error)) throw error;
+      const winner = await models.Cart.findOne({ where: { active_user_id: userId } });
+      if (!winner) throw error;
+      return winner;
+    }
+  }
+
+  /**
+   * Runs a change of the user's active cart in a transaction holding the cart's row lock, so
+   * concurrent changes of one cart apply one after the other (SQLite serializes writers
+   * anyway). If the cart stopped being active meanwhile (its quote was accepted), the change
+   * goes to the new active cart.
+   */
+  async function changeCart<T>(userId: number, change: (cart: CartModel, t: Transaction) => Promise<T>): Promise<{ cartId: number; result: T }> {
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const cart = await ensureActiveCart(userId);
+      const outcome = await sequelize.transaction(async (t) => {
+        const locked = await models.Cart.findOne({ where: { id: cart.id, active_user_id: userId }, lock: t.LOCK.UPDATE, transaction: t });
+        if (!locked) return undefined;
+        const result = await change(locked, t);
+        locked.changed("updated_at", true);
+        await locked.save({ transaction: t });
+        return { result };
+      });
+      if (outcome) return { cartId: cart.id, result: outcome.result };
+    }
+    throw new Error(`the active cart of user ${userId} kept changing`);
+  }
+
+  /** Units of a product this cart's own open quote holds: the shopper may use them again. */
+  async function heldByOwnQuotes(cartId: number, productId: number, t: Transaction): Promise<number> {
+    const open = await models.Quote.findAll({ where: { cart_id: cartId, status: "open", expires_at: { [Op.gt]: now() } }, attributes: ["id"], transaction: t });
+    if (!open.length) return 0;
+    const held = await models.QuoteItem.sum("quantity", { where: { quote_id: open.map((q) => q.id), product_id: productId }, transaction: t });
+    return Number(held ?? 0);
+  }
+
+  async function assertStock(cartId: number, product: CatalogProduct, quantity: number, t: Transaction): Promise<void> {
+    const available = product.available + (await heldByOwnQuotes(cartId, product.id, t));
+    if (quantity > available) {
+      throw unprocessable("insufficient_stock", `Only ${available} of product ${product.id} can be had now.`, {
+        products: [{ product_id: product.id, requested: quantity, available }],
+      });
+    }
+  }
+
+  async function activeProduct(productId: number): Promise<CatalogProduct> {
+    const product = (await products.getProducts([productId])).get(productId);
+    if (!product || !product.isActive || product.currency !== CURRENCY) throw productUnavailable(productId);
+    return product;
+  }
+
+  function tooMany(quantity: number): AppError {
+    return unprocessable("validation_failed", `A cart line holds at most ${MAX_LINE_QUANTITY} units.`, {
+      errors: [{ path: "/body/quantity", message: `the line would hold ${quantity}; at most ${MAX_LINE_QUANTITY}` }],
+    });
+  }
+
+  async function view(cartId: number): Promise<CartView> {
+    const cart = await models.Cart.findByPk(cartId, { rejectOnEmpty: true });
+    const items = await models.CartItem.findAll({ where: { cart_id: cartId }, order: [["id", "ASC"]] });
+    const lines = items.map((item) => {
+      const unit = Number(item.unit_price);
+      return {
+        id: item.id,
+        product_id: item.product_id,
+        name: item.name,
+        quantity: item.quantity,
+        unit_price: money(unit, item.currency),
+        line_total: money(unit * item.quantity, item.currency),
+        added_at: item.created_at.toISOString(),
+      };
+    });
+    return {
+      id: cart.id,
+      items: lines,
+      item_count: lines.reduce((n, l) => n + l.quantity, 0),
+      subtotal: money(lines.reduce((s, l) => s + l.line_total.amount, 0)),
+      created_at: cart.created_at.toISOString(),
+      updated_at: cart.updated_at.toISOString(),
+    };
+  }
+
+  /** The item of the user's active cart, or a 404 (another user's item is just as absent). */
+  async function ownItem(userId: number, itemId: number) {
+    const cart = await models.Cart.findOne({ where: { active_user_id: userId } });
+    const item = cart ? await models.CartItem.findOne({ where: { id: itemId, cart_id: cart.id } }) : null;
+    if (!item) throw notFound(`No item ${itemId} in your cart.`);
+    return item;
+  }
+
+  return {
+    ensureActiveCart,
+    view,
+
+    async getCart(userId: number): Promise<CartView> {
+      return view((await ensureActiveCart(userId)).id);
+    },
+
+    async addItem(userId: number, productId: number, quantity: number): Promise<CartView> {
+      const product = await activeProduct(productId);
+      const { cartId } = await changeCart(userId, async (cart, t) => {
+        const item = await models.CartItem.findOne({ where: { cart_id: cart.id, product_id: productId }, transaction: t, lock: t.LOCK.UPDATE });
+        const total = (item?.quantity ?? 0) + quantity;
+        if (total > MAX_LINE_QUANTITY) throw tooMany(total);
+        if (!item && (await models.CartItem.count({ where: { cart_id: cart.id }, transaction: t })) >= MAX_CART_LINES) {
+          throw unprocessable("validation_failed", `A cart holds at most ${MAX_CART_LINES} different products.`, {
+            errors: [{ path: "/body/product_id", message: `the cart already holds ${MAX_CART_LINES} products` }],
+          });
+        }
+        await assertStock(cart.id, product, total, t);
+        if (item) {
+          item.quantity = total;
+          await item.save({ transaction: t });
+        } else {
+          await models.CartItem.create({ cart_id: cart.id, product_id: productId, name: product.name, quantity: total, unit_price: product.price, currency: product.currency }, { transaction: t });
+        }
+      });
+      return view(cartId);
+    },
+
+    async updateItem(userId: number, itemId: number, quantity: number): Promise<CartView> {
+      const known = await ownItem(userId, itemId);
+      const product = await activeProduct(known.product_id);
+      const { cartId } = await changeCart(userId, async (cart, t) => {
+        const item = await models.CartItem.findOne({ where: { id: itemId, cart_id: cart.id }, transaction: t, lock: t.LOCK.UPDATE });
+        if (!item) throw notFound(`No item ${itemId} in your cart.`);
+        // Lowering a quantity is always allowed: it can only free stock.
+        if (quantity > item.quantity) await assertStock(cart.id, product, quantity, t);
+        item.quantity = quantity;
+        await item.save({ transaction: t });
+      });
+      return view(cartId);
+    },
+
+    async removeItem(userId: number, itemId: number): Promise<CartView> {
+      await ownItem(userId, itemId);
+      const { cartId } = await changeCart(userId, async (cart, t) => {
+        const removed = await models.CartItem.destroy({ where: { id: itemId, cart_id: cart.id }, transaction: t });
+        if (removed === 0) throw notFound(`No item ${itemId} in your cart.`);
+      });
+      return view(cartId);
+    },
+
+    async clear(userId: number): Promise<CartView> {
+      const { cartId } = await changeCart(userId, async (cart, t) => {
+        await models.CartItem.destroy({ where: { cart_id: cart.id }, transaction: t });
+      });
+      return view(cartId);
+    },
+  };
+}
+
+export type Carts = ReturnType<typeof createCarts>;

@@ -1,0 +1,10 @@
+import type { components } from "./generated/openapi.js";
+
+/** The catalog is priced in one currency (the product service's `Price` is USD only). */
+export const CURRENCY = "USD";
+
+export type Money = components["schemas"]["Money"];
+
+export function money(amount: number, currency: string = CURRENCY): Money {
+  return { amount: Number(amount), currency };
+}

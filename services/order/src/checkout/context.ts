@@ -1,0 +1,47 @@
+import type { Logger } from "@disqo-commerce/kit";
+import type { OrderModels } from "../models/index.js";
+import type { Outbox } from "../outbox/outbox.js";
+import type { GatewayOutcome } from "../payments/gateway.js";
+import type { Payments } from "../payments/payments.js";
+import type { Remotes } from "../remote/clients.js";
+import type { Views } from "../orders/views.js";
+import type { QuoteSnapshot } from "./quote.js";
+
+export interface CheckoutSettings {
+  /** How long checkout holds the quote's stock once it starts paying (long enough to outlast a peer's outage). */
+  holdSeconds: number;
+  /** How long a running saga owns its row before recovery may take it over. */
+  leaseMs: number;
+}
+
+export interface CheckoutDeps {
+  models: OrderModels;
+  remotes: Remotes;
+  payments: Payments;
+  outbox: Outbox;
+  views: Views;
+  logger: Logger;
+  clock: () => Date;
+  settings: CheckoutSettings;
+}
+
+export interface CheckoutInput {
+  userId: number;
+  quoteId: string;
+  token: string;
+  idempotencyKey: string;
+}
+
+/** What the checkout saga knows as it goes; each step adds its part. */
+export interface CheckoutContext {
+  input: CheckoutInput;
+  /** The attempt's id, which becomes the order's id and is the charge's reference at the processor. */
+  attemptId: string;
+  quote?: QuoteSnapshot;
+  /** Set once a hold extension may have reached the product service (so it must be handed back on failure). */
+  holdTouched: boolean;
+  charge?: GatewayOutcome;
+  chargedAt?: Date;
+}
+
+export const later = (clock: () => Date, ms: number) => new Date(clock().getTime() + ms);

@@ -1,0 +1,80 @@
+import { randomUUID } from "node:crypto";
+import { AppError, isUniqueViolation } from "@disqo-commerce/kit";
+import type { GatewayOutcome } from "../../payments/gateway.js";
+import type { OrderModels } from "../../models/index.js";
+import { OutcomeUnknownError, type SagaStep } from "../saga.js";
+import { later, type CheckoutContext, type CheckoutDeps } from "../context.js";
+
+/** Records a declined charge (visible in `GET /v1/transactions`); repeating it is harmless. */
+export async function recordDeclinedCharge(models: OrderModels, attempt: { id: string; user_id: number; quote_id: string; payment_gateway_id: string }, outcome: GatewayOutcome): Promise<string> {
+  try {
+    const row = await models.Transaction.create({
+      id: randomUUID(),
+      reference: attempt.id,
+      user_id: attempt.user_id,
+      order_id: null,
+      quote_id: attempt.quote_id,
+      payment_gateway_id: attempt.payment_gateway_id,
+      gateway_transaction_id: outcome.gatewayTransactionId,
+      type: "charge",
+      status: "declined",
+      amount: outcome.amount,
+      currency: outcome.currency,
+      response_code: outcome.responseCode,
+    });
+    return row.id;
+  } catch (error) {
+    if (!isUniqueViolation(error)) throw error;
+    const existing = await models.Transaction.findOne({ where: { reference: attempt.id } });
+    return existing!.id;
+  }
+}
+
+export function paymentDeclined(outcome: GatewayOutcome, transactionId: string): AppError {
+  return new AppError(402, "payment_declined", `The card was declined (${outcome.responseCode}). Nothing was charged; the quote is still open.`, {
+    extensions: { decline_code: outcome.responseCode, transaction_id: transactionId },
+  });
+}
+
+/**
+ * The pivot of the saga: charges the card under the attempt's id as reference. The attempt
+ * is marked `charging` first, so if the process dies mid-call recovery knows to look the
+ * charge up. A lost answer is looked up, never re-sent.
+ */
+export function chargePayment(deps: CheckoutDeps): SagaStep<CheckoutContext> {
+  const { CheckoutAttempt } = deps.models;
+  return {
+    name: "chargePayment",
+    pivot: true,
+    async invoke(ctx) {
+      const quote = ctx.quote!;
+      await CheckoutAttempt.update({ state: "charging", step: "chargePayment", lease_until: later(deps.clock, deps.settings.leaseMs) }, { where: { id: ctx.attemptId } });
+      const settlement = await deps.payments.charge({
+        reference: ctx.attemptId,
+        amount: quote.total,
+        currency: quote.currency,
+        token: ctx.input.token,
+        description: `DISQO Commerce order ${ctx.attemptId}`,
+      });
+      if (settlement.kind !== "settled") {
+        throw new OutcomeUnknownError(`charge outcome unknown: ${settlement.kind === "unknown" ? settlement.reason : "no record"}`);
+      }
+      const outcome = settlement.outcome;
+      if (outcome.status === "declined") {
+        const transactionId = await recordDeclinedCharge(
+          deps.models,
+          { id: ctx.attemptId, user_id: ctx.input.userId, quote_id: quote.id, payment_gateway_id: deps.payments.gatewayId },
+          outcome,
+        );
+        await CheckoutAttempt.update({ response_code: outcome.responseCode, gateway_transaction_id: outcome.gatewayTransactionId }, { where: { id: ctx.attemptId } });
+        throw paymentDeclined(outcome, transactionId);
+      }
+      ctx.charge = outcome;
+      ctx.chargedAt = deps.clock();
+      await CheckoutAttempt.update(
+        { gateway_transaction_id: outcome.gatewayTransactionId, response_code: outcome.responseCode, charged_at: ctx.chargedAt },
+        { where: { id: ctx.attemptId } },
+      );
+    },
+  };
+}

@@ -1,0 +1,47 @@
+import { AppError, conflict, isUniqueViolation } from "@disqo-commerce/kit";
+import type { SagaStep } from "../saga.js";
+import { later, type CheckoutContext, type CheckoutDeps } from "../context.js";
+
+/**
+ * Writes the attempt to the saga log before anything leaves the process. Only one attempt of
+ * a quote may be live (running or succeeded): a second concurrent checkout of the same quote
+ * is refused here, before it could charge.
+ */
+export function openAttempt(deps: CheckoutDeps): SagaStep<CheckoutContext> {
+  const { CheckoutAttempt } = deps.models;
+  return {
+    name: "openAttempt",
+    async invoke(ctx) {
+      const quote = ctx.quote!;
+      try {
+        await CheckoutAttempt.create({
+          id: ctx.attemptId,
+          quote_id: quote.id,
+          user_id: ctx.input.userId,
+          live: 1,
+          idempotency_key: ctx.input.idempotencyKey,
+          state: "started",
+          step: "openAttempt",
+          amount: quote.total,
+          currency: quote.currency,
+          quote_json: JSON.stringify(quote),
+          quote_expires_at: new Date(quote.expiresAt),
+          payment_gateway_id: deps.payments.gatewayId,
+          lease_until: later(deps.clock, deps.settings.leaseMs),
+        });
+      } catch (error) {
+        if (!isUniqueViolation(error)) throw error;
+        const live = await CheckoutAttempt.findOne({ where: { quote_id: quote.id, live: 1 } });
+        if (live?.state === "completed") throw conflict("quote_not_open", "The quote was already paid for.");
+        throw conflict("quote_not_open", "A checkout of this quote is already in progress; wait for it to finish.");
+      }
+    },
+    async compensate(ctx, error) {
+      const declined = error instanceof AppError && error.code === "payment_declined";
+      await CheckoutAttempt.update(
+        { state: declined ? "declined" : "failed", live: null, last_error: String((error as Error)?.message ?? error).slice(0, 500) },
+        { where: { id: ctx.attemptId, live: 1 } },
+      );
+    },
+  };
+}

@@ -1,0 +1,165 @@
+import { randomUUID } from "node:crypto";
+import { isUniqueViolation } from "@disqo-commerce/kit";
+import { followUps } from "../../outbox/follow-ups.js";
+import { assertTransition } from "../../orders/status.js";
+import type { GatewayOutcome } from "../../payments/gateway.js";
+import type { QuoteSnapshot } from "../quote.js";
+import type { SagaStep } from "../saga.js";
+import type { CheckoutContext, CheckoutDeps } from "../context.js";
+
+export interface PaidAttempt {
+  id: string;
+  userId: number;
+  quote: QuoteSnapshot;
+  paymentGatewayId: string;
+}
+
+/**
+ * One DB transaction: the charge, the sale receipt and its items, the order and its items,
+ * the follow-ups (commit the stock, accept the quote) and the attempt marked completed.
+ * Safe to run twice (request and recovery racing): the second finds the order and stops.
+ */
+export async function writePaidOrder(deps: Pick<CheckoutDeps, "models" | "outbox">, attempt: PaidAttempt, charge: GatewayOutcome, paidAt: Date): Promise<void> {
+  const { sequelize, Order, OrderItem, Receipt, ReceiptItem, Transaction, CheckoutAttempt } = deps.models;
+  const q = attempt.quote;
+  try {
+    await sequelize.transaction(async (t) => {
+      const existing = await Order.findOne({ where: { quote_id: q.id }, transaction: t });
+      if (existing) {
+        if (existing.id !== attempt.id) throw new Error(`quote ${q.id} already has order ${existing.id}; attempt ${attempt.id} was charged too`);
+        return;
+      }
+      const transactionId = randomUUID();
+      await Transaction.create(
+        {
+          id: transactionId,
+          reference: attempt.id,
+          user_id: attempt.userId,
+          order_id: attempt.id,
+          quote_id: q.id,
+          payment_gateway_id: attempt.paymentGatewayId,
+          gateway_transaction_id: charge.gatewayTransactionId,
+          type: "charge",
+          status: "succeeded",
+          amount: charge.amount,
+          currency: charge.currency,
+          response_code: charge.responseCode,
+        },
+        { transaction: t },
+      );
+      assertTransition("pending", "paid");
+      await Order.create(
+        {
+          id: attempt.id,
+          user_id: attempt.userId,
+          quote_id: q.id,
+          status: "paid",
+          currency: q.currency,
+          subtotal: q.subtotal,
+          discount_total: q.discountTotal,
+          shipping_total: q.shippingTotal,
+          tax_total: q.taxTotal,
+          total: q.total,
+          promo_code: q.promoCode,
+          shipping_address: q.shippingAddress ? JSON.stringify(q.shippingAddress) : null,
+          paid_at: paidAt,
+        },
+        { transaction: t },
+      );
+      await OrderItem.bulkCreate(
+        q.items.map((line, position) => ({
+          id: randomUUID(),
+          order_id: attempt.id,
+          position,
+          product_id: line.productId,
+          name: line.name,
+          quantity: line.quantity,
+          unit_price: line.unitPrice,
+          subtotal: line.subtotal,
+          discount: line.discount,
+          tax: line.tax,
+          total: line.total,
+        })),
+        { transaction: t },
+      );
+      const receiptId = randomUUID();
+      await Receipt.create(
+        {
+          id: receiptId,
+          order_id: attempt.id,
+          user_id: attempt.userId,
+          kind: "sale",
+          transaction_id: transactionId,
+          currency: q.currency,
+          subtotal: q.subtotal,
+          discount_total: q.discountTotal,
+          shipping_total: q.shippingTotal,
+          tax_total: q.taxTotal,
+          total: q.total,
+        },
+        { transaction: t },
+      );
+      await ReceiptItem.bulkCreate(
+        q.items.map((line, position) => ({
+          receipt_id: receiptId,
+          position,
+          product_id: line.productId,
+          name: line.name,
+          quantity: line.quantity,
+          unit_price: line.unitPrice,
+          subtotal: line.subtotal,
+          discount: line.discount,
+          tax: line.tax,
+          total: line.total,
+        })),
+        { transaction: t },
+      );
+      await deps.outbox.enqueue([followUps.commitReservation(q.id, attempt.id), followUps.acceptQuote(q.id, attempt.id, paidAt)], t);
+      await CheckoutAttempt.update(
+        { state: "completed", step: "recordOrder", gateway_transaction_id: charge.gatewayTransactionId, response_code: charge.responseCode, charged_at: paidAt },
+        { where: { id: attempt.id }, transaction: t },
+      );
+    });
+  } catch (error) {
+    // a concurrent writer (recovery) got there first with the same charge
+    if (isUniqueViolation(error) && (await Order.findByPk(attempt.id))) return;
+    throw error;
+  }
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Writes the paid order; a passing database hiccup is retried here, a lasting one is left to recovery. */
+export function recordOrder(deps: CheckoutDeps): SagaStep<CheckoutContext> {
+  return {
+    name: "recordOrder",
+    async invoke(ctx) {
+      const attempt = { id: ctx.attemptId, userId: ctx.input.userId, quote: ctx.quote!, paymentGatewayId: deps.payments.gatewayId };
+      for (let i = 0; ; i++) {
+        try {
+          await writePaidOrder(deps, attempt, ctx.charge!, ctx.chargedAt!);
+          return;
+        } catch (error) {
+          if (i >= 2) throw error;
+          deps.logger.warn({ err: error, attempt_id: ctx.attemptId }, "writing the paid order failed; retrying");
+          await sleep(50 * (i + 1));
+        }
+      }
+    },
+  };
+}
+
+/** Runs the follow-ups of the new order once right away; whatever fails stays in the outbox for the retry loop. */
+export function dispatchFollowUps(deps: CheckoutDeps): SagaStep<CheckoutContext> {
+  return {
+    name: "dispatchFollowUps",
+    async invoke(ctx) {
+      const quoteId = ctx.quote!.id;
+      try {
+        await deps.outbox.dispatch({ aggregates: [`reservation:${quoteId}`, `quote:${quoteId}`], force: true });
+      } catch (error) {
+        deps.logger.warn({ err: error, order_id: ctx.attemptId }, "follow-ups left to the outbox loop");
+      }
+    },
+  };
+}

@@ -1,0 +1,30 @@
+import { RemoteJwks, TokenVerifier, createLogger, listen, migrate, openDatabase, responseValidationEnabled, shutdownOnSignals } from "@disqo-commerce/kit";
+import { createApp } from "./app.js";
+import { readConfig } from "./config.js";
+import { migrations } from "./migrations/index.js";
+import { TestPaymentGateway } from "./payments/test-gateway.js";
+
+const config = readConfig();
+const logger = createLogger({ service: "order", level: config.LOG_LEVEL });
+const sequelize = openDatabase({ url: config.DATABASE_URL, dataDir: config.DATA_DIR, name: "order", logger });
+await migrate(sequelize, migrations, logger);
+if (config.NODE_ENV === "production") logger.warn("the built-in test payment gateway is in use; no real money moves");
+const { app, domain } = createApp({
+  sequelize,
+  logger,
+  verifier: new TokenVerifier(new RemoteJwks(config.AUTH_JWKS_URL), config.SERVICE_SECRET),
+  validateResponses: responseValidationEnabled(config),
+  gateway: new TestPaymentGateway(),
+  remotes: { cartUrl: config.CART_URL, productUrl: config.PRODUCT_URL, serviceSecret: config.SERVICE_SECRET },
+  settings: {
+    remoteTimeoutMs: config.REMOTE_TIMEOUT_MS,
+    gatewayTimeoutMs: config.GATEWAY_TIMEOUT_MS,
+    holdSeconds: config.CHECKOUT_HOLD_SECONDS,
+    leaseMs: config.SAGA_LEASE_MS,
+  },
+});
+const running = await listen(app, config.PORT, config.HOST);
+logger.info({ url: running.url }, "order service listening");
+// resume every saga a previous process left half-way
+await domain.start({ outboxMs: config.OUTBOX_INTERVAL_MS, recoveryMs: config.RECOVERY_INTERVAL_MS });
+shutdownOnSignals(running, logger, [() => domain.stop(), () => sequelize.close()]);

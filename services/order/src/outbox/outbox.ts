@@ -1,0 +1,144 @@
+import { Op, type Transaction as DbTransaction } from "sequelize";
+import type { Logger } from "@disqo-commerce/kit";
+import type { OrderModels, OutboxModel } from "../models/index.js";
+
+/** A step for another service, to run after the local commit that needs it. */
+export interface OutboxEntry {
+  /** Entries of one aggregate run in the order they were written (a release never overtakes its commit). */
+  aggregate: string;
+  kind: string;
+  payload: Record<string, unknown>;
+}
+
+/** The step is finished; or it can never succeed (`permanent`), so it stops retrying and is kept as `failed` for an operator. */
+export type StepResult = { done: true } | { done: false; permanent: true; reason: string };
+
+/** Runs one kind of entry; throwing means "not now" and the entry is retried with backoff. */
+export type OutboxHandler = (payload: Record<string, unknown>) => Promise<StepResult>;
+
+export interface OutboxOptions {
+  baseDelayMs: number;
+  maxDelayMs: number;
+  /** How long a dispatcher owns an entry it picked, so two replicas do not run it at once. */
+  claimMs: number;
+  clock: () => Date;
+}
+
+export function createOutbox(models: OrderModels, handlers: Record<string, OutboxHandler>, logger: Logger, options: OutboxOptions) {
+  const { Outbox } = models;
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<number> | undefined;
+  let stopped = true;
+
+  function backoff(attempts: number): number {
+    const exp = Math.min(options.maxDelayMs, options.baseDelayMs * 2 ** Math.min(attempts, 20));
+    return Math.round(exp / 2 + Math.random() * (exp / 2));
+  }
+
+  /** Takes the entry if nobody else did in the meantime (optimistic claim on next_attempt_at). */
+  async function claim(entry: OutboxModel, now: Date): Promise<boolean> {
+    const [count] = await Outbox.update(
+      { next_attempt_at: new Date(now.getTime() + options.claimMs) },
+      { where: { id: entry.id, state: "pending", next_attempt_at: entry.next_attempt_at } },
+    );
+    return count === 1;
+  }
+
+  async function runOne(entry: OutboxModel): Promise<void> {
+    const handler = handlers[entry.kind];
+    const attempts = entry.attempts + 1;
+    try {
+      if (!handler) throw new Error(`no handler for outbox kind ${entry.kind}`);
+      const result = await handler(JSON.parse(entry.payload) as Record<string, unknown>);
+      if (result.done) {
+        await Outbox.update({ state: "done", attempts, done_at: options.clock(), last_error: null }, { where: { id: entry.id } });
+      } else {
+        logger.error({ outbox_id: entry.id, kind: entry.kind, aggregate: entry.aggregate, reason: result.reason }, "outbox step failed for good; needs an operator");
+        await Outbox.update({ state: "failed", attempts, last_error: result.reason.slice(0, 500) }, { where: { id: entry.id } });
+      }
+    } catch (error) {
+      const delay = backoff(attempts);
+      logger.warn({ outbox_id: entry.id, kind: entry.kind, aggregate: entry.aggregate, attempts, retry_in_ms: delay, err: error }, "outbox step will be retried");
+      await Outbox.update(
+        { attempts, next_attempt_at: new Date(options.clock().getTime() + delay), last_error: String((error as Error)?.message ?? error).slice(0, 500) },
+        { where: { id: entry.id } },
+      );
+    }
+  }
+
+  /**
+   * Runs every entry that is due and first in line for its aggregate. `aggregates` limits the
+   * pass to some aggregates and `force` ignores their backoff (right after the commit that
+   * wrote them). Returns how many entries ran.
+   */
+  async function dispatch(filter: { aggregates?: string[]; force?: boolean } = {}): Promise<number> {
+    const now = options.clock();
+    const where: Record<string, unknown> = { state: "pending" };
+    if (filter.aggregates) where.aggregate = { [Op.in]: filter.aggregates };
+    const pending = await Outbox.findAll({ where, order: [["id", "ASC"]], limit: 500 });
+    const firstOfAggregate = new Map<string, OutboxModel>();
+    for (const entry of pending) if (!firstOfAggregate.has(entry.aggregate)) firstOfAggregate.set(entry.aggregate, entry);
+    const due = [...firstOfAggregate.values()].filter((e) => filter.force || new Date(e.next_attempt_at).getTime() <= now.getTime());
+    let ran = 0;
+    await Promise.all(
+      due.map(async (entry) => {
+        if (!(await claim(entry, now))) return;
+        ran++;
+        await runOne(entry);
+        // the next entry of the same aggregate may run now that this one is done
+        const next = await Outbox.findOne({ where: { aggregate: entry.aggregate, state: "pending" }, order: [["id", "ASC"]] });
+        if (next && next.id !== entry.id && (filter.force || new Date(next.next_attempt_at).getTime() <= options.clock().getTime())) {
+          if (await claim(next, options.clock())) {
+            ran++;
+            await runOne(next);
+          }
+        }
+      }),
+    );
+    return ran;
+  }
+
+  function schedule(intervalMs: number) {
+    if (stopped) return;
+    timer = setTimeout(async () => {
+      running = dispatch().catch((err) => {
+        logger.warn({ err }, "outbox pass failed");
+        return 0;
+      });
+      await running;
+      running = undefined;
+      schedule(intervalMs);
+    }, intervalMs);
+    timer.unref();
+  }
+
+  return {
+    /** Writes entries inside the caller's DB transaction: they exist if and only if the change that needs them committed. */
+    async enqueue(entries: OutboxEntry[], t: DbTransaction): Promise<void> {
+      if (entries.length === 0) return;
+      const now = options.clock();
+      await Outbox.bulkCreate(
+        entries.map((e) => ({ aggregate: e.aggregate, kind: e.kind, payload: JSON.stringify(e.payload), state: "pending" as const, next_attempt_at: now })),
+        { transaction: t },
+      );
+    },
+    dispatch,
+    start(intervalMs: number) {
+      if (!stopped) return;
+      stopped = false;
+      schedule(intervalMs);
+    },
+    async stop() {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      await running;
+    },
+    /** Undone entries (tests and operators). */
+    async pending(): Promise<{ id: number; aggregate: string; kind: string; attempts: number; state: string }[]> {
+      const rows = await Outbox.findAll({ where: { state: { [Op.ne]: "done" } }, order: [["id", "ASC"]] });
+      return rows.map((r) => ({ id: r.id, aggregate: r.aggregate, kind: r.kind, attempts: r.attempts, state: r.state }));
+    },
+  };
+}
+
+export type Outbox = ReturnType<typeof createOutbox>;

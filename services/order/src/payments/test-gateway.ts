@@ -1,0 +1,117 @@
+import { randomBytes } from "node:crypto";
+import { GatewayUnavailableError, type CallOptions, type ChargeRequest, type GatewayOutcome, type PaymentGateway, type RefundRequest } from "./gateway.js";
+
+/** The test cards, named like a card processor's test tokens. */
+export const TEST_TOKENS = {
+  approve: "tok_visa",
+  decline: "tok_chargeDeclined",
+  insufficientFunds: "tok_insufficientFunds",
+  timeout: "tok_timeout",
+  /** The connection to the processor fails before the charge reaches it: nothing is recorded. */
+  gatewayDown: "tok_gatewayDown",
+  /** Approves, but every refund of the charge is declined (`refund_failed`). */
+  refundFail: "tok_refundFail",
+} as const;
+
+function abortable(signal: AbortSignal): Promise<never> {
+  return new Promise((_resolve, reject) => {
+    const fail = () => reject(new GatewayUnavailableError("the payment gateway did not answer in time", { cause: signal.reason }));
+    if (signal.aborted) fail();
+    else signal.addEventListener("abort", fail, { once: true });
+  });
+}
+
+/**
+ * A built-in processor for development and tests, behaving like a card processor's test
+ * mode: `tok_visa` approves, `tok_chargeDeclined` declines (`card_declined`),
+ * `tok_insufficientFunds` declines (`insufficient_funds`), `tok_timeout` processes the
+ * charge but never answers in time, `tok_gatewayDown` never reaches the processor,
+ * `tok_refundFail` approves but its refunds are declined, and any other token declines
+ * (`invalid_token`).
+ * Like a real processor it is idempotent by reference: a repeated reference returns the
+ * first outcome and charges nothing more. Its ledger is the processor's side of the world,
+ * so tests keep one instance across "restarts" of the service.
+ */
+export class TestPaymentGateway implements PaymentGateway {
+  readonly id = "test";
+  private readonly records = new Map<string, GatewayOutcome>();
+  /** Every call that reached the processor, in order (tests count charges with it). */
+  readonly calls: { op: "charge" | "refund" | "lookup"; reference: string }[] = [];
+  private down = false;
+  private readonly refundsFail = new Set<string>();
+
+  /** Simulates an outage: every call fails as if the network were gone. */
+  setAvailable(available: boolean): void {
+    this.down = !available;
+  }
+
+  /** Successful money movements on record (a repeated reference counts once). */
+  ledger(): GatewayOutcome[] {
+    return [...this.records.values()];
+  }
+
+  succeededCharges(): GatewayOutcome[] {
+    return this.ledger().filter((r) => r.type === "charge" && r.status === "succeeded");
+  }
+
+  async charge(request: ChargeRequest, options: CallOptions): Promise<GatewayOutcome> {
+    if (request.token === TEST_TOKENS.gatewayDown) throw new GatewayUnavailableError("the payment gateway cannot be reached");
+    this.reachable("charge", request.reference);
+    let outcome = this.records.get(request.reference);
+    if (!outcome) {
+      const responseCode =
+        request.token === TEST_TOKENS.approve || request.token === TEST_TOKENS.timeout || request.token === TEST_TOKENS.refundFail
+          ? "approved"
+          : request.token === TEST_TOKENS.decline
+            ? "card_declined"
+            : request.token === TEST_TOKENS.insufficientFunds
+              ? "insufficient_funds"
+              : "invalid_token";
+      outcome = {
+        reference: request.reference,
+        type: "charge",
+        status: responseCode === "approved" ? "succeeded" : "declined",
+        gatewayTransactionId: `ch_${randomBytes(12).toString("hex")}`,
+        responseCode,
+        amount: request.amount,
+        currency: request.currency,
+      };
+      this.records.set(request.reference, outcome);
+      if (request.token === TEST_TOKENS.refundFail) this.refundsFail.add(outcome.gatewayTransactionId);
+    }
+    // processed on the processor's side, but the answer never arrives in time
+    if (request.token === TEST_TOKENS.timeout) return abortable(options.signal);
+    return { ...outcome };
+  }
+
+  async refund(request: RefundRequest, _options: CallOptions): Promise<GatewayOutcome> {
+    this.reachable("refund", request.reference);
+    let outcome = this.records.get(request.reference);
+    if (!outcome) {
+      const charge = [...this.records.values()].find((r) => r.type === "charge" && r.gatewayTransactionId === request.chargeId);
+      const ok = charge?.status === "succeeded" && request.amount <= charge.amount && request.currency === charge.currency && !this.refundsFail.has(request.chargeId);
+      outcome = {
+        reference: request.reference,
+        type: "refund",
+        status: ok ? "succeeded" : "declined",
+        gatewayTransactionId: `re_${randomBytes(12).toString("hex")}`,
+        responseCode: ok ? "approved" : this.refundsFail.has(request.chargeId) ? "refund_failed" : "charge_not_refundable",
+        amount: request.amount,
+        currency: request.currency,
+      };
+      this.records.set(request.reference, outcome);
+    }
+    return { ...outcome };
+  }
+
+  async lookup(reference: string, _options: CallOptions): Promise<GatewayOutcome | null> {
+    this.reachable("lookup", reference);
+    const outcome = this.records.get(reference);
+    return outcome ? { ...outcome } : null;
+  }
+
+  private reachable(op: "charge" | "refund" | "lookup", reference: string) {
+    if (this.down) throw new GatewayUnavailableError("the payment gateway cannot be reached");
+    this.calls.push({ op, reference });
+  }
+}

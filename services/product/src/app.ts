@@ -1,0 +1,33 @@
+import { createRequire } from "node:module";
+import type { Sequelize } from "sequelize";
+import { buildApp, type Logger, type OpenApiDocument, type TokenVerifier } from "@disqo-commerce/kit";
+import { createCatalog } from "./catalog.js";
+import { createHandlers } from "./handlers/index.js";
+import { createInventory } from "./inventory.js";
+import { defineModels } from "./models/index.js";
+import type { SearchIndex } from "./search/search-index.js";
+
+const require = createRequire(import.meta.url);
+export const spec = require("../../../openapi/dist/product.json") as OpenApiDocument;
+
+export interface ProductAppDeps {
+  sequelize: Sequelize;
+  logger: Logger;
+  verifier: TokenVerifier;
+  search: SearchIndex;
+  validateResponses: boolean;
+}
+
+export function createProductDomain(deps: ProductAppDeps) {
+  const models = defineModels(deps.sequelize);
+  const catalog = createCatalog({ sequelize: deps.sequelize, models, search: deps.search, logger: deps.logger });
+  const inventory = createInventory({ sequelize: deps.sequelize, models, logger: deps.logger });
+  return { models, catalog, inventory, verifier: deps.verifier };
+}
+
+/** The product service's express app (never listens). */
+export function createApp(deps: ProductAppDeps) {
+  const domain = createProductDomain(deps);
+  const app = buildApp({ spec, handlers: createHandlers(domain), logger: deps.logger, verifier: deps.verifier, sequelize: deps.sequelize, validateResponses: deps.validateResponses });
+  return { app, domain };
+}

@@ -1,0 +1,27 @@
+import path from "node:path";
+import { z } from "zod";
+import { loadConfig } from "@disqo-commerce/kit";
+
+export function readConfig(env: NodeJS.ProcessEnv = process.env) {
+  return loadConfig(
+    {
+      PORT: z.coerce.number().int().min(0).max(65535).default(8002),
+      /** How many generated products the development seed loads into an empty catalog. */
+      SEED_PRODUCT_COUNT: z.coerce.number().int().min(0).max(1_000_000).default(1000),
+      /**
+       * On MariaDB/MySQL each replica keeps its search index in a local SQLite FTS5 file
+       * (see search/replica-index.ts); default `<DATA_DIR>/product-search-index.sqlite`.
+       */
+      SEARCH_INDEX_FILE: z.string().optional(),
+      /** How often a replica's local search index pulls catalog changes from the database. */
+      SEARCH_REFRESH_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
+    },
+    env,
+  );
+}
+
+export type ProductConfig = ReturnType<typeof readConfig>;
+
+export function searchIndexFile(config: ProductConfig): string {
+  return config.SEARCH_INDEX_FILE ?? path.join(config.DATA_DIR, "product-search-index.sqlite");
+}

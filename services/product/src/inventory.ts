@@ -1,0 +1,194 @@
+import { QueryTypes, type Sequelize, type Transaction } from "sequelize";
+import { conflict, isMysql, isUniqueViolation, notFound, unprocessable, type Logger } from "@disqo-commerce/kit";
+import type { components } from "./generated/openapi.js";
+import type { ProductModels, ReservationItemModel, ReservationModel } from "./models/index.js";
+import { inTransaction as runInTransaction } from "./transactions.js";
+
+export type ReservationDto = components["schemas"]["Reservation"];
+export type ReservationInput = components["schemas"]["ReservationInput"];
+type Item = { product_id: number; quantity: number };
+
+/** A hold longer than this is a bug in the caller, not a checkout. */
+const MAX_HOLD_MS = 30 * 24 * 60 * 60_000;
+
+/** Items of one product are added together; sorted by product id (the order product rows are locked in). */
+export function normalizeItems(items: Item[]): Item[] {
+  const merged = new Map<number, number>();
+  for (const { product_id, quantity } of items) merged.set(product_id, (merged.get(product_id) ?? 0) + quantity);
+  return [...merged.entries()].sort((a, b) => a[0] - b[0]).map(([product_id, quantity]) => ({ product_id, quantity }));
+}
+
+function sameItems(a: Item[], b: Item[]): boolean {
+  return a.length === b.length && a.every((x, i) => x.product_id === b[i].product_id && x.quantity === b[i].quantity);
+}
+
+function toDto(r: ReservationModel, items: Item[], now: number): ReservationDto {
+  const expiresAt = new Date(r.expires_at);
+  return {
+    id: r.id,
+    status: r.status,
+    items: items.map((i) => ({ product_id: Number(i.product_id), quantity: Number(i.quantity) })),
+    expires_at: expiresAt.toISOString(),
+    is_expired: r.status === "held" && expiresAt.getTime() <= now,
+    created_at: new Date(r.created_at).toISOString(),
+    updated_at: new Date(r.updated_at).toISOString(),
+  };
+}
+
+/**
+ * Stock reservations. available = stock - committed - units of unexpired holds; expired holds
+ * stop counting by that very formula, so no job has to free them.
+ *
+ * Never oversold: every check-then-write runs in one transaction that first locks the
+ * reservation row and then the products' rows in id order (a fixed order, so two
+ * reservations cannot deadlock on each other). On SQLite the kit's transactions are
+ * IMMEDIATE, so writers run one at a time; on MariaDB `SELECT ... FOR UPDATE` serialises the
+ * writers of the same products and READ COMMITTED lets the hold sum that follows see every
+ * hold committed before the lock was granted (see transactions.ts).
+ */
+export function createInventory(deps: { sequelize: Sequelize; models: ProductModels; logger: Logger }) {
+  const { sequelize, models } = deps;
+  const { Reservation, ReservationItem } = models;
+  const mysql = isMysql(sequelize);
+  const forUpdate = mysql ? " FOR UPDATE" : "";
+
+  const inTransaction = <T>(work: (t: Transaction) => Promise<T>) => runInTransaction(sequelize, deps.logger, work);
+
+  async function lockReservation(id: string, t: Transaction): Promise<{ reservation: ReservationModel; items: Item[] } | null> {
+    const reservation = await Reservation.findByPk(id, { transaction: t, lock: t.LOCK.UPDATE });
+    if (!reservation) return null;
+    const rows: ReservationItemModel[] = await ReservationItem.findAll({ where: { reservation_id: id }, order: [["product_id", "ASC"]], transaction: t });
+    return { reservation, items: rows.map((r) => ({ product_id: Number(r.product_id), quantity: Number(r.quantity) })) };
+  }
+
+  async function lockProducts(ids: number[], t: Transaction) {
+    return sequelize.query<{ id: number; stock: number; committed: number; is_active: number | boolean }>(
+      `SELECT id, stock, committed, is_active FROM products WHERE id IN (?) ORDER BY id${forUpdate}`,
+      { replacements: [ids], type: QueryTypes.SELECT, transaction: t },
+    );
+  }
+
+  /** Locks the products and throws a 409 naming every product that cannot give the units asked for. */
+  async function assertStock(items: Item[], t: Transaction, now: number, excludeReservation?: string): Promise<void> {
+    const ids = items.map((i) => i.product_id);
+    const products = new Map((await lockProducts(ids, t)).map((p) => [Number(p.id), p]));
+    const holds = await sequelize.query<{ product_id: number; held: number | string }>(
+      `SELECT product_id, SUM(quantity) AS held FROM reservation_items
+         WHERE product_id IN (?) AND held_until > ?${excludeReservation ? " AND reservation_id <> ?" : ""} GROUP BY product_id`,
+      { replacements: [ids, now, ...(excludeReservation ? [excludeReservation] : [])], type: QueryTypes.SELECT, transaction: t },
+    );
+    const held = new Map(holds.map((h) => [Number(h.product_id), Number(h.held)]));
+    const unavailable = items.filter((i) => !products.get(i.product_id)?.is_active);
+    if (unavailable.length > 0) {
+      throw conflict("product_unavailable", `${unavailable.length} product(s) are unknown or no longer sold.`, {
+        products: unavailable.map((i) => ({ product_id: i.product_id, requested: i.quantity, available: 0 })),
+      });
+    }
+    const shortages = items.flatMap((i) => {
+      const p = products.get(i.product_id)!;
+      const available = Math.max(0, Number(p.stock) - Number(p.committed) - (held.get(i.product_id) ?? 0));
+      return available < i.quantity ? [{ product_id: i.product_id, requested: i.quantity, available }] : [];
+    });
+    if (shortages.length > 0) throw conflict("insufficient_stock", `Not enough stock for ${shortages.length} product(s).`, { products: shortages });
+  }
+
+  async function writeItems(id: string, items: Item[], heldUntil: number, t: Transaction) {
+    await ReservationItem.destroy({ where: { reservation_id: id }, transaction: t });
+    await ReservationItem.bulkCreate(
+      items.map((i) => ({ reservation_id: id, product_id: i.product_id, quantity: i.quantity, held_until: heldUntil })),
+      { transaction: t },
+    );
+  }
+
+  async function addCommitted(items: Item[], sign: 1 | -1, t: Transaction) {
+    for (const i of items) {
+      await sequelize.query("UPDATE products SET committed = committed + ? WHERE id = ?", { replacements: [sign * i.quantity, i.product_id], transaction: t });
+    }
+  }
+
+  function illegal(status: string, detail: string) {
+    return conflict("illegal_transition", detail, { current_status: status });
+  }
+
+  async function put(id: string, input: ReservationInput, retried = false): Promise<{ created: boolean; reservation: ReservationDto }> {
+    const items = normalizeItems(input.items);
+    const expiresAt = new Date(input.expires_at);
+    const now = Date.now();
+    if (!(expiresAt.getTime() > now) || expiresAt.getTime() - now > MAX_HOLD_MS) {
+      throw unprocessable("validation_failed", "`expires_at` must be in the future and at most 30 days ahead.", {
+        errors: [{ path: "/body/expires_at", message: "must be in the future and at most 30 days ahead" }],
+      });
+    }
+    try {
+      return await inTransaction(async (t) => {
+        const existing = await lockReservation(id, t);
+        if (!existing) {
+          await assertStock(items, t, now);
+          const reservation = await Reservation.create({ id, status: "held", expires_at: expiresAt }, { transaction: t });
+          await writeItems(id, items, expiresAt.getTime(), t);
+          return { created: true, reservation: toDto(reservation, items, now) };
+        }
+        const { reservation } = existing;
+        if (reservation.status === "released") throw illegal("released", "This reservation was released; use a new reservation id.");
+        if (reservation.status === "committed") {
+          if (!sameItems(existing.items, items)) throw illegal("committed", "This reservation is already committed with other items.");
+          return { created: false, reservation: toDto(reservation, existing.items, now) };
+        }
+        const stillHeld = new Date(reservation.expires_at).getTime() > now;
+        // the same items, still held: the units are already ours, only the deadline moves
+        if (!(stillHeld && sameItems(existing.items, items))) await assertStock(items, t, now, id);
+        await writeItems(id, items, expiresAt.getTime(), t);
+        reservation.expires_at = expiresAt;
+        reservation.changed("updated_at", true);
+        await reservation.save({ transaction: t });
+        return { created: false, reservation: toDto(reservation, items, now) };
+      });
+    } catch (error) {
+      // two first PUTs of one id raced and the other inserted first: replay against its row
+      if (!retried && isUniqueViolation(error)) return put(id, input, true);
+      throw error;
+    }
+  }
+
+  async function commit(id: string): Promise<ReservationDto> {
+    const now = Date.now();
+    return inTransaction(async (t) => {
+      const existing = await lockReservation(id, t);
+      if (!existing) throw notFound("No such reservation.");
+      const { reservation, items } = existing;
+      if (reservation.status === "committed") return toDto(reservation, items, now);
+      if (reservation.status === "released") throw illegal("released", "This reservation was released and cannot be committed.");
+      if (new Date(reservation.expires_at).getTime() > now) await lockProducts(items.map((i) => i.product_id), t);
+      // the hold lapsed: its units count only if nobody took them meanwhile
+      else await assertStock(items, t, now, id);
+      await addCommitted(items, 1, t);
+      await ReservationItem.update({ held_until: null }, { where: { reservation_id: id }, transaction: t });
+      reservation.status = "committed";
+      reservation.committed_at = new Date(now);
+      await reservation.save({ transaction: t });
+      return toDto(reservation, items, now);
+    });
+  }
+
+  async function release(id: string): Promise<void> {
+    const now = Date.now();
+    await inTransaction(async (t) => {
+      const existing = await lockReservation(id, t);
+      if (!existing) throw notFound("No such reservation.");
+      const { reservation, items } = existing;
+      if (reservation.status === "released") return;
+      if (reservation.status === "committed") {
+        await lockProducts(items.map((i) => i.product_id), t);
+        await addCommitted(items, -1, t);
+      }
+      await ReservationItem.update({ held_until: null }, { where: { reservation_id: id }, transaction: t });
+      reservation.status = "released";
+      reservation.released_at = new Date(now);
+      await reservation.save({ transaction: t });
+    });
+  }
+
+  return { put, commit, release };
+}
+
+export type Inventory = ReturnType<typeof createInventory>;

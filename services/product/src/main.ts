@@ -1,0 +1,20 @@
+import { createLogger, listen, migrate, openDatabase, RemoteJwks, responseValidationEnabled, seedDemoData, shutdownOnSignals, TokenVerifier } from "@disqo-commerce/kit";
+import { createApp } from "./app.js";
+import { readConfig, searchIndexFile } from "./config.js";
+import { migrations } from "./migrations/index.js";
+import { createSearchIndex } from "./search/index.js";
+import { seedDemoCatalog } from "./seed.js";
+
+const config = readConfig();
+const logger = createLogger({ service: "product", level: config.LOG_LEVEL });
+const sequelize = openDatabase({ url: config.DATABASE_URL, dataDir: config.DATA_DIR, name: "product", logger });
+await migrate(sequelize, migrations, logger);
+if (seedDemoData(config)) await seedDemoCatalog(sequelize, config.SEED_PRODUCT_COUNT, logger);
+const search = createSearchIndex(sequelize, { file: searchIndexFile(config), refreshMs: config.SEARCH_REFRESH_MS, logger });
+// a replica answers only once its search index has caught up with the catalog
+await search.ready;
+const verifier = new TokenVerifier(new RemoteJwks(config.AUTH_JWKS_URL), config.SERVICE_SECRET);
+const { app } = createApp({ sequelize, logger, verifier, search, validateResponses: responseValidationEnabled(config) });
+const running = await listen(app, config.PORT, config.HOST);
+logger.info({ url: running.url }, "product service listening");
+shutdownOnSignals(running, logger, [() => search.close(), () => sequelize.close()]);

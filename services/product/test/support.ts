@@ -1,0 +1,83 @@
+import os from "node:os";
+import path from "node:path";
+import fs from "node:fs";
+import { createLogger, listen, migrate, openDatabase } from "@disqo-commerce/kit";
+import { freshDatabase, testTokens, type TestTokens } from "@disqo-commerce/kit/testing";
+import { createApp } from "../src/app.js";
+import { migrations } from "../src/migrations/index.js";
+import { createSearchIndex } from "../src/search/index.js";
+
+export interface ProductTestApp {
+  url: string;
+  tokens: TestTokens;
+  domain: ReturnType<typeof createApp>["domain"];
+  sequelize: ReturnType<typeof openDatabase>;
+  /** Brings the search index up to date with writes made around the API (bulk loads). */
+  sync(): Promise<void>;
+  /** Calls the API; returns status and parsed body (never throws on a status). */
+  call(method: string, path: string, options?: { token?: string; body?: unknown; form?: Record<string, string>; headers?: Record<string, string> }): Promise<{ status: number; body: any; headers: Headers }>;
+  close(): Promise<void>;
+}
+
+/** The product service in process on a free port, on a fresh database of the given backend. */
+export async function startProductApp(backend: "sqlite" | "mariadb", name: string): Promise<ProductTestApp> {
+  const saved = process.env.TEST_MYSQL_URL;
+  if (backend === "sqlite") delete process.env.TEST_MYSQL_URL;
+  const db = await freshDatabase(name).finally(() => {
+    if (saved !== undefined) process.env.TEST_MYSQL_URL = saved;
+  });
+  const logger = createLogger({ service: "product-test", level: process.env.TEST_LOG_LEVEL ?? "silent" });
+  const sequelize = openDatabase({ url: db.url, sqliteFile: db.sqliteFile, name: "product", logger });
+  await migrate(sequelize, migrations);
+  const indexDir = fs.mkdtempSync(path.join(os.tmpdir(), "disqo-product-index-"));
+  const search = createSearchIndex(sequelize, { file: path.join(indexDir, "index.sqlite"), refreshMs: 200, logger });
+  await search.ready;
+  const tokens = testTokens();
+  const { app, domain } = createApp({ sequelize, logger, verifier: tokens.verifier, search, validateResponses: true });
+  const running = await listen(app, 0);
+  return {
+    url: running.url,
+    tokens,
+    domain,
+    sequelize,
+    sync: () => search.sync(),
+    async call(method, p, options = {}) {
+      const headers: Record<string, string> = { ...options.headers };
+      if (options.token) headers.authorization = `Bearer ${options.token}`;
+      let body: string | undefined;
+      if (options.form) {
+        headers["content-type"] = "application/x-www-form-urlencoded";
+        body = new URLSearchParams(options.form).toString();
+      } else if (options.body !== undefined) {
+        headers["content-type"] = "application/json";
+        body = typeof options.body === "string" ? options.body : JSON.stringify(options.body);
+      }
+      const res = await fetch(running.url + p, { method, headers, body });
+      const text = await res.text();
+      return { status: res.status, body: text ? JSON.parse(text) : undefined, headers: res.headers };
+    },
+    async close() {
+      await running.close();
+      await search.close();
+      await sequelize.close();
+      fs.rmSync(indexDir, { recursive: true, force: true });
+      await db.drop();
+    },
+  };
+}
+
+let skuCounter = 0;
+/** A product body with a unique sku; override any field. */
+export function buildProduct(overrides: Record<string, unknown> = {}) {
+  skuCounter += 1;
+  return {
+    name: `Test Widget ${skuCounter}`,
+    description: "A plain test product.",
+    sku: `TST-${process.pid}-${skuCounter}`,
+    price: { amount: 1999, currency: "USD" },
+    stock: 10,
+    ...overrides,
+  };
+}
+
+export const inMinutes = (m: number) => new Date(Date.now() + m * 60_000).toISOString();
