@@ -9,7 +9,7 @@ help:
 	@echo "make start     run the whole platform on SQLite (./data), seeded with demo data"
 	@echo "make test      lint specs + drift check + typecheck + mocha (unit, HTTP, SDK, web) + dredd + e2e"
 	@echo "make generate  regenerate bundled specs, server types and the SDK from openapi/*.yaml"
-	@echo "make lint | typecheck | unit | contract | e2e | bench | build"
+	@echo "make lint | typecheck | unit | contract | e2e | bench | build | docs-sdk"
 
 $(STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund
@@ -42,10 +42,20 @@ contract: setup
 e2e: setup
 	npx tsx scripts/e2e.ts
 
-bench: setup
-	npx tsx scripts/bench/run.ts
+# Benchmarks (not part of make test): ratios measured side by side in one run.
+bench: bench-search bench-checkout
+
+bench-search: setup
+	npx tsx --conditions=development scripts/bench/search/run.ts $(BENCH_ARGS)
+
+bench-checkout: setup
+	npx tsx --conditions=development scripts/bench/checkout/run.ts $(BENCH_ARGS)
 
 # Production build: compiles each package to its dist/ (what the container images run).
+# The SDK's API reference (TypeDoc) into sdk/docs (git-ignored).
+docs-sdk: setup
+	npx typedoc --entryPoints sdk/src/index.ts --tsconfig sdk/tsconfig.json --out sdk/docs --logLevel Error
+
 build: setup
 	for p in services/kit sdk services/auth services/product services/cart services/order services/gateway web; do \
 	  if [ -f $$p/tsconfig.json ]; then echo "build $$p"; (cd $$p && npx tsc -p tsconfig.json) || exit 1; fi; done
@@ -55,4 +65,4 @@ test: setup lint drift typecheck unit contract e2e-if-chromium
 e2e-if-chromium: setup
 	@if [ -x /usr/bin/chromium ]; then npx tsx scripts/e2e.ts; else echo "e2e: SKIPPED - /usr/bin/chromium is not installed (apt-get install chromium; CI installs it)"; fi
 
-.PHONY: help setup start generate lint typecheck drift unit contract e2e bench build test e2e-if-chromium
+.PHONY: help setup start generate lint typecheck drift unit contract e2e bench build test e2e-if-chromium docs-sdk bench-search bench-checkout
