@@ -168,7 +168,6 @@ hooks.beforeEachValidation((transaction) => {
 
 const REGISTER = "/v1/auth/register > Register a new account";
 when(`${REGISTER} > 201 > application/json`, (t) => {
-  setHeader(t, "Idempotency-Key", `contract-${RUN}-${counter++}`);
   setBody(t, { email: uniqueEmail("register"), password: "correct-horse-battery", first_name: "Ada", last_name: "Lovelace" });
 });
 when(`${REGISTER} > 400 > application/problem+json`, (t) => setUnparseableBody(t));

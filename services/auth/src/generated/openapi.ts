@@ -15,7 +15,7 @@ export interface paths {
         put?: never;
         /**
          * Register a new account
-         * @description Creates a customer account and logs it in. The email is trimmed and lower-cased. The password needs at least 10 characters and must differ from the email.
+         * @description Creates a customer account and logs it in. The email is trimmed and lower-cased. The password needs at least 10 characters and must differ from the email. It takes no `Idempotency-Key`: a replay would have to keep the issued refresh token in plain text, and a retried registration is safe anyway (409 `email_taken`, then log in).
          */
         post: operations["registerUser"];
         delete?: never;
@@ -899,11 +899,6 @@ export interface components {
     };
     parameters: {
         /**
-         * @description A client-chosen unique key (8 to 200 characters). The same key with the same body replays the first response; with another body it is a 422; while the first request is still running it is a 409. Keys are kept per user for 24 hours.
-         * @example 6f1c2d3e-8a9b-4c5d-9e0f-1a2b3c4d5e6f
-         */
-        IdempotencyKey: string;
-        /**
          * @description Page size, 1 to 100.
          * @example 20
          */
@@ -934,13 +929,7 @@ export interface operations {
     registerUser: {
         parameters: {
             query?: never;
-            header?: {
-                /**
-                 * @description A client-chosen unique key (8 to 200 characters). The same key with the same body replays the first response; with another body it is a 422; while the first request is still running it is a 409. Keys are kept per user for 24 hours.
-                 * @example 6f1c2d3e-8a9b-4c5d-9e0f-1a2b3c4d5e6f
-                 */
-                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
-            };
+            header?: never;
             path?: never;
             cookie?: never;
         };

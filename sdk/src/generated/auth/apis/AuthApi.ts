@@ -70,10 +70,6 @@ export interface RegisterUserRequest {
      * 
      */
     RegisterRequest: RegisterRequest;
-    /**
-     * A client-chosen unique key (8 to 200 characters). The same key with the same body replays the first response; with another body it is a 422; while the first request is still running it is a 409. Keys are kept per user for 24 hours.
-     */
-    Idempotency_Key?: string;
 }
 
 /**
@@ -158,17 +154,15 @@ export interface AuthApiInterface {
     /**
      * Creates request options for registerUser without sending the request
      * @param {RegisterRequest} RegisterRequest 
-     * @param {string} [Idempotency_Key] A client-chosen unique key (8 to 200 characters). The same key with the same body replays the first response; with another body it is a 422; while the first request is still running it is a 409. Keys are kept per user for 24 hours.
      * @throws {RequiredError}
      * @memberof AuthApiInterface
      */
     registerUserRequestOpts(requestParameters: RegisterUserRequest): Promise<runtime.RequestOpts>;
 
     /**
-     * Creates a customer account and logs it in. The email is trimmed and lower-cased. The password needs at least 10 characters and must differ from the email.
+     * Creates a customer account and logs it in. The email is trimmed and lower-cased. The password needs at least 10 characters and must differ from the email. It takes no `Idempotency-Key`: a replay would have to keep the issued refresh token in plain text, and a retried registration is safe anyway (409 `email_taken`, then log in).
      * @summary Register a new account
      * @param {RegisterRequest} RegisterRequest 
-     * @param {string} [Idempotency_Key] A client-chosen unique key (8 to 200 characters). The same key with the same body replays the first response; with another body it is a 422; while the first request is still running it is a 409. Keys are kept per user for 24 hours.
      * @param {*} [options] Override http request option.
      * @throws {RequiredError}
      * @memberof AuthApiInterface
@@ -176,7 +170,7 @@ export interface AuthApiInterface {
     registerUserRaw(requestParameters: RegisterUserRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<AuthResult>>;
 
     /**
-     * Creates a customer account and logs it in. The email is trimmed and lower-cased. The password needs at least 10 characters and must differ from the email.
+     * Creates a customer account and logs it in. The email is trimmed and lower-cased. The password needs at least 10 characters and must differ from the email. It takes no `Idempotency-Key`: a replay would have to keep the issued refresh token in plain text, and a retried registration is safe anyway (409 `email_taken`, then log in).
      * Register a new account
      */
     registerUser(requestParameters: RegisterUserRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<AuthResult>;
@@ -351,10 +345,6 @@ export class AuthApi extends runtime.BaseAPI implements AuthApiInterface {
 
         headerParameters['Content-Type'] = 'application/json';
 
-        if (requestParameters['Idempotency_Key'] != null) {
-            headerParameters['Idempotency-Key'] = String(requestParameters['Idempotency_Key']);
-        }
-
 
         let urlPath = `/v1/auth/register`;
 
@@ -368,7 +358,7 @@ export class AuthApi extends runtime.BaseAPI implements AuthApiInterface {
     }
 
     /**
-     * Creates a customer account and logs it in. The email is trimmed and lower-cased. The password needs at least 10 characters and must differ from the email.
+     * Creates a customer account and logs it in. The email is trimmed and lower-cased. The password needs at least 10 characters and must differ from the email. It takes no `Idempotency-Key`: a replay would have to keep the issued refresh token in plain text, and a retried registration is safe anyway (409 `email_taken`, then log in).
      * Register a new account
      */
     async registerUserRaw(requestParameters: RegisterUserRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<AuthResult>> {
@@ -379,7 +369,7 @@ export class AuthApi extends runtime.BaseAPI implements AuthApiInterface {
     }
 
     /**
-     * Creates a customer account and logs it in. The email is trimmed and lower-cased. The password needs at least 10 characters and must differ from the email.
+     * Creates a customer account and logs it in. The email is trimmed and lower-cased. The password needs at least 10 characters and must differ from the email. It takes no `Idempotency-Key`: a replay would have to keep the issued refresh token in plain text, and a retried registration is safe anyway (409 `email_taken`, then log in).
      * Register a new account
      */
     async registerUser(requestParameters: RegisterUserRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<AuthResult> {
