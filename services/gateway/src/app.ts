@@ -62,7 +62,7 @@ export function createApp(deps: GatewayDeps): Express {
     res.json(spec);
   });
   const urls = [...specs.keys()].map((name) => ({ url: `/specs/${name}.json`, name: `${name[0].toUpperCase()}${name.slice(1)} API` }));
-  app.use("/docs", swaggerUi.serveFiles(undefined, { swaggerOptions: { urls } }), swaggerUi.setup(undefined, { customSiteTitle: "DISQO Commerce API", swaggerOptions: { urls } }));
+  app.use("/docs", swaggerUi.serveFiles(undefined, { swaggerOptions: { urls } }), swaggerUi.setup(undefined, { explorer: true, customSiteTitle: "DISQO Commerce API", swaggerOptions: { urls } }));
 
   for (const [service, target] of Object.entries(deps.upstreams) as [ServiceName, string][]) {
     app.use(
