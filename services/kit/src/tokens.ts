@@ -1,4 +1,4 @@
-import { createPublicKey, type JsonWebKey, type KeyObject } from "node:crypto";
+import { createPublicKey, createSecretKey, type JsonWebKey, type KeyObject } from "node:crypto";
 import jwt from "jsonwebtoken";
 import { unauthenticated, forbidden } from "./errors.js";
 
@@ -68,10 +68,15 @@ export class StaticKeys implements KeySource {
 }
 
 export class TokenVerifier {
+  /** Built once: given a string, jsonwebtoken tries (and fails) to parse it as a public key on every call. */
+  private readonly serviceKey: KeyObject;
+
   constructor(
     private readonly keys: KeySource,
-    private readonly serviceSecret: string,
-  ) {}
+    serviceSecret: string,
+  ) {
+    this.serviceKey = createSecretKey(Buffer.from(serviceSecret, "utf8"));
+  }
 
   /** Verifies a user's access token: ES256 only (so `alg: none` and HMAC forgeries fail), issuer and audience pinned. */
   async verifyAccessToken(token: string): Promise<Principal> {
@@ -96,7 +101,7 @@ export class TokenVerifier {
   /** Verifies a service credential: HS256 with the shared secret and the internal audience only. */
   verifyServiceToken(token: string): Principal {
     try {
-      const payload = jwt.verify(token, this.serviceSecret, { algorithms: ["HS256"], audience: SERVICE_TOKEN_AUDIENCE }) as jwt.JwtPayload;
+      const payload = jwt.verify(token, this.serviceKey, { algorithms: ["HS256"], audience: SERVICE_TOKEN_AUDIENCE }) as jwt.JwtPayload;
       if (typeof payload.sub !== "string" || !payload.sub.startsWith("service:")) throw new Error("not a service");
       return { kind: "service", service: payload.sub.slice("service:".length) };
     } catch {

@@ -1,0 +1,479 @@
+/**
+ * Checkout benchmark (issue 5): checkouts per second END TO END through the gateway, with the
+ * SDK, at several numbers of concurrent shoppers, on SQLite and on MariaDB. Each shopper is a
+ * loop of add item -> create quote -> checkout (tok_visa). After every measurement the
+ * services' databases are read directly and the money/stock invariants are checked:
+ *
+ *   orders = successful charges = accepted quotes   (and sum of order totals = sum charged)
+ *   orders = checkouts answered 201, units sold per product = units in those checkouts
+ *   initial stock = available + units sold (+ units still held by open quotes, expected 0)
+ *   units sold (order items) = units committed at the product service
+ *
+ *   npx tsx --conditions=development scripts/bench/checkout/run.ts
+ *   TEST_MYSQL_URL=mysql://user:pw@127.0.0.1:3306 npx tsx --conditions=development scripts/bench/checkout/run.ts \
+ *     [--backends sqlite,mariadb] [--concurrency 1,8,32] [--seconds 20] [--products 8] [--max-load 1.5]
+ *
+ * The platform (auth, product, cart, order, gateway; no web) runs as child processes on a
+ * fresh DATA_DIR and non-default ports (27001-27004, gateway 27080). On MariaDB each service
+ * gets its own database (bench_auth, bench_product, bench_cart, bench_order), created fresh and
+ * dropped at the end. The machine is shared: before each measurement it waits (30 s steps, at
+ * most --load-wait seconds) while the 1-minute load average is above --max-load, and reports
+ * the load it started at. Not part of `make test`.
+ */
+import { execSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { performance } from "node:perf_hooks";
+import { QueryTypes, Sequelize } from "sequelize";
+import { ApiError, DisqoCommerce } from "@disqo-commerce/sdk";
+import { startPlatform, type Platform } from "../../platform.js";
+
+const args = process.argv.slice(2);
+const arg = (name: string, fallback: string) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? args[i + 1]! : fallback;
+};
+const backends = arg("backends", process.env.TEST_MYSQL_URL ? "sqlite,mariadb" : "sqlite").split(",") as ("sqlite" | "mariadb")[];
+const concurrencies = arg("concurrency", "1,8,32").split(",").map(Number);
+const seconds = Number(arg("seconds", "20"));
+const productCount = Number(arg("products", "8"));
+const initialStock = Number(arg("stock", "1000000"));
+const maxLoad = Number(arg("max-load", "1.5"));
+const loadWaitSeconds = Number(arg("load-wait", "300"));
+const logLevel = arg("log-level", "warn");
+const PORTS = { auth: 27001, product: 27002, cart: 27003, order: 27004, gateway: 27080 };
+const SERVICES = ["auth", "product", "cart", "order"] as const;
+const SHOPPER_PASSWORD = "bench-shopper-pass-2024";
+const mysqlBase = process.env.TEST_MYSQL_URL;
+if (backends.includes("mariadb") && !mysqlBase) throw new Error("--backends mariadb needs TEST_MYSQL_URL=mysql://user:pw@host:3306");
+
+const say = (line: string) => process.stdout.write(`${line}\n`);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function percentile(samples: number[], p: number): number {
+  if (samples.length === 0) return NaN;
+  const s = [...samples].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.max(0, Math.ceil(p * s.length) - 1))]!;
+}
+
+/** Waits while the machine is busy with other work, so a measurement does not compete with it. */
+async function waitForQuietMachine(): Promise<{ load: number; waitedS: number }> {
+  const started = Date.now();
+  for (;;) {
+    const load = os.loadavg()[0]!;
+    say(`  uptime: ${execSync("uptime").toString().trim()}`);
+    const waited = (Date.now() - started) / 1000;
+    if (load <= maxLoad) return { load, waitedS: waited };
+    if (waited + 30 > loadWaitSeconds) {
+      say(`  load still ${load.toFixed(2)} after ${waited.toFixed(0)} s; measuring anyway`);
+      return { load, waitedS: waited };
+    }
+    say(`  1-minute load ${load.toFixed(2)} > ${maxLoad}; waiting 30 s`);
+    await sleep(30_000);
+  }
+}
+
+/** The pid listening on a local port (the platform does not expose its children). */
+function pidOnPort(port: number): number | undefined {
+  const out = execSync(`ss -ltnpH 'sport = :${port}'`).toString();
+  const m = /pid=(\d+)/.exec(out);
+  return m ? Number(m[1]) : undefined;
+}
+
+/** CPU seconds (user + system) a process has used so far, from /proc. */
+function cpuSeconds(pid: number | undefined): number {
+  if (!pid) return NaN;
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return NaN;
+  }
+}
+
+// ---------------------------------------------------------------- databases
+
+interface Databases {
+  urls: Partial<Record<(typeof SERVICES)[number], string>>;
+  open(service: (typeof SERVICES)[number]): Sequelize;
+  drop(): Promise<void>;
+}
+
+async function prepareDatabases(backend: "sqlite" | "mariadb", dataDir: string): Promise<Databases> {
+  if (backend === "sqlite") {
+    return {
+      urls: {},
+      open: (service) => new Sequelize({ dialect: "sqlite", storage: path.join(dataDir, `${service}.sqlite`), logging: false }),
+      drop: async () => {},
+    };
+  }
+  const { default: mysql } = await import("mysql2/promise");
+  const admin = await mysql.createConnection(mysqlBase!);
+  const urls: Databases["urls"] = {};
+  for (const service of SERVICES) {
+    await admin.query(`DROP DATABASE IF EXISTS \`bench_${service}\``);
+    await admin.query(`CREATE DATABASE \`bench_${service}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
+    const url = new URL(mysqlBase!);
+    url.pathname = `/bench_${service}`;
+    urls[service] = url.toString();
+  }
+  await admin.end();
+  return {
+    urls,
+    open: (service) => new Sequelize(urls[service]!, { dialect: "mysql", logging: false, timezone: "+00:00" }),
+    drop: async () => {
+      const c = await mysql.createConnection(mysqlBase!);
+      for (const service of SERVICES) await c.query(`DROP DATABASE IF EXISTS \`bench_${service}\``);
+      await c.end();
+    },
+  };
+}
+
+// ---------------------------------------------------------------- platform
+
+/**
+ * startPlatform passes one environment to every child, but on MariaDB each service needs its
+ * own DATABASE_URL; so each service is started by its own startPlatform call (`include`), auth
+ * first (the others fetch its keys), with the whole port map so every child knows its peers.
+ */
+async function startServices(dataDir: string, dbUrls: Databases["urls"], logFile: string): Promise<{ platforms: Platform[]; crashes: string[] }> {
+  const platforms: Platform[] = [];
+  const crashes: string[] = [];
+  const common = { LOG_LEVEL: logLevel, VALIDATE_RESPONSES: "false", NODE_ENV: "development" };
+  const start = async (name: string) => {
+    const url = (dbUrls as Record<string, string | undefined>)[name];
+    const platform = await startPlatform({ dataDir, ports: PORTS, include: [name], output: logFile, env: { ...common, ...(url ? { DATABASE_URL: url } : {}) } });
+    platform.exited.then(({ name: n, code }) => crashes.push(`${n} exited with code ${code}`));
+    platforms.push(platform);
+  };
+  try {
+    await start("auth");
+    await Promise.all(["product", "cart", "order", "gateway"].map(start));
+  } catch (error) {
+    await Promise.all(platforms.map((p) => p.stop()));
+    throw error;
+  }
+  return { platforms, crashes };
+}
+
+// ---------------------------------------------------------------- the shoppers
+
+interface Failure {
+  step: string;
+  status: number | string;
+  code?: string;
+  detail?: string;
+  requestId?: string;
+}
+
+interface RunStats {
+  checkouts: number;
+  latencies: number[];
+  steps: Record<string, number[]>;
+  failures: Failure[];
+  unitsOrdered: Map<number, number>;
+  elapsedS: number;
+}
+
+function describe(error: unknown, step: string, requestId: string): Failure {
+  if (error instanceof ApiError) return { step, status: error.status, code: error.code, detail: error.detail, requestId: error.requestId ?? requestId };
+  const e = error as Error;
+  return { step, status: e?.name ?? "error", detail: String(e?.message ?? e), requestId };
+}
+
+async function shop(label: string, shoppers: DisqoCommerce[], productIds: number[], until: (iteration: number) => boolean): Promise<RunStats> {
+  const stats: RunStats = { checkouts: 0, latencies: [], steps: { add_item: [], create_quote: [], checkout: [] }, failures: [], unitsOrdered: new Map(), elapsedS: 0 };
+  const t0 = performance.now();
+  await Promise.all(
+    shoppers.map(async (client, s) => {
+      for (let i = 0; !interrupted && until(i); i++) {
+        const productId = productIds[(s + i) % productIds.length]!;
+        const quantity = 1 + (i % 2);
+        const rid = `bench-${label}-s${s}-i${i}`;
+        let step = "add_item";
+        const started = performance.now();
+        let mark = started;
+        const lap = () => {
+          const now = performance.now();
+          stats.steps[step]!.push(now - mark);
+          mark = now;
+        };
+        try {
+          await client.cart.addItem({ product_id: productId, quantity }, { headers: { "X-Request-Id": `${rid}-add` } });
+          lap();
+          step = "create_quote";
+          const quote = await client.quotes.create({}, { headers: { "X-Request-Id": `${rid}-quote` } });
+          lap();
+          step = "checkout";
+          await client.checkout.create({ quote_id: quote.id, payment_method: { type: "card", token: "tok_visa" } }, { headers: { "X-Request-Id": `${rid}-checkout` } });
+          lap();
+          stats.latencies.push(performance.now() - started);
+          stats.checkouts++;
+          stats.unitsOrdered.set(productId, (stats.unitsOrdered.get(productId) ?? 0) + quantity);
+        } catch (error) {
+          stats.failures.push(describe(error, step, `${rid}-${step === "add_item" ? "add" : step === "create_quote" ? "quote" : "checkout"}`));
+          // start the next round from an empty cart, so one failure does not snowball
+          await client.cart.clear({ headers: { "X-Request-Id": `${rid}-clear` } }).catch(() => undefined);
+        }
+      }
+    }),
+  );
+  stats.elapsedS = (performance.now() - t0) / 1000;
+  return stats;
+}
+
+// ---------------------------------------------------------------- invariants
+
+interface InvariantReport {
+  ok: boolean;
+  orders: number;
+  charges: number;
+  acceptedQuotes: number;
+  orderTotal: number;
+  chargedTotal: number;
+  outboxPending: number;
+  outboxFailed: number;
+  unsettledAttempts: number;
+  products: { id: number; initial: number; stock: number; available: number; sold: number; committed: number; held: number }[];
+  problems: string[];
+}
+
+const one = async (db: Sequelize, sql: string, replacements: Record<string, unknown> = {}) =>
+  Number(Object.values((await db.query<Record<string, unknown>>(sql, { type: QueryTypes.SELECT, replacements }))[0] ?? { n: 0 })[0] ?? 0);
+
+/** What the shoppers were told: every 201 checkout so far and the units each product sold in them. */
+interface Expected {
+  checkouts: number;
+  units: Map<number, number>;
+}
+
+function addExpected(expected: Expected, stats: RunStats): void {
+  expected.checkouts += stats.checkouts;
+  for (const [id, units] of stats.unitsOrdered) expected.units.set(id, (expected.units.get(id) ?? 0) + units);
+}
+
+async function checkInvariants(dbs: Databases, gateway: string, productIds: number[], expected: Expected): Promise<InvariantReport> {
+  const orderDb = dbs.open("order");
+  const cartDb = dbs.open("cart");
+  const productDb = dbs.open("product");
+  try {
+    // the follow-ups (commit stock, accept quote) run from the outbox: let it drain first
+    const deadline = Date.now() + 60_000;
+    let outboxPending = 0;
+    do {
+      outboxPending = await one(orderDb, "SELECT COUNT(*) AS n FROM outbox WHERE state = 'pending'");
+      if (outboxPending === 0) break;
+      await sleep(500);
+    } while (Date.now() < deadline);
+    const outboxFailed = await one(orderDb, "SELECT COUNT(*) AS n FROM outbox WHERE state = 'failed'");
+    const unsettledAttempts = await one(orderDb, "SELECT COUNT(*) AS n FROM checkout_attempts WHERE state IN ('started', 'charging')");
+    const orders = await one(orderDb, "SELECT COUNT(*) AS n FROM orders");
+    const charges = await one(orderDb, "SELECT COUNT(*) AS n FROM transactions WHERE type = 'charge' AND status = 'succeeded'");
+    const orderTotal = await one(orderDb, "SELECT COALESCE(SUM(total), 0) AS n FROM orders");
+    const chargedTotal = await one(orderDb, "SELECT COALESCE(SUM(amount), 0) AS n FROM transactions WHERE type = 'charge' AND status = 'succeeded'");
+    const acceptedQuotes = await one(cartDb, "SELECT COUNT(*) AS n FROM quotes WHERE status = 'accepted'");
+    const now = Date.now();
+    const products: InvariantReport["products"] = [];
+    for (const id of productIds) {
+      const [row] = await productDb.query<{ stock: number; committed: number }>("SELECT stock, committed FROM products WHERE id = :id", { type: QueryTypes.SELECT, replacements: { id } });
+      const held = await one(productDb, "SELECT COALESCE(SUM(quantity), 0) AS n FROM reservation_items WHERE product_id = :id AND held_until > :now", { id, now });
+      const sold = await one(orderDb, "SELECT COALESCE(SUM(quantity), 0) AS n FROM order_items WHERE product_id = :id", { id });
+      const api = (await (await fetch(`${gateway}/v1/products/${id}`)).json()) as { available: number };
+      products.push({ id, initial: initialStock, stock: Number(row!.stock), available: Number(api.available), sold, committed: Number(row!.committed), held });
+    }
+    const problems: string[] = [];
+    if (!(orders === charges && charges === acceptedQuotes)) problems.push(`orders ${orders}, successful charges ${charges}, accepted quotes ${acceptedQuotes}`);
+    // no order the shoppers were not told about, none missing (a 5xx checkout that completed later would show here)
+    if (orders !== expected.checkouts) problems.push(`orders ${orders} != checkouts answered 201 ${expected.checkouts}`);
+    if (orderTotal !== chargedTotal) problems.push(`order totals ${orderTotal} != charged ${chargedTotal}`);
+    if (outboxPending) problems.push(`${outboxPending} outbox entries still pending after 60 s`);
+    if (outboxFailed) problems.push(`${outboxFailed} outbox entries failed for good`);
+    if (unsettledAttempts) problems.push(`${unsettledAttempts} checkout attempts not settled`);
+    for (const p of products) {
+      if (p.stock !== p.initial) problems.push(`product ${p.id}: stock ${p.stock} != initial ${p.initial}`);
+      if (p.initial !== p.available + p.sold + p.held) problems.push(`product ${p.id}: initial ${p.initial} != available ${p.available} + sold ${p.sold} + held ${p.held}`);
+      if (p.sold !== p.committed) problems.push(`product ${p.id}: sold ${p.sold} (order items) != committed ${p.committed}`);
+      if (p.sold !== (expected.units.get(p.id) ?? 0)) problems.push(`product ${p.id}: sold ${p.sold} != units in checkouts answered 201 ${expected.units.get(p.id) ?? 0}`);
+      if (p.held) problems.push(`product ${p.id}: ${p.held} units still held by open quotes`);
+    }
+    return { ok: problems.length === 0, orders, charges, acceptedQuotes, orderTotal, chargedTotal, outboxPending, outboxFailed, unsettledAttempts, products, problems };
+  } finally {
+    await Promise.all([orderDb.close(), cartDb.close(), productDb.close()]);
+  }
+}
+
+/** Warnings and errors the services logged since `offset` (pino levels 40 and 50+), grouped. */
+function logSummary(logFile: string, offset: number): { lines: string[]; warn: number; error: number } {
+  const text = fs.readFileSync(logFile, "utf8").slice(offset);
+  const lines: string[] = [];
+  let warn = 0;
+  let error = 0;
+  for (const line of text.split("\n")) {
+    if (!line.startsWith("{")) continue;
+    try {
+      const entry = JSON.parse(line) as { level?: number };
+      if ((entry.level ?? 0) >= 50) error++;
+      else if ((entry.level ?? 0) >= 40) warn++;
+      else continue;
+      if (lines.length < 20) lines.push(line.length > 600 ? `${line.slice(0, 600)}...` : line);
+    } catch {
+      // a service's non-JSON output (e.g. a stack trace) is kept as is
+      if (lines.length < 20) lines.push(line);
+    }
+  }
+  return { lines, warn, error };
+}
+
+// ---------------------------------------------------------------- main
+
+interface Row {
+  backend: string;
+  concurrency: number;
+  checkouts: number;
+  failures: number;
+  seconds: number;
+  perSecond: number;
+  p50: number;
+  p99: number;
+  steps: string;
+  invariants: string;
+  load: number;
+  cpu: string;
+}
+
+const rows: Row[] = [];
+/** What to undo if the run is interrupted: the children must not outlive it, nor the bench databases. */
+let cleanup: (() => Promise<void>) | undefined;
+let interrupted = false;
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.once(signal, () => {
+    interrupted = true;
+    say(`\n${signal}: stopping the platform`);
+    void (cleanup?.() ?? Promise.resolve()).finally(() => process.exit(130));
+  });
+}
+const findings: string[] = [];
+
+async function runBackend(backend: "sqlite" | "mariadb") {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `bench-checkout-${backend}-`));
+  const logFile = path.join(dataDir, "platform.log");
+  fs.writeFileSync(logFile, "");
+  say(`\n== ${backend}: DATA_DIR ${dataDir}, service logs ${logFile}`);
+  const dbs = await prepareDatabases(backend, dataDir);
+  let platforms: Platform[] = [];
+  cleanup = async () => {
+    await Promise.all(platforms.map((p) => p.stop()));
+    await dbs.drop();
+  };
+  try {
+    const t = performance.now();
+    const started = await startServices(dataDir, dbs.urls, logFile);
+    platforms = started.platforms;
+    say(`  platform up in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+    const gateway = `http://127.0.0.1:${PORTS.gateway}`;
+    const client = () => new DisqoCommerce({ baseUrl: gateway, maxRetries: 0, timeoutMs: 60_000 });
+
+    const admin = client();
+    await admin.auth.login({ email: "admin@example.com", password: "admin-demo-pass" });
+    const productIds: number[] = [];
+    for (let i = 0; i < productCount; i++) {
+      const p = await admin.products.create({ name: `Bench item ${i}`, description: "Checkout benchmark product", sku: `BENCH-${i}`, price: { amount: 1999 + 100 * i, currency: "USD" }, stock: initialStock });
+      productIds.push(p.id);
+    }
+    const maxShoppers = Math.max(...concurrencies);
+    const shoppers: DisqoCommerce[] = [];
+    for (let s = 0; s < maxShoppers; s++) {
+      const c = client();
+      await c.auth.register({ email: `bench-shopper-${s}@example.com`, password: SHOPPER_PASSWORD, first_name: "Bench", last_name: `Shopper ${s}` });
+      shoppers.push(c);
+    }
+    say(`  ${productIds.length} products (stock ${initialStock} each) and ${shoppers.length} shoppers created`);
+
+    const expected: Expected = { checkouts: 0, units: new Map() };
+    // warm-up (not measured): one checkout per shopper, four at a time; JIT, pools and key caches warm up
+    for (let s = 0; s < shoppers.length; s += 4) {
+      const warm = await shop(`${backend}-warmup`, shoppers.slice(s, s + 4), productIds, (i) => i < 1);
+      addExpected(expected, warm);
+      if (warm.failures.length) findings.push(`${backend} warm-up: ${warm.failures.length} failures, e.g. ${JSON.stringify(warm.failures[0])}`);
+    }
+    const warmCheck = await checkInvariants(dbs, gateway, productIds, expected);
+    say(`  warm-up done: ${warmCheck.orders} orders; invariants ${warmCheck.ok ? "OK" : `FAILED: ${warmCheck.problems.join("; ")}`}`);
+
+    for (const concurrency of concurrencies) {
+      say(`\n  -- ${backend}, ${concurrency} concurrent shoppers, ${seconds} s`);
+      const { load, waitedS } = await waitForQuietMachine();
+      if (started.crashes.length) throw new Error(`a service died: ${started.crashes.join("; ")}`);
+      const logOffset = fs.statSync(logFile).size;
+      const pids: Record<string, number | undefined> = { ...Object.fromEntries(Object.entries(PORTS).map(([n, port]) => [n, pidOnPort(port)])), ...(backend === "mariadb" ? { mariadbd: pidOnPort(Number(new URL(mysqlBase!).port || 3306)) } : {}) };
+      const cpuBefore = Object.fromEntries(Object.entries(pids).map(([n, pid]) => [n, cpuSeconds(pid)]));
+      const benchCpuBefore = process.cpuUsage();
+      const deadline = performance.now() + seconds * 1000;
+      const stats = await shop(`${backend}-c${concurrency}`, shoppers.slice(0, concurrency), productIds, () => performance.now() < deadline);
+      const cpu = Object.entries(pids).map(([n, pid]) => `${n} ${(((cpuSeconds(pid) - cpuBefore[n]!) * 1000) / Math.max(1, stats.checkouts)).toFixed(0)}`);
+      const benchCpu = process.cpuUsage(benchCpuBefore);
+      cpu.push(`bench client ${((benchCpu.user + benchCpu.system) / 1000 / Math.max(1, stats.checkouts)).toFixed(0)}`);
+      addExpected(expected, stats);
+      const check = await checkInvariants(dbs, gateway, productIds, expected);
+      const logs = logSummary(logFile, logOffset);
+      const perSecond = stats.checkouts / stats.elapsedS;
+      const step = (name: string) => `${percentile(stats.steps[name]!, 0.5).toFixed(0)}`;
+      rows.push({
+        backend: backend === "sqlite" ? "SQLite" : "MariaDB",
+        concurrency,
+        checkouts: stats.checkouts,
+        failures: stats.failures.length,
+        seconds: stats.elapsedS,
+        perSecond,
+        p50: percentile(stats.latencies, 0.5),
+        p99: percentile(stats.latencies, 0.99),
+        steps: `${step("add_item")} / ${step("create_quote")} / ${step("checkout")}`,
+        invariants: check.ok ? "OK" : "FAILED",
+        load,
+        cpu: cpu.join(", "),
+      });
+      say(`  load at start ${load.toFixed(2)} (waited ${waitedS.toFixed(0)} s)`);
+      say(`  ${stats.checkouts} checkouts in ${stats.elapsedS.toFixed(1)} s = ${perSecond.toFixed(1)}/s; p50 ${percentile(stats.latencies, 0.5).toFixed(0)} ms, p99 ${percentile(stats.latencies, 0.99).toFixed(0)} ms; ${stats.failures.length} failures`);
+      say(`  CPU ms per checkout: ${cpu.join(", ")}${backend === "mariadb" ? " (mariadbd is shared with other work)" : ""}`);
+      say(`  totals: ${expected.checkouts} checkouts answered 201, ${check.orders} orders, ${check.charges} successful charges, ${check.acceptedQuotes} accepted quotes; ${check.orderTotal} cents ordered, ${check.chargedTotal} charged`);
+      for (const p of check.products) say(`    product ${p.id}: initial ${p.initial} = available ${p.available} + sold ${p.sold} + held ${p.held}; committed ${p.committed}`);
+      say(`  invariants: ${check.ok ? "OK" : `FAILED: ${check.problems.join("; ")}`}`);
+      say(`  service log since the run: ${logs.warn} warnings, ${logs.error} errors`);
+      for (const line of logs.lines) say(`    ${line}`);
+      if (stats.failures.length) {
+        const groups = new Map<string, Failure[]>();
+        for (const f of stats.failures) {
+          const key = `${f.step} ${f.status} ${f.code ?? ""}`.trim();
+          groups.set(key, [...(groups.get(key) ?? []), f]);
+        }
+        for (const [key, list] of groups) {
+          const sample = list[0]!;
+          const text = `${backend} c=${concurrency}: ${list.length} x ${key}: ${sample.detail ?? ""} (request ${sample.requestId})`;
+          say(`  failure: ${text}`);
+          findings.push(text);
+        }
+      }
+      if (!check.ok) findings.push(`${backend} c=${concurrency}: invariants FAILED: ${check.problems.join("; ")}`);
+      if (logs.error) findings.push(`${backend} c=${concurrency}: ${logs.error} error lines in the service logs (${logFile})`);
+    }
+  } finally {
+    await cleanup();
+    cleanup = undefined;
+  }
+}
+
+for (const backend of backends) await runBackend(backend);
+
+const table = [
+  "| backend | shoppers | checkouts | failed | seconds | checkouts/s | p50 ms | p99 ms | p50 add / quote / pay ms | invariants | 1-min load at start |",
+  "|---|---:|---:|---:|---:|---:|---:|---:|---|---|---:|",
+  ...rows.map(
+    (r) =>
+      `| ${r.backend} | ${r.concurrency} | ${r.checkouts} | ${r.failures} | ${r.seconds.toFixed(1)} | ${r.perSecond.toFixed(1)} | ${r.p50.toFixed(0)} | ${r.p99.toFixed(0)} | ${r.steps} | ${r.invariants} | ${r.load.toFixed(2)} |`,
+  ),
+].join("\n");
+say(`\n${table}\n`);
+say(`CPU ms per checkout, by process:\n${rows.map((r) => `- ${r.backend}, ${r.concurrency} shoppers: ${r.cpu}`).join("\n")}\n`);
+if (findings.length) say(`Findings:\n${findings.map((f) => `- ${f}`).join("\n")}\n`);
+process.exit(findings.some((f) => f.includes("invariants FAILED")) ? 1 : 0);
