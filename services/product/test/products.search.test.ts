@@ -1,6 +1,10 @@
 import { expect } from "chai";
-import { testBackends } from "@disqo-commerce/kit/testing";
-import { loadCatalog } from "../src/catalog/generator.js";
+import { QueryTypes } from "sequelize";
+import { createLogger, migrate, openDatabase } from "@disqo-commerce/kit";
+import { freshDatabase, testBackends } from "@disqo-commerce/kit/testing";
+import { generateProduct, loadCatalog } from "../src/catalog/generator.js";
+import { migrations } from "../src/migrations/index.js";
+import { createSearchIndex } from "../src/search/index.js";
 import { buildProduct, startProductApp, type ProductTestApp } from "./support.js";
 
 for (const backend of testBackends()) {
@@ -83,6 +87,44 @@ for (const backend of testBackends()) {
       await app.call("PATCH", `/v1/products/${p.id}`, { token: admin, body: { name: "Newnamium Kettle" } });
       expect((await search("q=oldnamium")).body.data).to.deep.equal([]);
       expect((await search("q=newnamium")).body.data.map((x: { id: number }) => x.id)).to.deep.equal([p.id]);
+    });
+
+    it("when a prefix was searched before and a write adds a new word with that prefix, then the next search finds it", async () => {
+      const first = await create({ name: "Zorblaxian Vase" });
+      expect((await search("q=zorbla")).body.data.map((x: { id: number }) => x.id)).to.deep.equal([first.id]);
+      const created = await create({ name: "Zorblatt Bowl" });
+      const renamed = await create({ name: "Plain Jug" });
+      await app.call("PATCH", `/v1/products/${renamed.id}`, { token: admin, body: { description: "Matches the zorblavian set." } });
+      const res = await search("q=zorbla");
+      expect(res.body.data.map((x: { id: number }) => x.id)).to.deep.equal([created.id, first.id, renamed.id]);
+      expect(res.body.total_count).to.equal(3);
+      // outside ASCII the index folds the word ("Zorblaçon" is indexed as "zorblacon")
+      const accented = await create({ name: "Zorblaçon Chair" });
+      expect((await search("q=zorbla")).body.data.map((x: { id: number }) => x.id)).to.deep.equal([accented.id, created.id, first.id, renamed.id]);
+      expect((await search("q=zorblac")).body.data.map((x: { id: number }) => x.id)).to.deep.equal([accented.id]);
+    });
+
+    it("when a word has one character, then it matches every word it starts, also one that goes on outside ASCII", async () => {
+      const ascii = await create({ name: "Quuxotic Xylophone", description: "Wood." });
+      const exact = await create({ name: "Quuxotic X", description: "Steel." });
+      const greek = await create({ name: "Quuxotic Xσ Lamp", description: "Glass." });
+      await create({ name: "Quuxotic Mug", description: "Clay." });
+      const res = await search("q=quuxotic%20X");
+      expect(res.body.data.map((x: { id: number }) => x.id)).to.deep.equal([greek.id, exact.id, ascii.id]);
+      expect(res.body.total_count).to.equal(3);
+    });
+
+    it("when a word is 0 or 1, then it matches only product text, never the indexed active flag", async () => {
+      const plain = await create({ name: "Vexillic Flag", description: "Cloth.", sku: "VXL-AAA" });
+      const numbered = await create({ name: "Vexillic Flag 1", description: "Cloth.", sku: "VXL-BBB" });
+      await app.call("DELETE", `/v1/products/${plain.id}`, { token: admin });
+      expect((await search("q=vexillic%201")).body.data.map((x: { id: number }) => x.id)).to.deep.equal([numbered.id]);
+      expect((await search("q=vexillic%201", admin)).body.data.map((x: { id: number }) => x.id)).to.deep.equal([numbered.id]);
+      expect((await search("q=vexillic%200", admin)).body.data).to.deep.equal([]);
+      const shopper = await search("q=vexillic");
+      expect(shopper.body.data.map((x: { id: number }) => x.id)).to.deep.equal([numbered.id]);
+      expect(shopper.body.total_count).to.equal(1);
+      expect((await search("q=vexillic", admin)).body.total_count).to.equal(2);
     });
 
     it("when filtering by price, then only products in the range are returned, in price order when asked", async () => {
@@ -210,3 +252,28 @@ for (const backend of testBackends()) {
     });
   });
 }
+
+describe("product search index layout (sqlite)", () => {
+  it("when a database was indexed with the first layout, then starting the search index re-indexes its products", async () => {
+    const db = await freshDatabase("product_search_layout", "sqlite");
+    const sequelize = openDatabase({ sqliteFile: db.sqliteFile, name: "product" });
+    try {
+      // migration 004 creates the first layout; these rows are indexed by its triggers
+      await migrate(sequelize, migrations);
+      await loadCatalog(sequelize, { count: 30, seed: 11 });
+      const search = createSearchIndex(sequelize, { file: "", refreshMs: 60_000, logger: createLogger({ service: "product-test", level: "silent" }) });
+      await search.ready;
+      const [table] = await sequelize.query<{ sql: string }>("SELECT sql FROM sqlite_master WHERE name = 'products_fts'", { type: QueryTypes.SELECT });
+      expect(table.sql).to.include("is_active");
+      // every generated sku ends in a 7-digit number, "0000001" to "0000030" here
+      expect(generateProduct(11, 29).sku).to.match(/-0000030$/);
+      const hits = await search.search({ terms: ["00000"], includeInactive: false, sort: "relevance", limit: 50 });
+      expect(hits.ids).to.have.length(30);
+      expect(hits.total).to.equal(30);
+      await search.close();
+    } finally {
+      await sequelize.close();
+      await db.drop();
+    }
+  });
+});

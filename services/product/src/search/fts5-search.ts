@@ -1,19 +1,33 @@
+import { PrefixExpander } from "./fts5-expansion.js";
 import { COUNT_CAP, type SearchHits, type SearchPosition, type SearchQuery } from "./search-index.js";
 
 /** Runs one parameterised SELECT against a SQLite database that holds `products` and `products_fts`. */
 export type SqlRunner = <T>(sql: string, params: unknown[]) => Promise<T[]>;
 
-/** One word as an FTS5 prefix phrase: quoted (quotes doubled), so it is always a plain term, never syntax. */
-function phrase(term: string): string {
-  return `"${term.replace(/"/g, '""')}"*`;
+/** The FTS5 expressions of one search. */
+export interface MatchExpressions {
+  /** every word anywhere (name, description or sku) */
+  all: string;
+  /** every word in the name or sku */
+  inName: string;
+  /** every word somewhere, but not every word in the name or sku */
+  descriptionOnly: string;
 }
 
-/** The FTS5 expressions for "every word anywhere" and "every word in the name or sku". */
-export function matchExpressions(terms: string[]) {
-  const all = terms.map(phrase).join(" AND ");
-  const inName = `{name sku} : (${all})`;
+/**
+ * Builds the expressions from one FTS5 expression per word (see PrefixExpander.expand).
+ * The words are scoped to the text columns only when one of them could match the is_active
+ * column's tokens "0" and "1"; the scope costs a position-list check per posting.
+ */
+export function matchExpressions(atoms: string[], words: string[]): MatchExpressions {
+  const joined = atoms.join(" AND ");
+  const all = words.some((w) => w === "0" || w === "1") ? `{name description sku} : (${joined})` : `(${joined})`;
+  const inName = `{name sku} : (${joined})`;
   return { all, inName, descriptionOnly: `(${all}) NOT (${inName})` };
 }
+
+/** Only active products: `is_active` is indexed, so this needs no look at `products`. */
+const activeOnly = (expr: string) => `(${expr}) NOT (is_active : "0")`;
 
 /**
  * The search queries over SQLite FTS5, shared by both index implementations.
@@ -22,16 +36,25 @@ export function matchExpressions(terms: string[]) {
  * costs time in proportion to the number of matches, which for common words is a fifth of
  * the catalog. Instead each query walks one FTS5 doclist in rowid order and stops at the
  * page size: relevance is two tiers (every word in the name or sku, then description-only
- * matches), each newest first (highest id), so the first page of "book" touches ~21 index
- * entries however large the catalog. The count walks at most COUNT_CAP + 1 matches.
- * CROSS JOIN pins the FTS table as the outer loop, so SQLite follows the doclist order
- * instead of sorting.
+ * matches), each newest first (highest id), so the first page of "book" touches a few dozen
+ * index entries however large the catalog. The count walks at most COUNT_CAP + 1 matches.
+ *
+ * Without a price filter every statement reads the FTS5 index only (is_active is indexed, and
+ * prefixes are expanded into exact terms that FTS5 merges lazily, see fts5-expansion.ts).
+ * With one, matches are joined to `products` for the price; CROSS JOIN then pins the FTS
+ * table as the outer loop, so SQLite follows the doclist order instead of sorting.
  */
 export class Fts5Search {
-  constructor(private readonly run: SqlRunner) {}
+  private readonly expander: PrefixExpander;
+
+  constructor(private readonly run: SqlRunner) {
+    this.expander = new PrefixExpander(run);
+  }
 
   async search(q: SearchQuery): Promise<SearchHits> {
-    const exprs = matchExpressions(q.terms);
+    const atoms = await this.expander.expand(q.terms);
+    if (atoms === null) return { ids: [], next: null, total: 0, totalIsLowerBound: false };
+    const exprs = matchExpressions(atoms, q.terms);
     const { total, lowerBound } = await this.count(exprs.all, q);
     if (total === 0) return { ids: [], next: null, total: 0, totalIsLowerBound: false };
     let rows: { id: number; tier?: 0 | 1; price?: number }[];
@@ -49,13 +72,18 @@ export class Fts5Search {
     const last = page[page.length - 1];
     let next: SearchPosition | null = null;
     if (rows.length > q.limit && last) {
-      if (q.sort === "relevance") next = { sort: "relevance", tier: last.tier ?? 0, id: last.id };
-      else if (q.sort === "newest") next = { sort: "newest", id: last.id };
-      else next = { sort: q.sort, price: Number(last.price), id: last.id };
+      if (q.sort === "relevance") next = { sort: "relevance", tier: last.tier ?? 0, id: Number(last.id) };
+      else if (q.sort === "newest") next = { sort: "newest", id: Number(last.id) };
+      else next = { sort: q.sort, price: Number(last.price), id: Number(last.id) };
     }
     return { ids: page.map((r) => Number(r.id)), next, total, totalIsLowerBound: lowerBound };
   }
 
+  private static hasPriceFilter(q: SearchQuery): boolean {
+    return q.minPrice !== undefined || q.maxPrice !== undefined;
+  }
+
+  /** The conditions on `products p` for the statements that join it. */
   private filters(q: SearchQuery): { sql: string; params: unknown[] } {
     const parts: string[] = [];
     const params: unknown[] = [];
@@ -72,28 +100,42 @@ export class Fts5Search {
   }
 
   private async count(expr: string, q: SearchQuery): Promise<{ total: number; lowerBound: boolean }> {
-    const f = this.filters(q);
-    const [row] = await this.run<{ n: number }>(
-      `SELECT COUNT(*) AS n FROM (SELECT 1 FROM products_fts CROSS JOIN products p ON p.id = products_fts.rowid
-         WHERE products_fts MATCH ?${f.sql} LIMIT ${COUNT_CAP + 1}) AS matches`,
-      [expr, ...f.params],
-    );
-    const n = Number(row?.n ?? 0);
+    let rows: { n: number }[];
+    if (Fts5Search.hasPriceFilter(q)) {
+      const f = this.filters(q);
+      rows = await this.run<{ n: number }>(
+        `SELECT COUNT(*) AS n FROM (SELECT 1 FROM products_fts CROSS JOIN products p ON p.id = products_fts.rowid
+           WHERE products_fts MATCH ?${f.sql} LIMIT ${COUNT_CAP + 1}) AS matches`,
+        [expr, ...f.params],
+      );
+    } else {
+      rows = await this.run<{ n: number }>(`SELECT COUNT(*) AS n FROM (SELECT 1 FROM products_fts WHERE products_fts MATCH ? LIMIT ${COUNT_CAP + 1}) AS matches`, [
+        q.includeInactive ? expr : activeOnly(expr),
+      ]);
+    }
+    const n = Number(rows[0]?.n ?? 0);
     return n > COUNT_CAP ? { total: COUNT_CAP, lowerBound: true } : { total: n, lowerBound: false };
   }
 
   /** Matches of one expression, newest first, below `beforeId`. */
   private newest(expr: string, q: SearchQuery, beforeId: number | undefined, limit: number) {
-    const f = this.filters(q);
     const keyset = beforeId === undefined ? "" : " AND products_fts.rowid < ?";
+    const keysetParams = beforeId === undefined ? [] : [beforeId];
+    if (!Fts5Search.hasPriceFilter(q)) {
+      return this.run<{ id: number }>(
+        `SELECT products_fts.rowid AS id FROM products_fts WHERE products_fts MATCH ?${keyset} ORDER BY products_fts.rowid DESC LIMIT ${limit}`,
+        [q.includeInactive ? expr : activeOnly(expr), ...keysetParams],
+      );
+    }
+    const f = this.filters(q);
     return this.run<{ id: number }>(
       `SELECT p.id AS id FROM products_fts CROSS JOIN products p ON p.id = products_fts.rowid
          WHERE products_fts MATCH ?${f.sql}${keyset} ORDER BY products_fts.rowid DESC LIMIT ${limit}`,
-      [expr, ...f.params, ...(beforeId === undefined ? [] : [beforeId])],
+      [expr, ...f.params, ...keysetParams],
     );
   }
 
-  private async byRelevance(exprs: ReturnType<typeof matchExpressions>, q: SearchQuery) {
+  private async byRelevance(exprs: MatchExpressions, q: SearchQuery) {
     const after = q.after?.sort === "relevance" ? q.after : undefined;
     const out: { id: number; tier: 0 | 1 }[] = [];
     if (!after || after.tier === 0) {

@@ -9,5 +9,5 @@ export * from "./search-index.js";
 /** The search index for this database: FTS5 in the database itself on SQLite, a replica-local FTS5 mirror on MariaDB. */
 export function createSearchIndex(sequelize: Sequelize, options: { file: string; refreshMs: number; logger: Logger }): SearchIndex & { ready?: Promise<void> } {
   if (isMysql(sequelize)) return new ReplicaSearchIndex(sequelize, options);
-  return new SqliteSearchIndex(sequelize);
+  return new SqliteSearchIndex(sequelize, options.logger);
 }

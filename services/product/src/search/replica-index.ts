@@ -2,17 +2,18 @@ import fs from "node:fs";
 import { QueryTypes, type Sequelize } from "sequelize";
 import { openDatabase, type Logger } from "@disqo-commerce/kit";
 import { Fts5Search } from "./fts5-search.js";
-import { FTS5_DDL } from "./fts5-schema.js";
+import { ensureFts5Layout } from "./fts5-schema.js";
 import type { SearchHits, SearchIndex, SearchQuery } from "./search-index.js";
-import { sequelizeRunner } from "./sqlite-index.js";
+import { sqliteReader } from "./sqlite-index.js";
 
 const MIRROR_DDL = [
   `CREATE TABLE IF NOT EXISTS products (
      id INTEGER PRIMARY KEY, name TEXT NOT NULL, description TEXT NOT NULL, sku TEXT NOT NULL,
      price_amount INTEGER NOT NULL, is_active INTEGER NOT NULL, change_seq INTEGER NOT NULL)`,
   "CREATE INDEX IF NOT EXISTS products_price ON products (price_amount, id)",
+  // MAX(change_seq) tells the prefix expansion cache whether anything changed (fts5-expansion.ts)
+  "CREATE INDEX IF NOT EXISTS products_change_seq ON products (change_seq, id)",
   "CREATE TABLE IF NOT EXISTS search_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
-  ...FTS5_DDL,
 ];
 
 const BATCH = 2000;
@@ -32,6 +33,10 @@ type Watermark = { seq: number; id: number };
  * SEARCH_REFRESH_MS; the replica that made a change pulls at once (read-your-writes).
  * Products are never deleted (only deactivated), so upserts are the only change to apply.
  * The search only yields ids: the products and their stock are then read from the database.
+ *
+ * A new file is filled before its FTS5 index exists and then indexed in one 'rebuild' (about
+ * 3x faster than indexing row by row through the triggers); an existing file whose index has
+ * an older layout is re-indexed from its own mirror rows (ensureFts5Layout).
  */
 export class ReplicaSearchIndex implements SearchIndex {
   private local!: Sequelize;
@@ -59,11 +64,15 @@ export class ReplicaSearchIndex implements SearchIndex {
       await this.local.close();
       for (const suffix of ["", "-wal", "-shm"]) fs.rmSync(this.options.file + suffix, { force: true });
       this.local = await this.openLocal();
-      await this.rebuild(Number(head.seq), head.epoch);
+      const started = Date.now();
+      const copied = await this.copyCatalog(Number(head.seq), head.epoch);
+      await ensureFts5Layout(this.local);
+      this.options.logger.info({ products: copied, ms: Date.now() - started }, "search index built");
     } else {
       this.watermark = meta.watermark;
+      if (await ensureFts5Layout(this.local)) this.options.logger.info("search index re-indexed with the current layout");
     }
-    this.fts = new Fts5Search(sequelizeRunner(this.local));
+    this.fts = new Fts5Search(sqliteReader(this.local));
     await this.pull();
     this.timer = setInterval(() => {
       this.sync().catch((err) => this.options.logger.warn({ err }, "search index refresh failed"));
@@ -83,9 +92,11 @@ export class ReplicaSearchIndex implements SearchIndex {
     return { epoch: meta.epoch, watermark: meta.watermark ? (JSON.parse(meta.watermark) as Watermark) : { seq: 0, id: 0 } };
   }
 
-  /** Copies the whole catalog; changes committed meanwhile carry a sequence above `seq` and are pulled afterwards. */
-  private async rebuild(seq: number, epoch: string): Promise<void> {
-    const started = Date.now();
+  /**
+   * Copies the whole catalog into the mirror (no index yet); changes committed meanwhile carry
+   * a sequence above `seq` and are pulled afterwards. Returns how many products it copied.
+   */
+  private async copyCatalog(seq: number, epoch: string): Promise<number> {
     let lastId = 0;
     let copied = 0;
     for (;;) {
@@ -101,7 +112,7 @@ export class ReplicaSearchIndex implements SearchIndex {
     this.watermark = { seq, id: Number.MAX_SAFE_INTEGER };
     await this.local.query("INSERT INTO search_meta (key, value) VALUES ('epoch', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value", { replacements: [epoch] });
     await this.saveWatermark();
-    this.options.logger.info({ products: copied, ms: Date.now() - started }, "search index built");
+    return copied;
   }
 
   private async upsert(rows: SourceRow[]): Promise<void> {
