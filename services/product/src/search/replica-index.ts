@@ -34,9 +34,9 @@ type Watermark = { seq: number; id: number };
  * Products are never deleted (only deactivated), so upserts are the only change to apply.
  * The search only yields ids: the products and their stock are then read from the database.
  *
- * A new file is filled before its FTS5 index exists and then indexed in one 'rebuild' (about
- * 3x faster than indexing row by row through the triggers); an existing file whose index has
- * an older layout is re-indexed from its own mirror rows (ensureFts5Layout).
+ * A new file is filled before its FTS5 index exists and then indexed in one FTS5 'rebuild'
+ * pass instead of row by row through the triggers; an existing file whose index has an
+ * older layout is re-indexed from its own mirror rows (ensureFts5Layout).
  */
 export class ReplicaSearchIndex implements SearchIndex {
   private local!: Sequelize;
