@@ -11,9 +11,7 @@ import {
   Configuration,
   KeysApi,
   LegacyApi,
-  ResponseError,
   UsersApi,
-  type ApiResponse,
   type AuthResult,
   type InitOverrideFunction,
   type Middleware,
@@ -120,28 +118,8 @@ export function accessToken(h: AuthHarness, userId: number, role: "customer" | "
   return signAccessToken(h.key.privateKey, h.key.kid, { userId, role }, ttlSeconds);
 }
 
-export interface Outcome {
-  status: number;
-  headers: Headers;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  body: any;
-}
-
-/**
- * Runs an SDK call (its `...Raw` form) and answers its status, headers and parsed body
- * whether it succeeded or not: the "act" client, which never throws for an HTTP status.
- */
-export async function outcome(call: Promise<ApiResponse<unknown>>): Promise<Outcome> {
-  let response: Response;
-  try {
-    response = (await call).raw;
-  } catch (error) {
-    if (!(error instanceof ResponseError)) throw error;
-    response = error.response;
-  }
-  const text = await response.text();
-  return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : undefined };
-}
+import { outcome, type Outcome } from "@disqo-commerce/kit/testing";
+export { outcome, type Outcome };
 
 /** The form-encoded variant of an SDK call that only knows JSON (login accepts both). */
 export function asForm(fields: Record<string, string>) {

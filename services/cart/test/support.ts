@@ -18,8 +18,6 @@ import {
   Configuration as CartConfiguration,
   PromoCodesApi,
   QuotesApi,
-  ResponseError as CartResponseError,
-  type ApiResponse,
 } from "../../../sdk/src/generated/cart/index.js";
 import { Configuration as ProductConfiguration, ProductsApi, InventoryApi, type Product, type ProductCreate } from "../../../sdk/src/generated/product/index.js";
 import { createApp as createProductApp } from "../../product/src/app.js";
@@ -158,28 +156,8 @@ export async function createProduct(p: Platform | ProductHarness, overrides: Par
   return harness.admin.createProduct({ ProductCreate: buildProduct(overrides) });
 }
 
-export interface Outcome {
-  status: number;
-  headers: Headers;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  body: any;
-}
-
-/**
- * Runs an SDK call (its `...Raw` form) and answers its status, headers and parsed body
- * whether it succeeded or not: the "act" client, which never throws for an HTTP status.
- */
-export async function outcome(call: Promise<ApiResponse<unknown>>): Promise<Outcome> {
-  let response: Response;
-  try {
-    response = (await call).raw;
-  } catch (error) {
-    if (!(error instanceof CartResponseError)) throw error;
-    response = error.response;
-  }
-  const text = await response.text();
-  return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : undefined };
-}
+import { outcome, type Outcome } from "@disqo-commerce/kit/testing";
+export { outcome, type Outcome };
 
 /** A raw HTTP request, for what the SDK will not send (malformed JSON, wrong types). */
 export async function rawRequest(url: string, init: { method: string; token?: string; body?: string; headers?: Record<string, string> }): Promise<Outcome> {

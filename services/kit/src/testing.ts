@@ -88,3 +88,29 @@ export function testTokens(): TestTokens {
     service: (name = "test") => signServiceToken(name, serviceSecret),
   };
 }
+
+export interface Outcome {
+  status: number;
+  headers: Headers;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  body: any;
+}
+
+/**
+ * Runs a generated SDK call (its `...Raw` form) and answers its status, headers and parsed
+ * body whether it succeeded or not: the "act" client of the tests, which never throws for an
+ * HTTP status. Each service's generated client has its own ResponseError class, so the
+ * failed response is recognised by shape, not by class.
+ */
+export async function outcome(call: Promise<{ raw: Response }>): Promise<Outcome> {
+  let response: Response;
+  try {
+    response = (await call).raw;
+  } catch (error) {
+    const failed = (error as { response?: unknown } | null)?.response;
+    if (!(failed instanceof Response)) throw error;
+    response = failed;
+  }
+  const text = await response.text();
+  return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : undefined };
+}
