@@ -14,6 +14,7 @@
  */
 const crypto = require("node:crypto");
 const hooks = require("hooks");
+const { stripCharset } = require("./shared.cjs");
 
 const AUTH_URL = (process.env.AUTH_URL || "http://127.0.0.1:8001").replace(/\/+$/, "");
 const SHOPPER = { email: "shopper@example.com", password: "shopper-demo-pass" };
@@ -158,11 +159,7 @@ hooks.beforeEach((transaction) => {
   }
 });
 
-hooks.beforeEachValidation((transaction) => {
-  // express answers "...; charset=utf-8"; dredd compares Content-Type exactly.
-  const headers = transaction.real && transaction.real.headers;
-  if (headers && headers["content-type"]) headers["content-type"] = headers["content-type"].split(";")[0].trim();
-});
+hooks.beforeEachValidation((transaction) => stripCharset(transaction));
 
 // ---- Auth --------------------------------------------------------------------------------
 

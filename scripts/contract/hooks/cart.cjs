@@ -18,6 +18,7 @@
  * platform does not run on the development default.
  */
 const hooks = require("hooks");
+const { stripCharset } = require("./shared.cjs");
 const { spawn } = require("node:child_process");
 const crypto = require("node:crypto");
 const fs = require("node:fs");
@@ -445,9 +446,4 @@ hooks.beforeEach((t, done) => {
   );
 });
 
-hooks.beforeEachValidation((t, done) => {
-  // dredd compares Content-Type exactly; the charset parameter is not part of the contract
-  const key = Object.keys(t.real.headers).find((k) => k.toLowerCase() === "content-type");
-  if (key) t.real.headers[key] = String(t.real.headers[key]).split(";")[0].trim();
-  done();
-});
+hooks.beforeEachValidation((transaction) => stripCharset(transaction));

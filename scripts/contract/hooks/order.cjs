@@ -15,6 +15,7 @@
  * Env: AUTH_URL, PRODUCT_URL, CART_URL, ORDER_URL (set by scripts/contract.ts).
  */
 const hooks = require("hooks");
+const { stripCharset } = require("./shared.cjs");
 const crypto = require("node:crypto");
 
 const AUTH_URL = process.env.AUTH_URL || "http://127.0.0.1:8001";
@@ -396,9 +397,4 @@ hooks.beforeEach((t, done) => {
   );
 });
 
-hooks.beforeEachValidation((t, done) => {
-  // dredd compares Content-Type exactly; the charset parameter is not part of the contract
-  const key = Object.keys(t.real.headers).find((k) => k.toLowerCase() === "content-type");
-  if (key) t.real.headers[key] = String(t.real.headers[key]).split(";")[0].trim();
-  done();
-});
+hooks.beforeEachValidation((transaction) => stripCharset(transaction));

@@ -13,6 +13,7 @@
 const crypto = require("node:crypto");
 const jwt = require("jsonwebtoken");
 const hooks = require("hooks");
+const { stripCharset } = require("./shared.cjs");
 
 const AUTH_URL = (process.env.AUTH_URL || "http://127.0.0.1:8001").replace(/\/+$/, "");
 const PRODUCT_URL = (process.env.PRODUCT_URL || "http://127.0.0.1:8002").replace(/\/+$/, "");
@@ -135,10 +136,7 @@ hooks.beforeEach((transaction) => {
   }
 });
 
-hooks.beforeEachValidation((transaction) => {
-  const headers = transaction.real && transaction.real.headers;
-  if (headers && headers["content-type"]) headers["content-type"] = headers["content-type"].split(";")[0].trim();
-});
+hooks.beforeEachValidation((transaction) => stripCharset(transaction));
 
 /** A 2xx case: its own `before` hook with async preparation. */
 function success(name, prepare) {
