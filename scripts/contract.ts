@@ -1,5 +1,5 @@
 /**
- * `make contract`: starts the platform on a fresh data dir (ports 18001-18004) and runs
+ * `make contract`: starts the platform on a fresh data dir (ports 18001-18004, plus PORT_OFFSET) and runs
  * dredd for every service against its own bundled spec with its hooks.
  */
 import { spawn } from "node:child_process";
@@ -11,7 +11,9 @@ import { ROOT, startPlatform } from "./platform.js";
 const SERVICES = ["auth", "product", "cart", "order"].filter(
   (s) => fs.existsSync(path.join(ROOT, "openapi/dist", `${s}.json`)) && fs.existsSync(path.join(ROOT, `services/${s}/src/main.ts`)),
 );
-const ports = { auth: 18001, product: 18002, cart: 18003, order: 18004, gateway: 18080 };
+// PORT_OFFSET lets several runs (parallel CI stages, parallel worktrees) share one machine.
+const offset = Number(process.env.PORT_OFFSET ?? 0);
+const ports = { auth: 18001 + offset, product: 18002 + offset, cart: 18003 + offset, order: 18004 + offset, gateway: 18080 + offset };
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "disqo-contract-"));
 const logFile = path.join(dataDir, "platform.log");
 

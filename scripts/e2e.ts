@@ -21,7 +21,8 @@ const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "disqo-e2e-"));
 const logFile = path.join(dataDir, "platform.log");
 const platform = await startPlatform({
   dataDir,
-  ports: { auth: 19001, product: 19002, cart: 19003, order: 19004, gateway: 19080, web: 19000 },
+  // PORT_OFFSET lets several runs share one machine
+  ports: Object.fromEntries(Object.entries({ auth: 19001, product: 19002, cart: 19003, order: 19004, gateway: 19080, web: 19000 }).map(([k, p]) => [k, p + Number(process.env.PORT_OFFSET ?? 0)])),
   output: logFile,
   env: { LOG_LEVEL: "warn" },
 });
