@@ -45,6 +45,7 @@ for svc in $SERVICES; do
   npx --no-install openapi-generator-cli generate -g go \
     -i "openapi/dist/$svc.json" -o "$out" \
     --additional-properties=packageName=$svc,withGoMod=false,isGoSubmodule=true,generateInterfaces=false,enumClassPrefix=true \
+    --type-mappings=integer=int64 \
     --global-property=apiTests=false,modelTests=false,apiDocs=false,modelDocs=false >/dev/null
   rm -rf "sdk/go/generated/$svc" && mkdir -p "sdk/go/generated/$svc" && mv "$out"/*.go "sdk/go/generated/$svc/" && rm -rf "$out"
 done

@@ -266,13 +266,13 @@ func (a *UsersAPIService) GetCurrentUserExecute(r ApiGetCurrentUserRequest) (*Us
 type ApiListUsersRequest struct {
 	ctx context.Context
 	ApiService *UsersAPIService
-	limit *int32
+	limit *int64
 	cursor *string
 	email *string
 }
 
 // Page size, 1 to 100.
-func (r ApiListUsersRequest) Limit(limit int32) ApiListUsersRequest {
+func (r ApiListUsersRequest) Limit(limit int64) ApiListUsersRequest {
 	r.limit = &limit
 	return r
 }
@@ -332,7 +332,7 @@ func (a *UsersAPIService) ListUsersExecute(r ApiListUsersRequest) (*UserPage, *h
 	if r.limit != nil {
 		parameterAddToHeaderOrQuery(localVarQueryParams, "limit", r.limit, "form", "")
 	} else {
-		var defaultValue int32 = 20
+		var defaultValue int64 = 20
 		parameterAddToHeaderOrQuery(localVarQueryParams, "limit", defaultValue, "form", "")
 		r.limit = &defaultValue
 	}
@@ -573,7 +573,7 @@ func (a *UsersAPIService) UpdateCurrentUserExecute(r ApiUpdateCurrentUserRequest
 type ApiUpdateUserRequest struct {
 	ctx context.Context
 	ApiService *UsersAPIService
-	id int32
+	id int64
 	userAdminUpdate *UserAdminUpdate
 }
 
@@ -595,7 +595,7 @@ Sets a user's role and/or `is_active`. Deactivating a user revokes their refresh
  @param id The user's id.
  @return ApiUpdateUserRequest
 */
-func (a *UsersAPIService) UpdateUser(ctx context.Context, id int32) ApiUpdateUserRequest {
+func (a *UsersAPIService) UpdateUser(ctx context.Context, id int64) ApiUpdateUserRequest {
 	return ApiUpdateUserRequest{
 		ApiService: a,
 		ctx: ctx,

@@ -26,7 +26,7 @@ type Problem struct {
 	// A short human-readable summary of the kind of problem.
 	Title string `json:"title"`
 	// The HTTP status code.
-	Status int32 `json:"status"`
+	Status int64 `json:"status"`
 	// A human-readable explanation of this occurrence.
 	Detail *string `json:"detail,omitempty"`
 	// The request path this problem occurred on.
@@ -48,7 +48,7 @@ type _Problem Problem
 // This constructor will assign default values to properties that have it defined,
 // and makes sure properties required by API are set, but the set of arguments
 // will change when the set of required properties is changed
-func NewProblem(type_ string, title string, status int32, code ErrorCode) *Problem {
+func NewProblem(type_ string, title string, status int64, code ErrorCode) *Problem {
 	this := Problem{}
 	this.Type = type_
 	this.Title = title
@@ -114,9 +114,9 @@ func (o *Problem) SetTitle(v string) {
 }
 
 // GetStatus returns the Status field value
-func (o *Problem) GetStatus() int32 {
+func (o *Problem) GetStatus() int64 {
 	if o == nil {
-		var ret int32
+		var ret int64
 		return ret
 	}
 
@@ -125,7 +125,7 @@ func (o *Problem) GetStatus() int32 {
 
 // GetStatusOk returns a tuple with the Status field value
 // and a boolean to check if the value has been set.
-func (o *Problem) GetStatusOk() (*int32, bool) {
+func (o *Problem) GetStatusOk() (*int64, bool) {
 	if o == nil {
 		return nil, false
 	}
@@ -133,7 +133,7 @@ func (o *Problem) GetStatusOk() (*int32, bool) {
 }
 
 // SetStatus sets field value
-func (o *Problem) SetStatus(v int32) {
+func (o *Problem) SetStatus(v int64) {
 	o.Status = v
 }
 

@@ -22,11 +22,11 @@ var _ MappedNullable = &StockShortage{}
 // StockShortage A product that does not have enough available stock.
 type StockShortage struct {
 	// The product's id.
-	ProductId int32 `json:"product_id"`
+	ProductId int64 `json:"product_id"`
 	// The quantity asked for.
-	Requested int32 `json:"requested"`
+	Requested int64 `json:"requested"`
 	// The quantity available now.
-	Available int32 `json:"available"`
+	Available int64 `json:"available"`
 }
 
 type _StockShortage StockShortage
@@ -35,7 +35,7 @@ type _StockShortage StockShortage
 // This constructor will assign default values to properties that have it defined,
 // and makes sure properties required by API are set, but the set of arguments
 // will change when the set of required properties is changed
-func NewStockShortage(productId int32, requested int32, available int32) *StockShortage {
+func NewStockShortage(productId int64, requested int64, available int64) *StockShortage {
 	this := StockShortage{}
 	this.ProductId = productId
 	this.Requested = requested
@@ -52,9 +52,9 @@ func NewStockShortageWithDefaults() *StockShortage {
 }
 
 // GetProductId returns the ProductId field value
-func (o *StockShortage) GetProductId() int32 {
+func (o *StockShortage) GetProductId() int64 {
 	if o == nil {
-		var ret int32
+		var ret int64
 		return ret
 	}
 
@@ -63,7 +63,7 @@ func (o *StockShortage) GetProductId() int32 {
 
 // GetProductIdOk returns a tuple with the ProductId field value
 // and a boolean to check if the value has been set.
-func (o *StockShortage) GetProductIdOk() (*int32, bool) {
+func (o *StockShortage) GetProductIdOk() (*int64, bool) {
 	if o == nil {
 		return nil, false
 	}
@@ -71,14 +71,14 @@ func (o *StockShortage) GetProductIdOk() (*int32, bool) {
 }
 
 // SetProductId sets field value
-func (o *StockShortage) SetProductId(v int32) {
+func (o *StockShortage) SetProductId(v int64) {
 	o.ProductId = v
 }
 
 // GetRequested returns the Requested field value
-func (o *StockShortage) GetRequested() int32 {
+func (o *StockShortage) GetRequested() int64 {
 	if o == nil {
-		var ret int32
+		var ret int64
 		return ret
 	}
 
@@ -87,7 +87,7 @@ func (o *StockShortage) GetRequested() int32 {
 
 // GetRequestedOk returns a tuple with the Requested field value
 // and a boolean to check if the value has been set.
-func (o *StockShortage) GetRequestedOk() (*int32, bool) {
+func (o *StockShortage) GetRequestedOk() (*int64, bool) {
 	if o == nil {
 		return nil, false
 	}
@@ -95,14 +95,14 @@ func (o *StockShortage) GetRequestedOk() (*int32, bool) {
 }
 
 // SetRequested sets field value
-func (o *StockShortage) SetRequested(v int32) {
+func (o *StockShortage) SetRequested(v int64) {
 	o.Requested = v
 }
 
 // GetAvailable returns the Available field value
-func (o *StockShortage) GetAvailable() int32 {
+func (o *StockShortage) GetAvailable() int64 {
 	if o == nil {
-		var ret int32
+		var ret int64
 		return ret
 	}
 
@@ -111,7 +111,7 @@ func (o *StockShortage) GetAvailable() int32 {
 
 // GetAvailableOk returns a tuple with the Available field value
 // and a boolean to check if the value has been set.
-func (o *StockShortage) GetAvailableOk() (*int32, bool) {
+func (o *StockShortage) GetAvailableOk() (*int64, bool) {
 	if o == nil {
 		return nil, false
 	}
@@ -119,7 +119,7 @@ func (o *StockShortage) GetAvailableOk() (*int32, bool) {
 }
 
 // SetAvailable sets field value
-func (o *StockShortage) SetAvailable(v int32) {
+func (o *StockShortage) SetAvailable(v int64) {
 	o.Available = v
 }
 

@@ -28,7 +28,7 @@ type TokenPair struct {
 	// Always `Bearer`.
 	TokenType string `json:"token_type"`
 	// Seconds until the access token expires.
-	ExpiresIn int32 `json:"expires_in"`
+	ExpiresIn int64 `json:"expires_in"`
 }
 
 type _TokenPair TokenPair
@@ -37,7 +37,7 @@ type _TokenPair TokenPair
 // This constructor will assign default values to properties that have it defined,
 // and makes sure properties required by API are set, but the set of arguments
 // will change when the set of required properties is changed
-func NewTokenPair(accessToken string, refreshToken string, tokenType string, expiresIn int32) *TokenPair {
+func NewTokenPair(accessToken string, refreshToken string, tokenType string, expiresIn int64) *TokenPair {
 	this := TokenPair{}
 	this.AccessToken = accessToken
 	this.RefreshToken = refreshToken
@@ -127,9 +127,9 @@ func (o *TokenPair) SetTokenType(v string) {
 }
 
 // GetExpiresIn returns the ExpiresIn field value
-func (o *TokenPair) GetExpiresIn() int32 {
+func (o *TokenPair) GetExpiresIn() int64 {
 	if o == nil {
-		var ret int32
+		var ret int64
 		return ret
 	}
 
@@ -138,7 +138,7 @@ func (o *TokenPair) GetExpiresIn() int32 {
 
 // GetExpiresInOk returns a tuple with the ExpiresIn field value
 // and a boolean to check if the value has been set.
-func (o *TokenPair) GetExpiresInOk() (*int32, bool) {
+func (o *TokenPair) GetExpiresInOk() (*int64, bool) {
 	if o == nil {
 		return nil, false
 	}
@@ -146,7 +146,7 @@ func (o *TokenPair) GetExpiresInOk() (*int32, bool) {
 }
 
 // SetExpiresIn sets field value
-func (o *TokenPair) SetExpiresIn(v int32) {
+func (o *TokenPair) SetExpiresIn(v int64) {
 	o.ExpiresIn = v
 }
 

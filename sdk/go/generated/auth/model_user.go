@@ -23,7 +23,7 @@ var _ MappedNullable = &User{}
 // User A user's profile. The password hash is never returned.
 type User struct {
 	// The user's id.
-	Id int32 `json:"id"`
+	Id int64 `json:"id"`
 	// The login email, lower-cased.
 	Email string `json:"email"`
 	// Given name.
@@ -57,7 +57,7 @@ type _User User
 // This constructor will assign default values to properties that have it defined,
 // and makes sure properties required by API are set, but the set of arguments
 // will change when the set of required properties is changed
-func NewUser(id int32, email string, firstName string, lastName string, role Role, isActive bool, createdAt time.Time, updatedAt time.Time) *User {
+func NewUser(id int64, email string, firstName string, lastName string, role Role, isActive bool, createdAt time.Time, updatedAt time.Time) *User {
 	this := User{}
 	this.Id = id
 	this.Email = email
@@ -79,9 +79,9 @@ func NewUserWithDefaults() *User {
 }
 
 // GetId returns the Id field value
-func (o *User) GetId() int32 {
+func (o *User) GetId() int64 {
 	if o == nil {
-		var ret int32
+		var ret int64
 		return ret
 	}
 
@@ -90,7 +90,7 @@ func (o *User) GetId() int32 {
 
 // GetIdOk returns a tuple with the Id field value
 // and a boolean to check if the value has been set.
-func (o *User) GetIdOk() (*int32, bool) {
+func (o *User) GetIdOk() (*int64, bool) {
 	if o == nil {
 		return nil, false
 	}
@@ -98,7 +98,7 @@ func (o *User) GetIdOk() (*int32, bool) {
 }
 
 // SetId sets field value
-func (o *User) SetId(v int32) {
+func (o *User) SetId(v int64) {
 	o.Id = v
 }
 

@@ -418,7 +418,7 @@ func (a *CartAPIService) GetCartExecute(r ApiGetCartRequest) (*Cart, *http.Respo
 type ApiRemoveCartItemRequest struct {
 	ctx context.Context
 	ApiService *CartAPIService
-	itemId int32
+	itemId int64
 }
 
 func (r ApiRemoveCartItemRequest) Execute() (*Cart, *http.Response, error) {
@@ -434,7 +434,7 @@ Removes one item from the caller's cart. 404 for an item that is not in the call
  @param itemId The cart item's id (`items[].id` of the cart).
  @return ApiRemoveCartItemRequest
 */
-func (a *CartAPIService) RemoveCartItem(ctx context.Context, itemId int32) ApiRemoveCartItemRequest {
+func (a *CartAPIService) RemoveCartItem(ctx context.Context, itemId int64) ApiRemoveCartItemRequest {
 	return ApiRemoveCartItemRequest{
 		ApiService: a,
 		ctx: ctx,
@@ -556,7 +556,7 @@ func (a *CartAPIService) RemoveCartItemExecute(r ApiRemoveCartItemRequest) (*Car
 type ApiUpdateCartItemRequest struct {
 	ctx context.Context
 	ApiService *CartAPIService
-	itemId int32
+	itemId int64
 	cartItemUpdate *CartItemUpdate
 }
 
@@ -578,7 +578,7 @@ Sets the quantity of one item of the caller's cart (1 to 99, within the product'
  @param itemId The cart item's id (`items[].id` of the cart).
  @return ApiUpdateCartItemRequest
 */
-func (a *CartAPIService) UpdateCartItem(ctx context.Context, itemId int32) ApiUpdateCartItemRequest {
+func (a *CartAPIService) UpdateCartItem(ctx context.Context, itemId int64) ApiUpdateCartItemRequest {
 	return ApiUpdateCartItemRequest{
 		ApiService: a,
 		ctx: ctx,

@@ -199,12 +199,12 @@ func (a *PromoCodesAPIService) CreatePromoCodeExecute(r ApiCreatePromoCodeReques
 type ApiListPromoCodesRequest struct {
 	ctx context.Context
 	ApiService *PromoCodesAPIService
-	limit *int32
+	limit *int64
 	cursor *string
 }
 
 // Page size, 1 to 100.
-func (r ApiListPromoCodesRequest) Limit(limit int32) ApiListPromoCodesRequest {
+func (r ApiListPromoCodesRequest) Limit(limit int64) ApiListPromoCodesRequest {
 	r.limit = &limit
 	return r
 }
@@ -258,7 +258,7 @@ func (a *PromoCodesAPIService) ListPromoCodesExecute(r ApiListPromoCodesRequest)
 	if r.limit != nil {
 		parameterAddToHeaderOrQuery(localVarQueryParams, "limit", r.limit, "form", "")
 	} else {
-		var defaultValue int32 = 20
+		var defaultValue int64 = 20
 		parameterAddToHeaderOrQuery(localVarQueryParams, "limit", defaultValue, "form", "")
 		r.limit = &defaultValue
 	}

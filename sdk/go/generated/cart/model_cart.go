@@ -23,11 +23,11 @@ var _ MappedNullable = &Cart{}
 // Cart A shopper's active cart. `unit_price` is the price when each product was added; the current prices, discount, tax and shipping are applied by a quote.
 type Cart struct {
 	// The cart's id.
-	Id int32 `json:"id"`
+	Id int64 `json:"id"`
 	// The cart's lines, in the order they were added.
 	Items []CartItem `json:"items"`
 	// The sum of the items' quantities.
-	ItemCount int32 `json:"item_count"`
+	ItemCount int64 `json:"item_count"`
 	Subtotal Money `json:"subtotal"`
 	// When the cart was created (UTC).
 	CreatedAt time.Time `json:"created_at"`
@@ -41,7 +41,7 @@ type _Cart Cart
 // This constructor will assign default values to properties that have it defined,
 // and makes sure properties required by API are set, but the set of arguments
 // will change when the set of required properties is changed
-func NewCart(id int32, items []CartItem, itemCount int32, subtotal Money, createdAt time.Time, updatedAt time.Time) *Cart {
+func NewCart(id int64, items []CartItem, itemCount int64, subtotal Money, createdAt time.Time, updatedAt time.Time) *Cart {
 	this := Cart{}
 	this.Id = id
 	this.Items = items
@@ -61,9 +61,9 @@ func NewCartWithDefaults() *Cart {
 }
 
 // GetId returns the Id field value
-func (o *Cart) GetId() int32 {
+func (o *Cart) GetId() int64 {
 	if o == nil {
-		var ret int32
+		var ret int64
 		return ret
 	}
 
@@ -72,7 +72,7 @@ func (o *Cart) GetId() int32 {
 
 // GetIdOk returns a tuple with the Id field value
 // and a boolean to check if the value has been set.
-func (o *Cart) GetIdOk() (*int32, bool) {
+func (o *Cart) GetIdOk() (*int64, bool) {
 	if o == nil {
 		return nil, false
 	}
@@ -80,7 +80,7 @@ func (o *Cart) GetIdOk() (*int32, bool) {
 }
 
 // SetId sets field value
-func (o *Cart) SetId(v int32) {
+func (o *Cart) SetId(v int64) {
 	o.Id = v
 }
 
@@ -109,9 +109,9 @@ func (o *Cart) SetItems(v []CartItem) {
 }
 
 // GetItemCount returns the ItemCount field value
-func (o *Cart) GetItemCount() int32 {
+func (o *Cart) GetItemCount() int64 {
 	if o == nil {
-		var ret int32
+		var ret int64
 		return ret
 	}
 
@@ -120,7 +120,7 @@ func (o *Cart) GetItemCount() int32 {
 
 // GetItemCountOk returns a tuple with the ItemCount field value
 // and a boolean to check if the value has been set.
-func (o *Cart) GetItemCountOk() (*int32, bool) {
+func (o *Cart) GetItemCountOk() (*int64, bool) {
 	if o == nil {
 		return nil, false
 	}
@@ -128,7 +128,7 @@ func (o *Cart) GetItemCountOk() (*int32, bool) {
 }
 
 // SetItemCount sets field value
-func (o *Cart) SetItemCount(v int32) {
+func (o *Cart) SetItemCount(v int64) {
 	o.ItemCount = v
 }
 

@@ -23,13 +23,13 @@ var _ MappedNullable = &CartItem{}
 // CartItem One product line of a cart.
 type CartItem struct {
 	// The cart item's id.
-	Id int32 `json:"id"`
+	Id int64 `json:"id"`
 	// The product's id at the product service.
-	ProductId int32 `json:"product_id"`
+	ProductId int64 `json:"product_id"`
 	// The product's name when it was added.
 	Name string `json:"name"`
 	// How many.
-	Quantity int32 `json:"quantity"`
+	Quantity int64 `json:"quantity"`
 	UnitPrice Money `json:"unit_price"`
 	LineTotal Money `json:"line_total"`
 	// When the product was first added (UTC).
@@ -42,7 +42,7 @@ type _CartItem CartItem
 // This constructor will assign default values to properties that have it defined,
 // and makes sure properties required by API are set, but the set of arguments
 // will change when the set of required properties is changed
-func NewCartItem(id int32, productId int32, name string, quantity int32, unitPrice Money, lineTotal Money, addedAt time.Time) *CartItem {
+func NewCartItem(id int64, productId int64, name string, quantity int64, unitPrice Money, lineTotal Money, addedAt time.Time) *CartItem {
 	this := CartItem{}
 	this.Id = id
 	this.ProductId = productId
@@ -63,9 +63,9 @@ func NewCartItemWithDefaults() *CartItem {
 }
 
 // GetId returns the Id field value
-func (o *CartItem) GetId() int32 {
+func (o *CartItem) GetId() int64 {
 	if o == nil {
-		var ret int32
+		var ret int64
 		return ret
 	}
 
@@ -74,7 +74,7 @@ func (o *CartItem) GetId() int32 {
 
 // GetIdOk returns a tuple with the Id field value
 // and a boolean to check if the value has been set.
-func (o *CartItem) GetIdOk() (*int32, bool) {
+func (o *CartItem) GetIdOk() (*int64, bool) {
 	if o == nil {
 		return nil, false
 	}
@@ -82,14 +82,14 @@ func (o *CartItem) GetIdOk() (*int32, bool) {
 }
 
 // SetId sets field value
-func (o *CartItem) SetId(v int32) {
+func (o *CartItem) SetId(v int64) {
 	o.Id = v
 }
 
 // GetProductId returns the ProductId field value
-func (o *CartItem) GetProductId() int32 {
+func (o *CartItem) GetProductId() int64 {
 	if o == nil {
-		var ret int32
+		var ret int64
 		return ret
 	}
 
@@ -98,7 +98,7 @@ func (o *CartItem) GetProductId() int32 {
 
 // GetProductIdOk returns a tuple with the ProductId field value
 // and a boolean to check if the value has been set.
-func (o *CartItem) GetProductIdOk() (*int32, bool) {
+func (o *CartItem) GetProductIdOk() (*int64, bool) {
 	if o == nil {
 		return nil, false
 	}
@@ -106,7 +106,7 @@ func (o *CartItem) GetProductIdOk() (*int32, bool) {
 }
 
 // SetProductId sets field value
-func (o *CartItem) SetProductId(v int32) {
+func (o *CartItem) SetProductId(v int64) {
 	o.ProductId = v
 }
 
@@ -135,9 +135,9 @@ func (o *CartItem) SetName(v string) {
 }
 
 // GetQuantity returns the Quantity field value
-func (o *CartItem) GetQuantity() int32 {
+func (o *CartItem) GetQuantity() int64 {
 	if o == nil {
-		var ret int32
+		var ret int64
 		return ret
 	}
 
@@ -146,7 +146,7 @@ func (o *CartItem) GetQuantity() int32 {
 
 // GetQuantityOk returns a tuple with the Quantity field value
 // and a boolean to check if the value has been set.
-func (o *CartItem) GetQuantityOk() (*int32, bool) {
+func (o *CartItem) GetQuantityOk() (*int64, bool) {
 	if o == nil {
 		return nil, false
 	}
@@ -154,7 +154,7 @@ func (o *CartItem) GetQuantityOk() (*int32, bool) {
 }
 
 // SetQuantity sets field value
-func (o *CartItem) SetQuantity(v int32) {
+func (o *CartItem) SetQuantity(v int64) {
 	o.Quantity = v
 }
 

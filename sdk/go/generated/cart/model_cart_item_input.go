@@ -22,9 +22,9 @@ var _ MappedNullable = &CartItemInput{}
 // CartItemInput A product and how many of it to add.
 type CartItemInput struct {
 	// The product's id.
-	ProductId int32 `json:"product_id"`
+	ProductId int64 `json:"product_id"`
 	// How many to add (the line's total must stay within 1 to 99).
-	Quantity int32 `json:"quantity"`
+	Quantity int64 `json:"quantity"`
 }
 
 type _CartItemInput CartItemInput
@@ -33,7 +33,7 @@ type _CartItemInput CartItemInput
 // This constructor will assign default values to properties that have it defined,
 // and makes sure properties required by API are set, but the set of arguments
 // will change when the set of required properties is changed
-func NewCartItemInput(productId int32, quantity int32) *CartItemInput {
+func NewCartItemInput(productId int64, quantity int64) *CartItemInput {
 	this := CartItemInput{}
 	this.ProductId = productId
 	this.Quantity = quantity
@@ -49,9 +49,9 @@ func NewCartItemInputWithDefaults() *CartItemInput {
 }
 
 // GetProductId returns the ProductId field value
-func (o *CartItemInput) GetProductId() int32 {
+func (o *CartItemInput) GetProductId() int64 {
 	if o == nil {
-		var ret int32
+		var ret int64
 		return ret
 	}
 
@@ -60,7 +60,7 @@ func (o *CartItemInput) GetProductId() int32 {
 
 // GetProductIdOk returns a tuple with the ProductId field value
 // and a boolean to check if the value has been set.
-func (o *CartItemInput) GetProductIdOk() (*int32, bool) {
+func (o *CartItemInput) GetProductIdOk() (*int64, bool) {
 	if o == nil {
 		return nil, false
 	}
@@ -68,14 +68,14 @@ func (o *CartItemInput) GetProductIdOk() (*int32, bool) {
 }
 
 // SetProductId sets field value
-func (o *CartItemInput) SetProductId(v int32) {
+func (o *CartItemInput) SetProductId(v int64) {
 	o.ProductId = v
 }
 
 // GetQuantity returns the Quantity field value
-func (o *CartItemInput) GetQuantity() int32 {
+func (o *CartItemInput) GetQuantity() int64 {
 	if o == nil {
-		var ret int32
+		var ret int64
 		return ret
 	}
 
@@ -84,7 +84,7 @@ func (o *CartItemInput) GetQuantity() int32 {
 
 // GetQuantityOk returns a tuple with the Quantity field value
 // and a boolean to check if the value has been set.
-func (o *CartItemInput) GetQuantityOk() (*int32, bool) {
+func (o *CartItemInput) GetQuantityOk() (*int64, bool) {
 	if o == nil {
 		return nil, false
 	}
@@ -92,7 +92,7 @@ func (o *CartItemInput) GetQuantityOk() (*int32, bool) {
 }
 
 // SetQuantity sets field value
-func (o *CartItemInput) SetQuantity(v int32) {
+func (o *CartItemInput) SetQuantity(v int64) {
 	o.Quantity = v
 }
 

@@ -22,7 +22,7 @@ var _ MappedNullable = &CartItemUpdate{}
 // CartItemUpdate The item's new quantity.
 type CartItemUpdate struct {
 	// The new quantity (1 to 99; remove the item to drop it).
-	Quantity int32 `json:"quantity"`
+	Quantity int64 `json:"quantity"`
 }
 
 type _CartItemUpdate CartItemUpdate
@@ -31,7 +31,7 @@ type _CartItemUpdate CartItemUpdate
 // This constructor will assign default values to properties that have it defined,
 // and makes sure properties required by API are set, but the set of arguments
 // will change when the set of required properties is changed
-func NewCartItemUpdate(quantity int32) *CartItemUpdate {
+func NewCartItemUpdate(quantity int64) *CartItemUpdate {
 	this := CartItemUpdate{}
 	this.Quantity = quantity
 	return &this
@@ -46,9 +46,9 @@ func NewCartItemUpdateWithDefaults() *CartItemUpdate {
 }
 
 // GetQuantity returns the Quantity field value
-func (o *CartItemUpdate) GetQuantity() int32 {
+func (o *CartItemUpdate) GetQuantity() int64 {
 	if o == nil {
-		var ret int32
+		var ret int64
 		return ret
 	}
 
@@ -57,7 +57,7 @@ func (o *CartItemUpdate) GetQuantity() int32 {
 
 // GetQuantityOk returns a tuple with the Quantity field value
 // and a boolean to check if the value has been set.
-func (o *CartItemUpdate) GetQuantityOk() (*int32, bool) {
+func (o *CartItemUpdate) GetQuantityOk() (*int64, bool) {
 	if o == nil {
 		return nil, false
 	}
@@ -65,7 +65,7 @@ func (o *CartItemUpdate) GetQuantityOk() (*int32, bool) {
 }
 
 // SetQuantity sets field value
-func (o *CartItemUpdate) SetQuantity(v int32) {
+func (o *CartItemUpdate) SetQuantity(v int64) {
 	o.Quantity = v
 }
 

@@ -22,7 +22,7 @@ var _ MappedNullable = &Money{}
 // Money An amount of money in integer minor units (cents), never a float.
 type Money struct {
 	// Amount in minor units of the currency (1999 = $19.99).
-	Amount int32 `json:"amount"`
+	Amount int64 `json:"amount"`
 	// ISO 4217 currency code.
 	Currency string `json:"currency" validate:"regexp=^[A-Z]{3}$"`
 }
@@ -33,7 +33,7 @@ type _Money Money
 // This constructor will assign default values to properties that have it defined,
 // and makes sure properties required by API are set, but the set of arguments
 // will change when the set of required properties is changed
-func NewMoney(amount int32, currency string) *Money {
+func NewMoney(amount int64, currency string) *Money {
 	this := Money{}
 	this.Amount = amount
 	this.Currency = currency
@@ -49,9 +49,9 @@ func NewMoneyWithDefaults() *Money {
 }
 
 // GetAmount returns the Amount field value
-func (o *Money) GetAmount() int32 {
+func (o *Money) GetAmount() int64 {
 	if o == nil {
-		var ret int32
+		var ret int64
 		return ret
 	}
 
@@ -60,7 +60,7 @@ func (o *Money) GetAmount() int32 {
 
 // GetAmountOk returns a tuple with the Amount field value
 // and a boolean to check if the value has been set.
-func (o *Money) GetAmountOk() (*int32, bool) {
+func (o *Money) GetAmountOk() (*int64, bool) {
 	if o == nil {
 		return nil, false
 	}
@@ -68,7 +68,7 @@ func (o *Money) GetAmountOk() (*int32, bool) {
 }
 
 // SetAmount sets field value
-func (o *Money) SetAmount(v int32) {
+func (o *Money) SetAmount(v int64) {
 	o.Amount = v
 }
 

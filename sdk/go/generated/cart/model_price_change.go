@@ -22,7 +22,7 @@ var _ MappedNullable = &PriceChange{}
 // PriceChange A product whose price moved between adding it to the cart and the quote.
 type PriceChange struct {
 	// The product's id.
-	ProductId int32 `json:"product_id"`
+	ProductId int64 `json:"product_id"`
 	// The product's current name.
 	Name string `json:"name"`
 	OldPrice Money `json:"old_price"`
@@ -35,7 +35,7 @@ type _PriceChange PriceChange
 // This constructor will assign default values to properties that have it defined,
 // and makes sure properties required by API are set, but the set of arguments
 // will change when the set of required properties is changed
-func NewPriceChange(productId int32, name string, oldPrice Money, newPrice Money) *PriceChange {
+func NewPriceChange(productId int64, name string, oldPrice Money, newPrice Money) *PriceChange {
 	this := PriceChange{}
 	this.ProductId = productId
 	this.Name = name
@@ -53,9 +53,9 @@ func NewPriceChangeWithDefaults() *PriceChange {
 }
 
 // GetProductId returns the ProductId field value
-func (o *PriceChange) GetProductId() int32 {
+func (o *PriceChange) GetProductId() int64 {
 	if o == nil {
-		var ret int32
+		var ret int64
 		return ret
 	}
 
@@ -64,7 +64,7 @@ func (o *PriceChange) GetProductId() int32 {
 
 // GetProductIdOk returns a tuple with the ProductId field value
 // and a boolean to check if the value has been set.
-func (o *PriceChange) GetProductIdOk() (*int32, bool) {
+func (o *PriceChange) GetProductIdOk() (*int64, bool) {
 	if o == nil {
 		return nil, false
 	}
@@ -72,7 +72,7 @@ func (o *PriceChange) GetProductIdOk() (*int32, bool) {
 }
 
 // SetProductId sets field value
-func (o *PriceChange) SetProductId(v int32) {
+func (o *PriceChange) SetProductId(v int64) {
 	o.ProductId = v
 }
 

@@ -23,12 +23,12 @@ var _ MappedNullable = &PromoCode{}
 // PromoCode A promo code. `amount_off` is present on `amount` codes only, `min_subtotal` only when the code has a minimum.
 type PromoCode struct {
 	// The promo code's id.
-	Id int32 `json:"id"`
+	Id int64 `json:"id"`
 	// The code, upper-case.
 	Code string `json:"code"`
 	Kind PromoCodeKind `json:"kind"`
 	// For `percent` codes, the percentage off the subtotal.
-	PercentOff NullableInt32 `json:"percent_off"`
+	PercentOff NullableInt64 `json:"percent_off"`
 	AmountOff *Money `json:"amount_off,omitempty"`
 	MinSubtotal *Money `json:"min_subtotal,omitempty"`
 	// When the code stops working (UTC), or null.
@@ -45,7 +45,7 @@ type _PromoCode PromoCode
 // This constructor will assign default values to properties that have it defined,
 // and makes sure properties required by API are set, but the set of arguments
 // will change when the set of required properties is changed
-func NewPromoCode(id int32, code string, kind PromoCodeKind, percentOff NullableInt32, expiresAt NullableTime, isActive bool, createdAt time.Time) *PromoCode {
+func NewPromoCode(id int64, code string, kind PromoCodeKind, percentOff NullableInt64, expiresAt NullableTime, isActive bool, createdAt time.Time) *PromoCode {
 	this := PromoCode{}
 	this.Id = id
 	this.Code = code
@@ -66,9 +66,9 @@ func NewPromoCodeWithDefaults() *PromoCode {
 }
 
 // GetId returns the Id field value
-func (o *PromoCode) GetId() int32 {
+func (o *PromoCode) GetId() int64 {
 	if o == nil {
-		var ret int32
+		var ret int64
 		return ret
 	}
 
@@ -77,7 +77,7 @@ func (o *PromoCode) GetId() int32 {
 
 // GetIdOk returns a tuple with the Id field value
 // and a boolean to check if the value has been set.
-func (o *PromoCode) GetIdOk() (*int32, bool) {
+func (o *PromoCode) GetIdOk() (*int64, bool) {
 	if o == nil {
 		return nil, false
 	}
@@ -85,7 +85,7 @@ func (o *PromoCode) GetIdOk() (*int32, bool) {
 }
 
 // SetId sets field value
-func (o *PromoCode) SetId(v int32) {
+func (o *PromoCode) SetId(v int64) {
 	o.Id = v
 }
 
@@ -138,10 +138,10 @@ func (o *PromoCode) SetKind(v PromoCodeKind) {
 }
 
 // GetPercentOff returns the PercentOff field value
-// If the value is explicit nil, the zero value for int32 will be returned
-func (o *PromoCode) GetPercentOff() int32 {
+// If the value is explicit nil, the zero value for int64 will be returned
+func (o *PromoCode) GetPercentOff() int64 {
 	if o == nil || o.PercentOff.Get() == nil {
-		var ret int32
+		var ret int64
 		return ret
 	}
 
@@ -151,7 +151,7 @@ func (o *PromoCode) GetPercentOff() int32 {
 // GetPercentOffOk returns a tuple with the PercentOff field value
 // and a boolean to check if the value has been set.
 // NOTE: If the value is an explicit nil, `nil, true` will be returned
-func (o *PromoCode) GetPercentOffOk() (*int32, bool) {
+func (o *PromoCode) GetPercentOffOk() (*int64, bool) {
 	if o == nil {
 		return nil, false
 	}
@@ -159,7 +159,7 @@ func (o *PromoCode) GetPercentOffOk() (*int32, bool) {
 }
 
 // SetPercentOff sets field value
-func (o *PromoCode) SetPercentOff(v int32) {
+func (o *PromoCode) SetPercentOff(v int64) {
 	o.PercentOff.Set(&v)
 }
 

@@ -26,7 +26,7 @@ type PromoCodeInput struct {
 	Code string `json:"code" validate:"regexp=^[A-Za-z0-9_-]{3\\,32}$"`
 	Kind PromoCodeKind `json:"kind"`
 	// For `percent` codes, the percentage off the subtotal.
-	PercentOff *int32 `json:"percent_off,omitempty"`
+	PercentOff *int64 `json:"percent_off,omitempty"`
 	AmountOff *Money `json:"amount_off,omitempty"`
 	MinSubtotal *Money `json:"min_subtotal,omitempty"`
 	// When the code stops working (UTC).
@@ -103,9 +103,9 @@ func (o *PromoCodeInput) SetKind(v PromoCodeKind) {
 }
 
 // GetPercentOff returns the PercentOff field value if set, zero value otherwise.
-func (o *PromoCodeInput) GetPercentOff() int32 {
+func (o *PromoCodeInput) GetPercentOff() int64 {
 	if o == nil || IsNil(o.PercentOff) {
-		var ret int32
+		var ret int64
 		return ret
 	}
 	return *o.PercentOff
@@ -113,7 +113,7 @@ func (o *PromoCodeInput) GetPercentOff() int32 {
 
 // GetPercentOffOk returns a tuple with the PercentOff field value if set, nil otherwise
 // and a boolean to check if the value has been set.
-func (o *PromoCodeInput) GetPercentOffOk() (*int32, bool) {
+func (o *PromoCodeInput) GetPercentOffOk() (*int64, bool) {
 	if o == nil || IsNil(o.PercentOff) {
 		return nil, false
 	}
@@ -129,8 +129,8 @@ func (o *PromoCodeInput) HasPercentOff() bool {
 	return false
 }
 
-// SetPercentOff gets a reference to the given int32 and assigns it to the PercentOff field.
-func (o *PromoCodeInput) SetPercentOff(v int32) {
+// SetPercentOff gets a reference to the given int64 and assigns it to the PercentOff field.
+func (o *PromoCodeInput) SetPercentOff(v int64) {
 	o.PercentOff = &v
 }
 

@@ -25,9 +25,9 @@ type Quote struct {
 	// The quote's opaque id; also the id of its stock reservation at the product service.
 	Id string `json:"id"`
 	// The cart this quote prices.
-	CartId int32 `json:"cart_id"`
+	CartId int64 `json:"cart_id"`
 	// The shopper the quote belongs to.
-	UserId int32 `json:"user_id"`
+	UserId int64 `json:"user_id"`
 	Status QuoteStatus `json:"status"`
 	// One line per cart item.
 	Items []QuoteItem `json:"items"`
@@ -57,7 +57,7 @@ type _Quote Quote
 // This constructor will assign default values to properties that have it defined,
 // and makes sure properties required by API are set, but the set of arguments
 // will change when the set of required properties is changed
-func NewQuote(id string, cartId int32, userId int32, status QuoteStatus, items []QuoteItem, subtotal Money, discountTotal Money, shippingTotal Money, taxTotal Money, total Money, promoCode NullableString, priceChanges []PriceChange, expiresAt time.Time, orderId NullableString, acceptedAt NullableTime, createdAt time.Time) *Quote {
+func NewQuote(id string, cartId int64, userId int64, status QuoteStatus, items []QuoteItem, subtotal Money, discountTotal Money, shippingTotal Money, taxTotal Money, total Money, promoCode NullableString, priceChanges []PriceChange, expiresAt time.Time, orderId NullableString, acceptedAt NullableTime, createdAt time.Time) *Quote {
 	this := Quote{}
 	this.Id = id
 	this.CartId = cartId
@@ -111,9 +111,9 @@ func (o *Quote) SetId(v string) {
 }
 
 // GetCartId returns the CartId field value
-func (o *Quote) GetCartId() int32 {
+func (o *Quote) GetCartId() int64 {
 	if o == nil {
-		var ret int32
+		var ret int64
 		return ret
 	}
 
@@ -122,7 +122,7 @@ func (o *Quote) GetCartId() int32 {
 
 // GetCartIdOk returns a tuple with the CartId field value
 // and a boolean to check if the value has been set.
-func (o *Quote) GetCartIdOk() (*int32, bool) {
+func (o *Quote) GetCartIdOk() (*int64, bool) {
 	if o == nil {
 		return nil, false
 	}
@@ -130,14 +130,14 @@ func (o *Quote) GetCartIdOk() (*int32, bool) {
 }
 
 // SetCartId sets field value
-func (o *Quote) SetCartId(v int32) {
+func (o *Quote) SetCartId(v int64) {
 	o.CartId = v
 }
 
 // GetUserId returns the UserId field value
-func (o *Quote) GetUserId() int32 {
+func (o *Quote) GetUserId() int64 {
 	if o == nil {
-		var ret int32
+		var ret int64
 		return ret
 	}
 
@@ -146,7 +146,7 @@ func (o *Quote) GetUserId() int32 {
 
 // GetUserIdOk returns a tuple with the UserId field value
 // and a boolean to check if the value has been set.
-func (o *Quote) GetUserIdOk() (*int32, bool) {
+func (o *Quote) GetUserIdOk() (*int64, bool) {
 	if o == nil {
 		return nil, false
 	}
@@ -154,7 +154,7 @@ func (o *Quote) GetUserIdOk() (*int32, bool) {
 }
 
 // SetUserId sets field value
-func (o *Quote) SetUserId(v int32) {
+func (o *Quote) SetUserId(v int64) {
 	o.UserId = v
 }
 

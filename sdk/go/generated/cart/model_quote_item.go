@@ -22,13 +22,13 @@ var _ MappedNullable = &QuoteItem{}
 // QuoteItem One cart item priced for the quote: `subtotal` = `unit_price` x `quantity`, and `total` = `subtotal` - `discount` + `tax`.
 type QuoteItem struct {
 	// The cart item this line prices.
-	CartItemId int32 `json:"cart_item_id"`
+	CartItemId int64 `json:"cart_item_id"`
 	// The product's id.
-	ProductId int32 `json:"product_id"`
+	ProductId int64 `json:"product_id"`
 	// The product's current name.
 	Name string `json:"name"`
 	// How many.
-	Quantity int32 `json:"quantity"`
+	Quantity int64 `json:"quantity"`
 	UnitPrice Money `json:"unit_price"`
 	Subtotal Money `json:"subtotal"`
 	Discount Money `json:"discount"`
@@ -42,7 +42,7 @@ type _QuoteItem QuoteItem
 // This constructor will assign default values to properties that have it defined,
 // and makes sure properties required by API are set, but the set of arguments
 // will change when the set of required properties is changed
-func NewQuoteItem(cartItemId int32, productId int32, name string, quantity int32, unitPrice Money, subtotal Money, discount Money, tax Money, total Money) *QuoteItem {
+func NewQuoteItem(cartItemId int64, productId int64, name string, quantity int64, unitPrice Money, subtotal Money, discount Money, tax Money, total Money) *QuoteItem {
 	this := QuoteItem{}
 	this.CartItemId = cartItemId
 	this.ProductId = productId
@@ -65,9 +65,9 @@ func NewQuoteItemWithDefaults() *QuoteItem {
 }
 
 // GetCartItemId returns the CartItemId field value
-func (o *QuoteItem) GetCartItemId() int32 {
+func (o *QuoteItem) GetCartItemId() int64 {
 	if o == nil {
-		var ret int32
+		var ret int64
 		return ret
 	}
 
@@ -76,7 +76,7 @@ func (o *QuoteItem) GetCartItemId() int32 {
 
 // GetCartItemIdOk returns a tuple with the CartItemId field value
 // and a boolean to check if the value has been set.
-func (o *QuoteItem) GetCartItemIdOk() (*int32, bool) {
+func (o *QuoteItem) GetCartItemIdOk() (*int64, bool) {
 	if o == nil {
 		return nil, false
 	}
@@ -84,14 +84,14 @@ func (o *QuoteItem) GetCartItemIdOk() (*int32, bool) {
 }
 
 // SetCartItemId sets field value
-func (o *QuoteItem) SetCartItemId(v int32) {
+func (o *QuoteItem) SetCartItemId(v int64) {
 	o.CartItemId = v
 }
 
 // GetProductId returns the ProductId field value
-func (o *QuoteItem) GetProductId() int32 {
+func (o *QuoteItem) GetProductId() int64 {
 	if o == nil {
-		var ret int32
+		var ret int64
 		return ret
 	}
 
@@ -100,7 +100,7 @@ func (o *QuoteItem) GetProductId() int32 {
 
 // GetProductIdOk returns a tuple with the ProductId field value
 // and a boolean to check if the value has been set.
-func (o *QuoteItem) GetProductIdOk() (*int32, bool) {
+func (o *QuoteItem) GetProductIdOk() (*int64, bool) {
 	if o == nil {
 		return nil, false
 	}
@@ -108,7 +108,7 @@ func (o *QuoteItem) GetProductIdOk() (*int32, bool) {
 }
 
 // SetProductId sets field value
-func (o *QuoteItem) SetProductId(v int32) {
+func (o *QuoteItem) SetProductId(v int64) {
 	o.ProductId = v
 }
 
@@ -137,9 +137,9 @@ func (o *QuoteItem) SetName(v string) {
 }
 
 // GetQuantity returns the Quantity field value
-func (o *QuoteItem) GetQuantity() int32 {
+func (o *QuoteItem) GetQuantity() int64 {
 	if o == nil {
-		var ret int32
+		var ret int64
 		return ret
 	}
 
@@ -148,7 +148,7 @@ func (o *QuoteItem) GetQuantity() int32 {
 
 // GetQuantityOk returns a tuple with the Quantity field value
 // and a boolean to check if the value has been set.
-func (o *QuoteItem) GetQuantityOk() (*int32, bool) {
+func (o *QuoteItem) GetQuantityOk() (*int64, bool) {
 	if o == nil {
 		return nil, false
 	}
@@ -156,7 +156,7 @@ func (o *QuoteItem) GetQuantityOk() (*int32, bool) {
 }
 
 // SetQuantity sets field value
-func (o *QuoteItem) SetQuantity(v int32) {
+func (o *QuoteItem) SetQuantity(v int64) {
 	o.Quantity = v
 }
 

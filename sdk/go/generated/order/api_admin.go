@@ -372,14 +372,14 @@ func (a *AdminAPIService) DeliverOrderExecute(r ApiDeliverOrderRequest) (*Order,
 type ApiListAdminOrdersRequest struct {
 	ctx context.Context
 	ApiService *AdminAPIService
-	limit *int32
+	limit *int64
 	cursor *string
 	status *OrderStatus
-	userId *int32
+	userId *int64
 }
 
 // Page size, 1 to 100.
-func (r ApiListAdminOrdersRequest) Limit(limit int32) ApiListAdminOrdersRequest {
+func (r ApiListAdminOrdersRequest) Limit(limit int64) ApiListAdminOrdersRequest {
 	r.limit = &limit
 	return r
 }
@@ -397,7 +397,7 @@ func (r ApiListAdminOrdersRequest) Status(status OrderStatus) ApiListAdminOrders
 }
 
 // Only this user&#39;s orders.
-func (r ApiListAdminOrdersRequest) UserId(userId int32) ApiListAdminOrdersRequest {
+func (r ApiListAdminOrdersRequest) UserId(userId int64) ApiListAdminOrdersRequest {
 	r.userId = &userId
 	return r
 }
@@ -445,7 +445,7 @@ func (a *AdminAPIService) ListAdminOrdersExecute(r ApiListAdminOrdersRequest) (*
 	if r.limit != nil {
 		parameterAddToHeaderOrQuery(localVarQueryParams, "limit", r.limit, "form", "")
 	} else {
-		var defaultValue int32 = 20
+		var defaultValue int64 = 20
 		parameterAddToHeaderOrQuery(localVarQueryParams, "limit", defaultValue, "form", "")
 		r.limit = &defaultValue
 	}

@@ -354,12 +354,12 @@ func (a *OrdersAPIService) GetOrderExecute(r ApiGetOrderRequest) (*Order, *http.
 type ApiListOrdersRequest struct {
 	ctx context.Context
 	ApiService *OrdersAPIService
-	limit *int32
+	limit *int64
 	cursor *string
 }
 
 // Page size, 1 to 100.
-func (r ApiListOrdersRequest) Limit(limit int32) ApiListOrdersRequest {
+func (r ApiListOrdersRequest) Limit(limit int64) ApiListOrdersRequest {
 	r.limit = &limit
 	return r
 }
@@ -413,7 +413,7 @@ func (a *OrdersAPIService) ListOrdersExecute(r ApiListOrdersRequest) (*OrderPage
 	if r.limit != nil {
 		parameterAddToHeaderOrQuery(localVarQueryParams, "limit", r.limit, "form", "")
 	} else {
-		var defaultValue int32 = 20
+		var defaultValue int64 = 20
 		parameterAddToHeaderOrQuery(localVarQueryParams, "limit", defaultValue, "form", "")
 		r.limit = &defaultValue
 	}

@@ -25,14 +25,14 @@ type PaymentsAPIService service
 type ApiListTransactionsRequest struct {
 	ctx context.Context
 	ApiService *PaymentsAPIService
-	limit *int32
+	limit *int64
 	cursor *string
 	quoteId *string
 	orderId *string
 }
 
 // Page size, 1 to 100.
-func (r ApiListTransactionsRequest) Limit(limit int32) ApiListTransactionsRequest {
+func (r ApiListTransactionsRequest) Limit(limit int64) ApiListTransactionsRequest {
 	r.limit = &limit
 	return r
 }
@@ -98,7 +98,7 @@ func (a *PaymentsAPIService) ListTransactionsExecute(r ApiListTransactionsReques
 	if r.limit != nil {
 		parameterAddToHeaderOrQuery(localVarQueryParams, "limit", r.limit, "form", "")
 	} else {
-		var defaultValue int32 = 20
+		var defaultValue int64 = 20
 		parameterAddToHeaderOrQuery(localVarQueryParams, "limit", defaultValue, "form", "")
 		r.limit = &defaultValue
 	}

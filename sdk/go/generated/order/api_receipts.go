@@ -161,13 +161,13 @@ func (a *ReceiptsAPIService) GetReceiptExecute(r ApiGetReceiptRequest) (*Receipt
 type ApiListReceiptsRequest struct {
 	ctx context.Context
 	ApiService *ReceiptsAPIService
-	limit *int32
+	limit *int64
 	cursor *string
 	orderId *string
 }
 
 // Page size, 1 to 100.
-func (r ApiListReceiptsRequest) Limit(limit int32) ApiListReceiptsRequest {
+func (r ApiListReceiptsRequest) Limit(limit int64) ApiListReceiptsRequest {
 	r.limit = &limit
 	return r
 }
@@ -227,7 +227,7 @@ func (a *ReceiptsAPIService) ListReceiptsExecute(r ApiListReceiptsRequest) (*Rec
 	if r.limit != nil {
 		parameterAddToHeaderOrQuery(localVarQueryParams, "limit", r.limit, "form", "")
 	} else {
-		var defaultValue int32 = 20
+		var defaultValue int64 = 20
 		parameterAddToHeaderOrQuery(localVarQueryParams, "limit", defaultValue, "form", "")
 		r.limit = &defaultValue
 	}

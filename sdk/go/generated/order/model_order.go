@@ -25,7 +25,7 @@ type Order struct {
 	// The order's id.
 	Id string `json:"id"`
 	// The shopper who placed it.
-	UserId int32 `json:"user_id"`
+	UserId int64 `json:"user_id"`
 	// The quote it was placed from.
 	QuoteId string `json:"quote_id"`
 	Status OrderStatus `json:"status"`
@@ -59,7 +59,7 @@ type _Order Order
 // This constructor will assign default values to properties that have it defined,
 // and makes sure properties required by API are set, but the set of arguments
 // will change when the set of required properties is changed
-func NewOrder(id string, userId int32, quoteId string, status OrderStatus, currency string, subtotal Money, discountTotal Money, shippingTotal Money, taxTotal Money, total Money, promoCode NullableString, shippingAddress NullableShippingAddress, items []OrderItem, shipments []Shipment, receipts []Receipt, transactions []Transaction, createdAt time.Time, updatedAt time.Time) *Order {
+func NewOrder(id string, userId int64, quoteId string, status OrderStatus, currency string, subtotal Money, discountTotal Money, shippingTotal Money, taxTotal Money, total Money, promoCode NullableString, shippingAddress NullableShippingAddress, items []OrderItem, shipments []Shipment, receipts []Receipt, transactions []Transaction, createdAt time.Time, updatedAt time.Time) *Order {
 	this := Order{}
 	this.Id = id
 	this.UserId = userId
@@ -115,9 +115,9 @@ func (o *Order) SetId(v string) {
 }
 
 // GetUserId returns the UserId field value
-func (o *Order) GetUserId() int32 {
+func (o *Order) GetUserId() int64 {
 	if o == nil {
-		var ret int32
+		var ret int64
 		return ret
 	}
 
@@ -126,7 +126,7 @@ func (o *Order) GetUserId() int32 {
 
 // GetUserIdOk returns a tuple with the UserId field value
 // and a boolean to check if the value has been set.
-func (o *Order) GetUserIdOk() (*int32, bool) {
+func (o *Order) GetUserIdOk() (*int64, bool) {
 	if o == nil {
 		return nil, false
 	}
@@ -134,7 +134,7 @@ func (o *Order) GetUserIdOk() (*int32, bool) {
 }
 
 // SetUserId sets field value
-func (o *Order) SetUserId(v int32) {
+func (o *Order) SetUserId(v int64) {
 	o.UserId = v
 }
 

@@ -24,11 +24,11 @@ type OrderItem struct {
 	// The order item's id (used by `item_ids` of a shipment).
 	Id string `json:"id"`
 	// The product's id.
-	ProductId int32 `json:"product_id"`
+	ProductId int64 `json:"product_id"`
 	// The product's name when ordered.
 	Name string `json:"name"`
 	// How many.
-	Quantity int32 `json:"quantity"`
+	Quantity int64 `json:"quantity"`
 	UnitPrice Money `json:"unit_price"`
 	Subtotal Money `json:"subtotal"`
 	Discount Money `json:"discount"`
@@ -46,7 +46,7 @@ type _OrderItem OrderItem
 // This constructor will assign default values to properties that have it defined,
 // and makes sure properties required by API are set, but the set of arguments
 // will change when the set of required properties is changed
-func NewOrderItem(id string, productId int32, name string, quantity int32, unitPrice Money, subtotal Money, discount Money, tax Money, total Money, shipmentId NullableString, expectedArrivalDate NullableString) *OrderItem {
+func NewOrderItem(id string, productId int64, name string, quantity int64, unitPrice Money, subtotal Money, discount Money, tax Money, total Money, shipmentId NullableString, expectedArrivalDate NullableString) *OrderItem {
 	this := OrderItem{}
 	this.Id = id
 	this.ProductId = productId
@@ -95,9 +95,9 @@ func (o *OrderItem) SetId(v string) {
 }
 
 // GetProductId returns the ProductId field value
-func (o *OrderItem) GetProductId() int32 {
+func (o *OrderItem) GetProductId() int64 {
 	if o == nil {
-		var ret int32
+		var ret int64
 		return ret
 	}
 
@@ -106,7 +106,7 @@ func (o *OrderItem) GetProductId() int32 {
 
 // GetProductIdOk returns a tuple with the ProductId field value
 // and a boolean to check if the value has been set.
-func (o *OrderItem) GetProductIdOk() (*int32, bool) {
+func (o *OrderItem) GetProductIdOk() (*int64, bool) {
 	if o == nil {
 		return nil, false
 	}
@@ -114,7 +114,7 @@ func (o *OrderItem) GetProductIdOk() (*int32, bool) {
 }
 
 // SetProductId sets field value
-func (o *OrderItem) SetProductId(v int32) {
+func (o *OrderItem) SetProductId(v int64) {
 	o.ProductId = v
 }
 
@@ -143,9 +143,9 @@ func (o *OrderItem) SetName(v string) {
 }
 
 // GetQuantity returns the Quantity field value
-func (o *OrderItem) GetQuantity() int32 {
+func (o *OrderItem) GetQuantity() int64 {
 	if o == nil {
-		var ret int32
+		var ret int64
 		return ret
 	}
 
@@ -154,7 +154,7 @@ func (o *OrderItem) GetQuantity() int32 {
 
 // GetQuantityOk returns a tuple with the Quantity field value
 // and a boolean to check if the value has been set.
-func (o *OrderItem) GetQuantityOk() (*int32, bool) {
+func (o *OrderItem) GetQuantityOk() (*int64, bool) {
 	if o == nil {
 		return nil, false
 	}
@@ -162,7 +162,7 @@ func (o *OrderItem) GetQuantityOk() (*int32, bool) {
 }
 
 // SetQuantity sets field value
-func (o *OrderItem) SetQuantity(v int32) {
+func (o *OrderItem) SetQuantity(v int64) {
 	o.Quantity = v
 }
 

@@ -26,7 +26,7 @@ type PaymentProblem struct {
 	// A short human-readable summary of the kind of problem.
 	Title string `json:"title"`
 	// The HTTP status code.
-	Status int32 `json:"status"`
+	Status int64 `json:"status"`
 	// A human-readable explanation of this occurrence.
 	Detail *string `json:"detail,omitempty"`
 	// The request path this problem occurred on.
@@ -46,7 +46,7 @@ type _PaymentProblem PaymentProblem
 // This constructor will assign default values to properties that have it defined,
 // and makes sure properties required by API are set, but the set of arguments
 // will change when the set of required properties is changed
-func NewPaymentProblem(type_ string, title string, status int32, code ErrorCode) *PaymentProblem {
+func NewPaymentProblem(type_ string, title string, status int64, code ErrorCode) *PaymentProblem {
 	this := PaymentProblem{}
 	this.Type = type_
 	this.Title = title
@@ -112,9 +112,9 @@ func (o *PaymentProblem) SetTitle(v string) {
 }
 
 // GetStatus returns the Status field value
-func (o *PaymentProblem) GetStatus() int32 {
+func (o *PaymentProblem) GetStatus() int64 {
 	if o == nil {
-		var ret int32
+		var ret int64
 		return ret
 	}
 
@@ -123,7 +123,7 @@ func (o *PaymentProblem) GetStatus() int32 {
 
 // GetStatusOk returns a tuple with the Status field value
 // and a boolean to check if the value has been set.
-func (o *PaymentProblem) GetStatusOk() (*int32, bool) {
+func (o *PaymentProblem) GetStatusOk() (*int64, bool) {
 	if o == nil {
 		return nil, false
 	}
@@ -131,7 +131,7 @@ func (o *PaymentProblem) GetStatusOk() (*int32, bool) {
 }
 
 // SetStatus sets field value
-func (o *PaymentProblem) SetStatus(v int32) {
+func (o *PaymentProblem) SetStatus(v int64) {
 	o.Status = v
 }
 

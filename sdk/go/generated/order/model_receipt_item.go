@@ -22,11 +22,11 @@ var _ MappedNullable = &ReceiptItem{}
 // ReceiptItem One line of a receipt.
 type ReceiptItem struct {
 	// The product's id.
-	ProductId int32 `json:"product_id"`
+	ProductId int64 `json:"product_id"`
 	// The product's name.
 	Name string `json:"name"`
 	// How many.
-	Quantity int32 `json:"quantity"`
+	Quantity int64 `json:"quantity"`
 	UnitPrice Money `json:"unit_price"`
 	Subtotal Money `json:"subtotal"`
 	Discount Money `json:"discount"`
@@ -40,7 +40,7 @@ type _ReceiptItem ReceiptItem
 // This constructor will assign default values to properties that have it defined,
 // and makes sure properties required by API are set, but the set of arguments
 // will change when the set of required properties is changed
-func NewReceiptItem(productId int32, name string, quantity int32, unitPrice Money, subtotal Money, discount Money, tax Money, total Money) *ReceiptItem {
+func NewReceiptItem(productId int64, name string, quantity int64, unitPrice Money, subtotal Money, discount Money, tax Money, total Money) *ReceiptItem {
 	this := ReceiptItem{}
 	this.ProductId = productId
 	this.Name = name
@@ -62,9 +62,9 @@ func NewReceiptItemWithDefaults() *ReceiptItem {
 }
 
 // GetProductId returns the ProductId field value
-func (o *ReceiptItem) GetProductId() int32 {
+func (o *ReceiptItem) GetProductId() int64 {
 	if o == nil {
-		var ret int32
+		var ret int64
 		return ret
 	}
 
@@ -73,7 +73,7 @@ func (o *ReceiptItem) GetProductId() int32 {
 
 // GetProductIdOk returns a tuple with the ProductId field value
 // and a boolean to check if the value has been set.
-func (o *ReceiptItem) GetProductIdOk() (*int32, bool) {
+func (o *ReceiptItem) GetProductIdOk() (*int64, bool) {
 	if o == nil {
 		return nil, false
 	}
@@ -81,7 +81,7 @@ func (o *ReceiptItem) GetProductIdOk() (*int32, bool) {
 }
 
 // SetProductId sets field value
-func (o *ReceiptItem) SetProductId(v int32) {
+func (o *ReceiptItem) SetProductId(v int64) {
 	o.ProductId = v
 }
 
@@ -110,9 +110,9 @@ func (o *ReceiptItem) SetName(v string) {
 }
 
 // GetQuantity returns the Quantity field value
-func (o *ReceiptItem) GetQuantity() int32 {
+func (o *ReceiptItem) GetQuantity() int64 {
 	if o == nil {
-		var ret int32
+		var ret int64
 		return ret
 	}
 
@@ -121,7 +121,7 @@ func (o *ReceiptItem) GetQuantity() int32 {
 
 // GetQuantityOk returns a tuple with the Quantity field value
 // and a boolean to check if the value has been set.
-func (o *ReceiptItem) GetQuantityOk() (*int32, bool) {
+func (o *ReceiptItem) GetQuantityOk() (*int64, bool) {
 	if o == nil {
 		return nil, false
 	}
@@ -129,7 +129,7 @@ func (o *ReceiptItem) GetQuantityOk() (*int32, bool) {
 }
 
 // SetQuantity sets field value
-func (o *ReceiptItem) SetQuantity(v int32) {
+func (o *ReceiptItem) SetQuantity(v int64) {
 	o.Quantity = v
 }
 

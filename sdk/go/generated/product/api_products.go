@@ -200,7 +200,7 @@ func (a *ProductsAPIService) CreateProductExecute(r ApiCreateProductRequest) (*P
 type ApiDeactivateProductRequest struct {
 	ctx context.Context
 	ApiService *ProductsAPIService
-	id int32
+	id int64
 }
 
 func (r ApiDeactivateProductRequest) Execute() (*Product, *http.Response, error) {
@@ -216,7 +216,7 @@ Takes the product off the shelf: it is no longer listed or reservable, but its r
  @param id The product's id.
  @return ApiDeactivateProductRequest
 */
-func (a *ProductsAPIService) DeactivateProduct(ctx context.Context, id int32) ApiDeactivateProductRequest {
+func (a *ProductsAPIService) DeactivateProduct(ctx context.Context, id int64) ApiDeactivateProductRequest {
 	return ApiDeactivateProductRequest{
 		ApiService: a,
 		ctx: ctx,
@@ -352,7 +352,7 @@ func (a *ProductsAPIService) DeactivateProductExecute(r ApiDeactivateProductRequ
 type ApiGetProductRequest struct {
 	ctx context.Context
 	ApiService *ProductsAPIService
-	id int32
+	id int64
 }
 
 func (r ApiGetProductRequest) Execute() (*Product, *http.Response, error) {
@@ -368,7 +368,7 @@ One product with its available stock. An inactive product is 404 for anonymous c
  @param id The product's id.
  @return ApiGetProductRequest
 */
-func (a *ProductsAPIService) GetProduct(ctx context.Context, id int32) ApiGetProductRequest {
+func (a *ProductsAPIService) GetProduct(ctx context.Context, id int64) ApiGetProductRequest {
 	return ApiGetProductRequest{
 		ApiService: a,
 		ctx: ctx,
@@ -483,10 +483,10 @@ type ApiSearchProductsRequest struct {
 	ctx context.Context
 	ApiService *ProductsAPIService
 	q *string
-	minPrice *int32
-	maxPrice *int32
+	minPrice *int64
+	maxPrice *int64
 	sort *ProductSort
-	limit *int32
+	limit *int64
 	cursor *string
 	ids *string
 }
@@ -498,13 +498,13 @@ func (r ApiSearchProductsRequest) Q(q string) ApiSearchProductsRequest {
 }
 
 // Only products costing at least this many cents.
-func (r ApiSearchProductsRequest) MinPrice(minPrice int32) ApiSearchProductsRequest {
+func (r ApiSearchProductsRequest) MinPrice(minPrice int64) ApiSearchProductsRequest {
 	r.minPrice = &minPrice
 	return r
 }
 
 // Only products costing at most this many cents.
-func (r ApiSearchProductsRequest) MaxPrice(maxPrice int32) ApiSearchProductsRequest {
+func (r ApiSearchProductsRequest) MaxPrice(maxPrice int64) ApiSearchProductsRequest {
 	r.maxPrice = &maxPrice
 	return r
 }
@@ -516,7 +516,7 @@ func (r ApiSearchProductsRequest) Sort(sort ProductSort) ApiSearchProductsReques
 }
 
 // Page size, 1 to 100.
-func (r ApiSearchProductsRequest) Limit(limit int32) ApiSearchProductsRequest {
+func (r ApiSearchProductsRequest) Limit(limit int64) ApiSearchProductsRequest {
 	r.limit = &limit
 	return r
 }
@@ -588,7 +588,7 @@ func (a *ProductsAPIService) SearchProductsExecute(r ApiSearchProductsRequest) (
 	if r.limit != nil {
 		parameterAddToHeaderOrQuery(localVarQueryParams, "limit", r.limit, "form", "")
 	} else {
-		var defaultValue int32 = 20
+		var defaultValue int64 = 20
 		parameterAddToHeaderOrQuery(localVarQueryParams, "limit", defaultValue, "form", "")
 		r.limit = &defaultValue
 	}
@@ -665,7 +665,7 @@ func (a *ProductsAPIService) SearchProductsExecute(r ApiSearchProductsRequest) (
 type ApiUpdateProductRequest struct {
 	ctx context.Context
 	ApiService *ProductsAPIService
-	id int32
+	id int64
 	productUpdate *ProductUpdate
 }
 
@@ -687,7 +687,7 @@ Changes the given fields; others stay. Setting `is_active` to true reactivates a
  @param id The product's id.
  @return ApiUpdateProductRequest
 */
-func (a *ProductsAPIService) UpdateProduct(ctx context.Context, id int32) ApiUpdateProductRequest {
+func (a *ProductsAPIService) UpdateProduct(ctx context.Context, id int64) ApiUpdateProductRequest {
 	return ApiUpdateProductRequest{
 		ApiService: a,
 		ctx: ctx,

@@ -22,7 +22,7 @@ var _ MappedNullable = &LegacyProduct{}
 // LegacyProduct A product in the original write-up's shape.
 type LegacyProduct struct {
 	// The product's id.
-	Id int32 `json:"id"`
+	Id int64 `json:"id"`
 	// Display name.
 	ProductName string `json:"product_name"`
 	// Long description.
@@ -39,7 +39,7 @@ type _LegacyProduct LegacyProduct
 // This constructor will assign default values to properties that have it defined,
 // and makes sure properties required by API are set, but the set of arguments
 // will change when the set of required properties is changed
-func NewLegacyProduct(id int32, productName string, productDescription string, price float32, productSku string) *LegacyProduct {
+func NewLegacyProduct(id int64, productName string, productDescription string, price float32, productSku string) *LegacyProduct {
 	this := LegacyProduct{}
 	this.Id = id
 	this.ProductName = productName
@@ -58,9 +58,9 @@ func NewLegacyProductWithDefaults() *LegacyProduct {
 }
 
 // GetId returns the Id field value
-func (o *LegacyProduct) GetId() int32 {
+func (o *LegacyProduct) GetId() int64 {
 	if o == nil {
-		var ret int32
+		var ret int64
 		return ret
 	}
 
@@ -69,7 +69,7 @@ func (o *LegacyProduct) GetId() int32 {
 
 // GetIdOk returns a tuple with the Id field value
 // and a boolean to check if the value has been set.
-func (o *LegacyProduct) GetIdOk() (*int32, bool) {
+func (o *LegacyProduct) GetIdOk() (*int64, bool) {
 	if o == nil {
 		return nil, false
 	}
@@ -77,7 +77,7 @@ func (o *LegacyProduct) GetIdOk() (*int32, bool) {
 }
 
 // SetId sets field value
-func (o *LegacyProduct) SetId(v int32) {
+func (o *LegacyProduct) SetId(v int64) {
 	o.Id = v
 }
 

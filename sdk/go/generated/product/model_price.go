@@ -22,7 +22,7 @@ var _ MappedNullable = &Price{}
 // Price A price in integer cents; the catalog is priced in USD only.
 type Price struct {
 	// Amount in cents (1999 = $19.99).
-	Amount int32 `json:"amount"`
+	Amount int64 `json:"amount"`
 	// Always `USD`.
 	Currency string `json:"currency"`
 }
@@ -33,7 +33,7 @@ type _Price Price
 // This constructor will assign default values to properties that have it defined,
 // and makes sure properties required by API are set, but the set of arguments
 // will change when the set of required properties is changed
-func NewPrice(amount int32, currency string) *Price {
+func NewPrice(amount int64, currency string) *Price {
 	this := Price{}
 	this.Amount = amount
 	this.Currency = currency
@@ -49,9 +49,9 @@ func NewPriceWithDefaults() *Price {
 }
 
 // GetAmount returns the Amount field value
-func (o *Price) GetAmount() int32 {
+func (o *Price) GetAmount() int64 {
 	if o == nil {
-		var ret int32
+		var ret int64
 		return ret
 	}
 
@@ -60,7 +60,7 @@ func (o *Price) GetAmount() int32 {
 
 // GetAmountOk returns a tuple with the Amount field value
 // and a boolean to check if the value has been set.
-func (o *Price) GetAmountOk() (*int32, bool) {
+func (o *Price) GetAmountOk() (*int64, bool) {
 	if o == nil {
 		return nil, false
 	}
@@ -68,7 +68,7 @@ func (o *Price) GetAmountOk() (*int32, bool) {
 }
 
 // SetAmount sets field value
-func (o *Price) SetAmount(v int32) {
+func (o *Price) SetAmount(v int64) {
 	o.Amount = v
 }
 

@@ -23,7 +23,7 @@ var _ MappedNullable = &Product{}
 // Product A catalog product with its stock.
 type Product struct {
 	// The product's id.
-	Id int32 `json:"id"`
+	Id int64 `json:"id"`
 	// Display name.
 	Name string `json:"name"`
 	// Long description (plain text).
@@ -34,9 +34,9 @@ type Product struct {
 	// False when deactivated (not listed, not reservable).
 	IsActive bool `json:"is_active"`
 	// Units received into inventory, as set by admins.
-	Stock int32 `json:"stock"`
+	Stock int64 `json:"stock"`
 	// Units that can be reserved now (stock minus sold minus unexpired reservations, never below 0).
-	Available int32 `json:"available"`
+	Available int64 `json:"available"`
 	// When the product was created (UTC).
 	CreatedAt time.Time `json:"created_at"`
 	// When the product last changed (UTC).
@@ -49,7 +49,7 @@ type _Product Product
 // This constructor will assign default values to properties that have it defined,
 // and makes sure properties required by API are set, but the set of arguments
 // will change when the set of required properties is changed
-func NewProduct(id int32, name string, description string, sku string, price Money, isActive bool, stock int32, available int32, createdAt time.Time, updatedAt time.Time) *Product {
+func NewProduct(id int64, name string, description string, sku string, price Money, isActive bool, stock int64, available int64, createdAt time.Time, updatedAt time.Time) *Product {
 	this := Product{}
 	this.Id = id
 	this.Name = name
@@ -73,9 +73,9 @@ func NewProductWithDefaults() *Product {
 }
 
 // GetId returns the Id field value
-func (o *Product) GetId() int32 {
+func (o *Product) GetId() int64 {
 	if o == nil {
-		var ret int32
+		var ret int64
 		return ret
 	}
 
@@ -84,7 +84,7 @@ func (o *Product) GetId() int32 {
 
 // GetIdOk returns a tuple with the Id field value
 // and a boolean to check if the value has been set.
-func (o *Product) GetIdOk() (*int32, bool) {
+func (o *Product) GetIdOk() (*int64, bool) {
 	if o == nil {
 		return nil, false
 	}
@@ -92,7 +92,7 @@ func (o *Product) GetIdOk() (*int32, bool) {
 }
 
 // SetId sets field value
-func (o *Product) SetId(v int32) {
+func (o *Product) SetId(v int64) {
 	o.Id = v
 }
 
@@ -217,9 +217,9 @@ func (o *Product) SetIsActive(v bool) {
 }
 
 // GetStock returns the Stock field value
-func (o *Product) GetStock() int32 {
+func (o *Product) GetStock() int64 {
 	if o == nil {
-		var ret int32
+		var ret int64
 		return ret
 	}
 
@@ -228,7 +228,7 @@ func (o *Product) GetStock() int32 {
 
 // GetStockOk returns a tuple with the Stock field value
 // and a boolean to check if the value has been set.
-func (o *Product) GetStockOk() (*int32, bool) {
+func (o *Product) GetStockOk() (*int64, bool) {
 	if o == nil {
 		return nil, false
 	}
@@ -236,14 +236,14 @@ func (o *Product) GetStockOk() (*int32, bool) {
 }
 
 // SetStock sets field value
-func (o *Product) SetStock(v int32) {
+func (o *Product) SetStock(v int64) {
 	o.Stock = v
 }
 
 // GetAvailable returns the Available field value
-func (o *Product) GetAvailable() int32 {
+func (o *Product) GetAvailable() int64 {
 	if o == nil {
-		var ret int32
+		var ret int64
 		return ret
 	}
 
@@ -252,7 +252,7 @@ func (o *Product) GetAvailable() int32 {
 
 // GetAvailableOk returns a tuple with the Available field value
 // and a boolean to check if the value has been set.
-func (o *Product) GetAvailableOk() (*int32, bool) {
+func (o *Product) GetAvailableOk() (*int64, bool) {
 	if o == nil {
 		return nil, false
 	}
@@ -260,7 +260,7 @@ func (o *Product) GetAvailableOk() (*int32, bool) {
 }
 
 // SetAvailable sets field value
-func (o *Product) SetAvailable(v int32) {
+func (o *Product) SetAvailable(v int64) {
 	o.Available = v
 }
 

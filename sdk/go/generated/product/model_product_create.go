@@ -29,7 +29,7 @@ type ProductCreate struct {
 	Sku string `json:"sku" validate:"regexp=^[A-Za-z0-9][A-Za-z0-9._-]{0\\,63}$"`
 	Price Price `json:"price"`
 	// Units received into inventory.
-	Stock *int32 `json:"stock,omitempty"`
+	Stock *int64 `json:"stock,omitempty"`
 	// Whether it is listed and reservable.
 	IsActive *bool `json:"is_active,omitempty"`
 }
@@ -46,7 +46,7 @@ func NewProductCreate(name string, description string, sku string, price Price) 
 	this.Description = description
 	this.Sku = sku
 	this.Price = price
-	var stock int32 = 0
+	var stock int64 = 0
 	this.Stock = &stock
 	var isActive bool = true
 	this.IsActive = &isActive
@@ -58,7 +58,7 @@ func NewProductCreate(name string, description string, sku string, price Price) 
 // but it doesn't guarantee that properties required by API are set
 func NewProductCreateWithDefaults() *ProductCreate {
 	this := ProductCreate{}
-	var stock int32 = 0
+	var stock int64 = 0
 	this.Stock = &stock
 	var isActive bool = true
 	this.IsActive = &isActive
@@ -162,9 +162,9 @@ func (o *ProductCreate) SetPrice(v Price) {
 }
 
 // GetStock returns the Stock field value if set, zero value otherwise.
-func (o *ProductCreate) GetStock() int32 {
+func (o *ProductCreate) GetStock() int64 {
 	if o == nil || IsNil(o.Stock) {
-		var ret int32
+		var ret int64
 		return ret
 	}
 	return *o.Stock
@@ -172,7 +172,7 @@ func (o *ProductCreate) GetStock() int32 {
 
 // GetStockOk returns a tuple with the Stock field value if set, nil otherwise
 // and a boolean to check if the value has been set.
-func (o *ProductCreate) GetStockOk() (*int32, bool) {
+func (o *ProductCreate) GetStockOk() (*int64, bool) {
 	if o == nil || IsNil(o.Stock) {
 		return nil, false
 	}
@@ -188,8 +188,8 @@ func (o *ProductCreate) HasStock() bool {
 	return false
 }
 
-// SetStock gets a reference to the given int32 and assigns it to the Stock field.
-func (o *ProductCreate) SetStock(v int32) {
+// SetStock gets a reference to the given int64 and assigns it to the Stock field.
+func (o *ProductCreate) SetStock(v int64) {
 	o.Stock = &v
 }
 

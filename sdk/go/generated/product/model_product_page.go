@@ -26,7 +26,7 @@ type ProductPage struct {
 	// The cursor of the next page, or null on the last page.
 	NextCursor NullableString `json:"next_cursor"`
 	// How many products match in all; at most 10,000 (see `total_count_is_lower_bound`).
-	TotalCount int32 `json:"total_count"`
+	TotalCount int64 `json:"total_count"`
 	// True when more than 10,000 products match and `total_count` is only a lower bound.
 	TotalCountIsLowerBound bool `json:"total_count_is_lower_bound"`
 }
@@ -37,7 +37,7 @@ type _ProductPage ProductPage
 // This constructor will assign default values to properties that have it defined,
 // and makes sure properties required by API are set, but the set of arguments
 // will change when the set of required properties is changed
-func NewProductPage(data []Product, nextCursor NullableString, totalCount int32, totalCountIsLowerBound bool) *ProductPage {
+func NewProductPage(data []Product, nextCursor NullableString, totalCount int64, totalCountIsLowerBound bool) *ProductPage {
 	this := ProductPage{}
 	this.Data = data
 	this.NextCursor = nextCursor
@@ -105,9 +105,9 @@ func (o *ProductPage) SetNextCursor(v string) {
 }
 
 // GetTotalCount returns the TotalCount field value
-func (o *ProductPage) GetTotalCount() int32 {
+func (o *ProductPage) GetTotalCount() int64 {
 	if o == nil {
-		var ret int32
+		var ret int64
 		return ret
 	}
 
@@ -116,7 +116,7 @@ func (o *ProductPage) GetTotalCount() int32 {
 
 // GetTotalCountOk returns a tuple with the TotalCount field value
 // and a boolean to check if the value has been set.
-func (o *ProductPage) GetTotalCountOk() (*int32, bool) {
+func (o *ProductPage) GetTotalCountOk() (*int64, bool) {
 	if o == nil {
 		return nil, false
 	}
@@ -124,7 +124,7 @@ func (o *ProductPage) GetTotalCountOk() (*int32, bool) {
 }
 
 // SetTotalCount sets field value
-func (o *ProductPage) SetTotalCount(v int32) {
+func (o *ProductPage) SetTotalCount(v int64) {
 	o.TotalCount = v
 }
 

@@ -27,7 +27,7 @@ type ProductUpdate struct {
 	Sku *string `json:"sku,omitempty" validate:"regexp=^[A-Za-z0-9][A-Za-z0-9._-]{0\\,63}$"`
 	Price *Price `json:"price,omitempty"`
 	// Units received into inventory (sold units stay counted in it).
-	Stock *int32 `json:"stock,omitempty"`
+	Stock *int64 `json:"stock,omitempty"`
 	// False deactivates, true reactivates.
 	IsActive *bool `json:"is_active,omitempty"`
 }
@@ -178,9 +178,9 @@ func (o *ProductUpdate) SetPrice(v Price) {
 }
 
 // GetStock returns the Stock field value if set, zero value otherwise.
-func (o *ProductUpdate) GetStock() int32 {
+func (o *ProductUpdate) GetStock() int64 {
 	if o == nil || IsNil(o.Stock) {
-		var ret int32
+		var ret int64
 		return ret
 	}
 	return *o.Stock
@@ -188,7 +188,7 @@ func (o *ProductUpdate) GetStock() int32 {
 
 // GetStockOk returns a tuple with the Stock field value if set, nil otherwise
 // and a boolean to check if the value has been set.
-func (o *ProductUpdate) GetStockOk() (*int32, bool) {
+func (o *ProductUpdate) GetStockOk() (*int64, bool) {
 	if o == nil || IsNil(o.Stock) {
 		return nil, false
 	}
@@ -204,8 +204,8 @@ func (o *ProductUpdate) HasStock() bool {
 	return false
 }
 
-// SetStock gets a reference to the given int32 and assigns it to the Stock field.
-func (o *ProductUpdate) SetStock(v int32) {
+// SetStock gets a reference to the given int64 and assigns it to the Stock field.
+func (o *ProductUpdate) SetStock(v int64) {
 	o.Stock = &v
 }
 

@@ -22,9 +22,9 @@ var _ MappedNullable = &ReservationItem{}
 // ReservationItem A quantity of one product.
 type ReservationItem struct {
 	// The product's id.
-	ProductId int32 `json:"product_id"`
+	ProductId int64 `json:"product_id"`
 	// Units to hold.
-	Quantity int32 `json:"quantity"`
+	Quantity int64 `json:"quantity"`
 }
 
 type _ReservationItem ReservationItem
@@ -33,7 +33,7 @@ type _ReservationItem ReservationItem
 // This constructor will assign default values to properties that have it defined,
 // and makes sure properties required by API are set, but the set of arguments
 // will change when the set of required properties is changed
-func NewReservationItem(productId int32, quantity int32) *ReservationItem {
+func NewReservationItem(productId int64, quantity int64) *ReservationItem {
 	this := ReservationItem{}
 	this.ProductId = productId
 	this.Quantity = quantity
@@ -49,9 +49,9 @@ func NewReservationItemWithDefaults() *ReservationItem {
 }
 
 // GetProductId returns the ProductId field value
-func (o *ReservationItem) GetProductId() int32 {
+func (o *ReservationItem) GetProductId() int64 {
 	if o == nil {
-		var ret int32
+		var ret int64
 		return ret
 	}
 
@@ -60,7 +60,7 @@ func (o *ReservationItem) GetProductId() int32 {
 
 // GetProductIdOk returns a tuple with the ProductId field value
 // and a boolean to check if the value has been set.
-func (o *ReservationItem) GetProductIdOk() (*int32, bool) {
+func (o *ReservationItem) GetProductIdOk() (*int64, bool) {
 	if o == nil {
 		return nil, false
 	}
@@ -68,14 +68,14 @@ func (o *ReservationItem) GetProductIdOk() (*int32, bool) {
 }
 
 // SetProductId sets field value
-func (o *ReservationItem) SetProductId(v int32) {
+func (o *ReservationItem) SetProductId(v int64) {
 	o.ProductId = v
 }
 
 // GetQuantity returns the Quantity field value
-func (o *ReservationItem) GetQuantity() int32 {
+func (o *ReservationItem) GetQuantity() int64 {
 	if o == nil {
-		var ret int32
+		var ret int64
 		return ret
 	}
 
@@ -84,7 +84,7 @@ func (o *ReservationItem) GetQuantity() int32 {
 
 // GetQuantityOk returns a tuple with the Quantity field value
 // and a boolean to check if the value has been set.
-func (o *ReservationItem) GetQuantityOk() (*int32, bool) {
+func (o *ReservationItem) GetQuantityOk() (*int64, bool) {
 	if o == nil {
 		return nil, false
 	}
@@ -92,7 +92,7 @@ func (o *ReservationItem) GetQuantityOk() (*int32, bool) {
 }
 
 // SetQuantity sets field value
-func (o *ReservationItem) SetQuantity(v int32) {
+func (o *ReservationItem) SetQuantity(v int64) {
 	o.Quantity = v
 }
 
