@@ -5,7 +5,7 @@
 #   sdk/src/generated/<svc>/       the typescript-fetch client (needs Java for openapi-generator's jar)
 #   sdk/python/disqo_commerce/generated/<svc>/   the python client (package disqo_commerce.generated.<svc>)
 #   sdk/go/generated/<svc>/        the go client (package <svc> of the Go module in sdk/go)
-# SKIP_SDK=1 skips the Java step (used where Java is absent; the drift check then says so).
+# SKIP_SDK=1 skips the Java step, i.e. all three SDKs (used where Java is absent; the drift check then says so).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SERVICES=${SERVICES:-$(ls openapi/*.yaml | xargs -n1 basename | sed 's/\.yaml$//' | grep -v '^common$')}
@@ -17,7 +17,7 @@ for svc in $SERVICES; do
   npx --no-install openapi-typescript "openapi/dist/$svc.json" -o "services/$svc/src/generated/openapi.ts" >/dev/null
 done
 if [ "${SKIP_SDK:-0}" = "1" ]; then
-  echo "generate: SKIP_SDK=1, the SDK was not regenerated"
+  echo "generate: SKIP_SDK=1, the SDKs (TypeScript, Python, Go) were not regenerated"
   exit 0
 fi
 for svc in $SERVICES; do
@@ -49,4 +49,4 @@ for svc in $SERVICES; do
     --global-property=apiTests=false,modelTests=false,apiDocs=false,modelDocs=false >/dev/null
   rm -rf "sdk/go/generated/$svc" && mkdir -p "sdk/go/generated/$svc" && mv "$out"/*.go "sdk/go/generated/$svc/" && rm -rf "$out"
 done
-echo "generate: specs bundled, server types and SDK regenerated for: $(echo $SERVICES)"
+echo "generate: specs bundled, server types and the TypeScript, Python and Go SDKs regenerated for: $(echo $SERVICES)"
