@@ -281,3 +281,28 @@ func TestBackoffGrowsAndIsCapped(t *testing.T) {
 		}
 	}
 }
+
+func TestWhenCallsFindTheTokenExpiredTogetherThenTheyShareOneRefresh(t *testing.T) {
+	f, srv := newFake(t)
+	// Both calls are out before either refreshes.
+	expired := reply{status: 401, body: problem(401, "token_expired"), delay: 200 * time.Millisecond}
+	f.on("GET", "/v1/users/me", expired, expired, reply{status: 200, body: user})
+	f.on("POST", "/v1/auth/refresh", reply{status: 200, body: pair})
+	shop := New(Options{BaseURL: srv.URL, AccessToken: "access-1", RefreshToken: "refresh-1", Retry: fast})
+	var wg sync.WaitGroup
+	errs := make([]error, 2)
+	for i := range errs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, errs[i] = shop.Auth.Me(ctx)
+		}()
+	}
+	wg.Wait()
+	if errs[0] != nil || errs[1] != nil {
+		t.Fatalf("errs = %v", errs)
+	}
+	if n := len(f.calls("POST", "/v1/auth/refresh")); n != 1 {
+		t.Fatalf("%d refreshes, want 1 (a refresh token is single-use)", n)
+	}
+}

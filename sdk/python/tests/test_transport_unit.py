@@ -162,3 +162,23 @@ def test_when_a_list_has_three_pages_then_iterating_fetches_each_with_the_cursor
     paths = [c["path"] for c in fake.calls("GET", "/v1/products")]
     assert "cursor" not in paths[0] and "cursor=c1" in paths[1] and "cursor=c2" in paths[2]
     assert all("q=kite" in p and "limit=2" in p for p in paths)
+
+
+def test_when_calls_find_the_token_expired_together_then_they_share_one_refresh(fake):
+    import threading
+
+    def expired_slowly():
+        time.sleep(0.2)  # both calls are out before either refreshes
+        return problem(401, "token_expired")
+
+    fake.on("GET", "/v1/users/me", (401, {}, expired_slowly), (401, {}, expired_slowly), (200, {}, USER))
+    fake.on("POST", "/v1/auth/refresh", (200, {}, PAIR))
+    shop = client(fake, access_token="access-1", refresh_token="refresh-1")
+    results = []
+    threads = [threading.Thread(target=lambda: results.append(shop.auth.me().id)) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert results == [1, 1]
+    assert len(fake.calls("POST", "/v1/auth/refresh")) == 1, "a refresh token is single-use"
