@@ -8,7 +8,7 @@
  *   - Go: `go test` in sdk/go (unit tests) and in sdk/go/integration, a separate module that
  *     uses the SDK through a `replace` directive (journey, typed errors, README quick start).
  * Needs python3 (3.9+, with venv) and go (1.23+) on PATH, and PyPI for build, setuptools,
- * pytest and the wheel's dependencies. The Go SDK needs no module outside the standard library.
+ * pytest (sdk/python/requirements-dev.txt) and the wheel's dependencies. The Go SDK needs no module outside the standard library.
  * PYTHON=... and GO=... choose the interpreters.
  */
 import { spawn } from "node:child_process";
@@ -62,14 +62,15 @@ async function python(baseUrl: string): Promise<string> {
   const tools = path.join(work, "venv-build");
   const venv = path.join(work, "venv-test");
   await must(PYTHON, ["-m", "venv", tools]);
-  await must(path.join(tools, "bin/python"), ["-m", "pip", "install", "--quiet", "--disable-pip-version-check", "build"]);
+  const devRequirements = path.join(ROOT, "sdk/python/requirements-dev.txt");
+  await must(path.join(tools, "bin/python"), ["-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-r", devRequirements]);
   await must(path.join(tools, "bin/python"), ["-m", "build", "--wheel", "--outdir", path.join(work, "wheel"), path.join(ROOT, "sdk/python")], { quiet: true });
   // setuptools leaves its scratch in the source tree (git-ignored); keep the checkout clean
   for (const scratch of ["build", "disqo_commerce.egg-info"]) fs.rmSync(path.join(ROOT, "sdk/python", scratch), { recursive: true, force: true });
   const wheel = fs.readdirSync(path.join(work, "wheel")).find((f) => f.endsWith(".whl"));
   if (!wheel) throw new Error("python -m build wrote no wheel");
   await must(PYTHON, ["-m", "venv", venv]);
-  await must(path.join(venv, "bin/python"), ["-m", "pip", "install", "--quiet", "--disable-pip-version-check", "pytest", path.join(work, "wheel", wheel)]);
+  await must(path.join(venv, "bin/python"), ["-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-r", devRequirements, path.join(work, "wheel", wheel)]);
   // Run from the work dir so the sources in sdk/python cannot shadow the installed wheel.
   const output = await must(path.join(venv, "bin/python"), ["-m", "pytest", "-p", "no:cacheprovider", "-q", "-rs", path.join(ROOT, "sdk/python/tests")], {
     cwd: work,
