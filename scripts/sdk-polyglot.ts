@@ -76,6 +76,8 @@ async function python(baseUrl: string): Promise<string> {
     cwd: work,
     env: { DISQO_BASE_URL: baseUrl, DISQO_EXPECT_WHEEL: "1" },
   });
+  // every test must run: a skip would mean the platform's URL did not reach the suite
+  if (/\d+ skipped/.test(output)) throw new Error("pytest skipped tests");
   return `python: ${/(\d+ passed[^\n]*)/.exec(output)?.[1] ?? "?"} (wheel ${wheel})`;
 }
 

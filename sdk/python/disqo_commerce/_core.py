@@ -90,10 +90,11 @@ class Session(TokenRefresher):
             # Another call refreshed while this one was out: use its token, do not rotate again.
             if self._access is not None and self._access != sent_access_token:
                 return self._access
-            if self._refresh is None or self.refresh_call is None:
+            refresh_call, refresh_token = self.refresh_call, self._refresh
+            if refresh_token is None or refresh_call is None:
                 return None
             try:
-                pair = self.call(None, lambda: self.refresh_call(self._refresh), refresh_on_expiry=False)
+                pair = self.call(None, lambda: refresh_call(refresh_token), refresh_on_expiry=False)
             except DisqoCommerceError:
                 return None  # spent, revoked or unreachable: the original 401 is the answer
             self.store_tokens(pair)

@@ -2,7 +2,8 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import replace
-from typing import Any, Callable, Dict, Optional, TypeVar
+from typing import Any, Callable, Dict, Optional, TypeVar, Union
+from uuid import UUID
 
 from disqo_commerce._core import RequestOptions, Session
 from disqo_commerce._pagination import Pager
@@ -10,6 +11,12 @@ from disqo_commerce.generated import order as gen
 from disqo_commerce.generated.order import CheckoutResult, Order, Receipt
 
 T = TypeVar("T")
+#: Order and receipt ids are UUIDs: a string or a uuid.UUID.
+Id = Union[str, UUID]
+
+
+def _uuid(value: Id) -> UUID:
+    return value if isinstance(value, UUID) else UUID(value)
 
 
 def _idempotent(session: Session, options: Optional[RequestOptions], run: Callable[[str], T]) -> T:
@@ -27,12 +34,19 @@ class CheckoutResource:
         self._session = session
         self._api = gen.CheckoutApi(session.api_client(gen))
 
-    def create(self, quote_id: str, payment_method: Dict[str, Any], *, options: Optional[RequestOptions] = None) -> CheckoutResult:
+    def create(
+        self,
+        quote_id: str,
+        payment_method: Union[Dict[str, Any], gen.PaymentMethod],
+        *,
+        options: Optional[RequestOptions] = None,
+    ) -> CheckoutResult:
         """Charges the card for an open quote and places the order: ``{order, receipt, transaction}``.
         A decline raises PaymentRequiredError (402 ``payment_declined``); the quote stays open.
         The Idempotency-Key is made here unless ``options.idempotency_key`` is given, and every
         retry repeats it, so the card is never charged twice."""
-        body = gen.CheckoutInput(quote_id=quote_id, payment_method=gen.PaymentMethod.from_dict(payment_method))
+        method = payment_method if isinstance(payment_method, gen.PaymentMethod) else gen.PaymentMethod.model_validate(payment_method)
+        body = gen.CheckoutInput(quote_id=quote_id, payment_method=method)
         return _idempotent(self._session, options, lambda key: self._api.create_checkout(idempotency_key=key, checkout_input=body))
 
 
@@ -47,15 +61,15 @@ class OrdersResource:
         """The caller's orders, newest first; iterate for all of them."""
         return Pager(lambda next_cursor: self._session.call(options, lambda: self._api.list_orders(limit=limit, cursor=next_cursor or cursor)))
 
-    def get(self, id: str, *, options: Optional[RequestOptions] = None) -> Order:
+    def get(self, id: Id, *, options: Optional[RequestOptions] = None) -> Order:
         """One order with its items, shipments, receipts and transactions."""
-        return self._session.call(options, lambda: self._api.get_order(id=id))
+        return self._session.call(options, lambda: self._api.get_order(id=_uuid(id)))
 
-    def cancel(self, id: str, reason: Optional[str] = None, *, options: Optional[RequestOptions] = None) -> Order:
+    def cancel(self, id: Id, reason: Optional[str] = None, *, options: Optional[RequestOptions] = None) -> Order:
         """Cancels an order that has not shipped (refund, stock returned); 409
         ``illegal_transition`` once shipped. The Idempotency-Key is made here unless given."""
         body = gen.CancelInput.from_dict({} if reason is None else {"reason": reason})
-        return _idempotent(self._session, options, lambda key: self._api.cancel_order(id=id, idempotency_key=key, cancel_input=body))
+        return _idempotent(self._session, options, lambda key: self._api.cancel_order(id=_uuid(id), idempotency_key=key, cancel_input=body))
 
 
 class ReceiptsResource:
@@ -65,9 +79,9 @@ class ReceiptsResource:
         self._session = session
         self._api = gen.ReceiptsApi(session.api_client(gen))
 
-    def list(self, *, order_id: Optional[str] = None, limit: Optional[int] = None, cursor: Optional[str] = None, options: Optional[RequestOptions] = None) -> "Pager[Receipt]":
+    def list(self, *, order_id: Optional[Id] = None, limit: Optional[int] = None, cursor: Optional[str] = None, options: Optional[RequestOptions] = None) -> "Pager[Receipt]":
         """The caller's receipts, newest first; ``order_id`` for one order's."""
-        return Pager(lambda next_cursor: self._session.call(options, lambda: self._api.list_receipts(limit=limit, cursor=next_cursor or cursor, order_id=order_id)))
+        return Pager(lambda next_cursor: self._session.call(options, lambda: self._api.list_receipts(limit=limit, cursor=next_cursor or cursor, order_id=None if order_id is None else _uuid(order_id))))
 
-    def get(self, id: str, *, options: Optional[RequestOptions] = None) -> Receipt:
-        return self._session.call(options, lambda: self._api.get_receipt(id=id))
+    def get(self, id: Id, *, options: Optional[RequestOptions] = None) -> Receipt:
+        return self._session.call(options, lambda: self._api.get_receipt(id=_uuid(id)))
