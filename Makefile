@@ -9,7 +9,7 @@ help:
 	@echo "make start     run the whole platform on SQLite (./data), seeded with demo data"
 	@echo "make test      lint specs + drift check + typecheck + mocha (unit, HTTP, SDK, web) + dredd + e2e"
 	@echo "make generate  regenerate bundled specs, server types and the SDK from openapi/*.yaml"
-	@echo "make lint | typecheck | unit | contract | e2e | bench | build | docs-sdk"
+	@echo "make lint | typecheck | unit | contract | e2e | bench | build | docs-sdk | sdk-polyglot"
 
 $(STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund
@@ -42,6 +42,10 @@ contract: setup
 e2e: setup
 	npx tsx scripts/e2e.ts
 
+# The Python and Go SDKs against a started platform (wheel in a fresh virtualenv; Go module via replace).
+sdk-polyglot: setup
+	npx tsx scripts/sdk-polyglot.ts
+
 # Benchmarks (not part of make test): ratios measured side by side in one run.
 bench: bench-search bench-checkout
 
@@ -65,4 +69,4 @@ test: setup lint drift typecheck unit contract e2e-if-chromium
 e2e-if-chromium: setup
 	@if [ -x /usr/bin/chromium ]; then npx tsx scripts/e2e.ts; else echo "e2e: SKIPPED - /usr/bin/chromium is not installed (apt-get install chromium; CI installs it)"; fi
 
-.PHONY: help setup start generate lint typecheck drift unit contract e2e bench build test e2e-if-chromium docs-sdk bench-search bench-checkout
+.PHONY: help setup start generate lint typecheck drift unit contract e2e bench build test e2e-if-chromium docs-sdk bench-search bench-checkout sdk-polyglot

@@ -2,7 +2,7 @@
 # Regenerates everything derived from the specs and fails when it differs from the commit.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-GENERATED="openapi/dist services/*/src/generated sdk/src/generated"
+GENERATED="openapi/dist services/*/src/generated sdk/src/generated sdk/python/disqo_commerce/generated sdk/go/generated"
 if command -v java >/dev/null 2>&1; then
   bash scripts/generate.sh
 else

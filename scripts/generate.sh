@@ -3,7 +3,9 @@
 #   openapi/dist/<svc>.json        one bundled file per service (no external $ref; served, validated, dredd-tested)
 #   services/<svc>/src/generated/  openapi-typescript types for the typed handler maps
 #   sdk/src/generated/<svc>/       the typescript-fetch client (needs Java for openapi-generator's jar)
-# SKIP_SDK=1 skips the Java step (used where Java is absent; the drift check then says so).
+#   sdk/python/disqo_commerce/generated/<svc>/   the python client (package disqo_commerce.generated.<svc>)
+#   sdk/go/generated/<svc>/        the go client (package <svc> of the Go module in sdk/go)
+# SKIP_SDK=1 skips the Java step, i.e. all three SDKs (used where Java is absent; the drift check then says so).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SERVICES=${SERVICES:-$(ls openapi/*.yaml | xargs -n1 basename | sed 's/\.yaml$//' | grep -v '^common$')}
@@ -15,7 +17,7 @@ for svc in $SERVICES; do
   npx --no-install openapi-typescript "openapi/dist/$svc.json" -o "services/$svc/src/generated/openapi.ts" >/dev/null
 done
 if [ "${SKIP_SDK:-0}" = "1" ]; then
-  echo "generate: SKIP_SDK=1, the SDK was not regenerated"
+  echo "generate: SKIP_SDK=1, the SDKs (TypeScript, Python, Go) were not regenerated"
   exit 0
 fi
 for svc in $SERVICES; do
@@ -28,4 +30,23 @@ for svc in $SERVICES; do
   # only the client's sources are kept; the generator's package files and docs are not part of the SDK
   rm -rf "sdk/src/generated/$svc" && mkdir -p "sdk/src/generated" && mv "$out/src" "sdk/src/generated/$svc" && rm -rf "$out"
 done
-echo "generate: specs bundled, server types and SDK regenerated for: $(echo $SERVICES)"
+# Python and Go: one generated package per service (each spec repeats the shared models, so
+# one package each keeps them apart without renaming). Only the sources are kept: the
+# generators' docs, tests, CI files and package metadata are not part of the SDKs.
+for svc in $SERVICES; do
+  out=$(mktemp -d)
+  npx --no-install openapi-generator-cli generate -g python \
+    -i "openapi/dist/$svc.json" -o "$out" \
+    --additional-properties=packageName=disqo_commerce.generated.$svc,generateSourceCodeOnly=true,packageVersion=0.1.0 \
+    --global-property=apiTests=false,modelTests=false,apiDocs=false,modelDocs=false >/dev/null
+  rm -rf "sdk/python/disqo_commerce/generated/$svc" && mkdir -p sdk/python/disqo_commerce/generated
+  mv "$out/disqo_commerce/generated/$svc" "sdk/python/disqo_commerce/generated/$svc" && rm -rf "$out"
+  out=$(mktemp -d)
+  npx --no-install openapi-generator-cli generate -g go \
+    -i "openapi/dist/$svc.json" -o "$out" \
+    --additional-properties=packageName=$svc,withGoMod=false,isGoSubmodule=true,generateInterfaces=false,enumClassPrefix=true \
+    --type-mappings=integer=int64 \
+    --global-property=apiTests=false,modelTests=false,apiDocs=false,modelDocs=false >/dev/null
+  rm -rf "sdk/go/generated/$svc" && mkdir -p "sdk/go/generated/$svc" && mv "$out"/*.go "sdk/go/generated/$svc/" && rm -rf "$out"
+done
+echo "generate: specs bundled, server types and the TypeScript, Python and Go SDKs regenerated for: $(echo $SERVICES)"

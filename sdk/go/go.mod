@@ -1,0 +1,3 @@
+module github.com/disqo-commerce/sdk-go
+
+go 1.23

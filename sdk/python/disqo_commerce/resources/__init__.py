@@ -1,0 +1,1 @@
+"""One class per namespace of the client (``shop.auth``, ``shop.products``, ...)."""
