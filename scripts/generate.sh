@@ -27,5 +27,7 @@ for svc in $SERVICES; do
     --global-property=skipFormModel=false >/dev/null
   # only the client's sources are kept; the generator's package files and docs are not part of the SDK
   rm -rf "sdk/src/generated/$svc" && mkdir -p "sdk/src/generated" && mv "$out/src" "sdk/src/generated/$svc" && rm -rf "$out"
+  # the runtime's types: only what Node's typings declare too (no DOM lib needed by integrators)
+  node sdk/scripts/portable-runtime.mjs "sdk/src/generated/$svc/runtime.ts"
 done
 echo "generate: specs bundled, server types and SDK regenerated for: $(echo $SERVICES)"
