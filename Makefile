@@ -51,7 +51,6 @@ bench-search: setup
 bench-checkout: setup
 	npx tsx --conditions=development scripts/bench/checkout/run.ts $(BENCH_ARGS)
 
-# Production build: compiles each package to its dist/ (what the container images run).
 # Publishes the SDK's release build to a local registry (Verdaccio, fetched into .tools/ once),
 # installs it by name in an empty project and runs the README quick start against the platform.
 sdk-publish-test: setup
@@ -59,8 +58,9 @@ sdk-publish-test: setup
 
 # The SDK's API reference (TypeDoc) into sdk/docs (git-ignored).
 docs-sdk: setup
-	npx typedoc --entryPoints sdk/src/index.ts --tsconfig sdk/tsconfig.json --out sdk/docs --logLevel Error
+	npx typedoc --options sdk/typedoc.config.mjs
 
+# Production build: compiles each package to its dist/ (what the container images run).
 build: setup
 	for p in services/kit sdk services/auth services/product services/cart services/order services/gateway web; do \
 	  if [ -f $$p/tsconfig.json ]; then echo "build $$p"; (cd $$p && npx tsc -p tsconfig.json) || exit 1; fi; done
