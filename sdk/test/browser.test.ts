@@ -70,7 +70,7 @@ const IN_THE_BROWSER = `async () => {
   const retried = (await shop.products.get(5)).id;
   const timeout = await shop.products.get(6, { timeoutMs: 100, maxRetries: 0 }).catch((e) => e instanceof TimeoutError);
   const { order } = await shop.checkout.create({ quote_id: "q1", payment_method: { type: "card", token: "tok_visa" } });
-  const notFound = await shop.orders.get(999999).catch((e) => ({ api: e instanceof ApiError, nf: e instanceof NotFoundError, status: e.status, code: e.code, requestId: e.requestId }));
+  const notFound = await shop.orders.get("00000000-0000-4000-8000-000000000000").catch((e) => ({ api: e instanceof ApiError, nf: e instanceof NotFoundError, status: e.status, code: e.code, requestId: e.requestId }));
   return { email: user.email, names, retried, timeout, orderId: order.id, notFound, secure: isSecureContext };
 }`;
 
