@@ -71,6 +71,25 @@ describe("sdk responses and headers", () => {
       expect(shop.accessToken).to.equal("access-1");
     });
 
+    it("when a list is asked withResponse, then it gives the first page with its response, and awaiting the list sends nothing more", async () => {
+      const fetch = stubFetch(sequence(
+        () => json(200, { data: [product(1)], next_cursor: "c2", total_count: 2, total_count_is_lower_bound: false }, { "x-request-id": "page-1" }),
+        () => json(200, { data: [product(2)], next_cursor: null, total_count: 2, total_count_is_lower_bound: false }, { "x-request-id": "page-2" }),
+      ));
+      const shop = new DisqoCommerce({ baseUrl: BASE, fetch });
+      const list = shop.products.list({ q: "book", limit: 1 });
+      const { data: page, requestId, response } = await list.withResponse();
+      expect(requestId).to.equal("page-1");
+      expect(response.status).to.equal(200);
+      expect(page.data.map((p) => p.id)).to.deep.equal([1]);
+      expect(page.total_count).to.equal(2);
+      expect((await list).data[0]?.id).to.equal(1);
+      const ids: number[] = [];
+      for await (const p of list) ids.push(p.id);
+      expect(ids).to.deep.equal([1, 2]);
+      expect(fetch.calls).to.have.length(2);
+    });
+
     it("when a then-chain is built on a call, then it is a plain Promise", async () => {
       const shop = new DisqoCommerce({ baseUrl: BASE, fetch: stubFetch(() => json(200, product(2))) });
       const chained = shop.products.get(2).then((p) => p.name);
