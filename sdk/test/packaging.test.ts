@@ -1,9 +1,12 @@
 /**
- * SLOW (~30-60 s): packaging as an integrator meets it. Builds the SDK, packs it the way it is
+ * SLOW (~60 s): packaging as an integrator meets it. Builds the SDK, packs it the way it is
  * published (`npm run pack:release -w sdk`), installs the tarball into an empty project outside the
  * monorepo (offline: the SDK has no runtime dependencies), then runs an ESM script and a
  * CommonJS script that log in and search against a local stub API, and type-checks the README's
- * quick start (ESM and CommonJS) with `tsc --noEmit`. SKIP_SDK_PACKAGING=1 skips it.
+ * quick start with `tsc --noEmit` under `strict` and `exactOptionalPropertyTypes`, in `nodenext`
+ * (ESM and CommonJS) and `bundler` resolution, with Node's types and no DOM lib, every
+ * declaration checked (no `skipLibCheck`). SKIP_SDK_PACKAGING=1 skips it.
+ * (`make sdk-publish-test` does the same through a registry, and runs the quick start.)
  */
 import { expect } from "chai";
 import { execFile } from "node:child_process";
