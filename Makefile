@@ -9,7 +9,7 @@ help:
 	@echo "make start     run the whole platform on SQLite (./data), seeded with demo data"
 	@echo "make test      lint specs + drift check + typecheck + mocha (unit, HTTP, SDK, web) + dredd + e2e"
 	@echo "make generate  regenerate bundled specs, server types and the SDK from openapi/*.yaml"
-	@echo "make lint | typecheck | unit | contract | e2e | bench | build | docs-sdk | sdk-polyglot"
+	@echo "make lint | typecheck | unit | contract | e2e | bench | build | docs-sdk | sdk-polyglot | sdk-publish-test"
 
 $(STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund
@@ -55,11 +55,16 @@ bench-search: setup
 bench-checkout: setup
 	npx tsx --conditions=development scripts/bench/checkout/run.ts $(BENCH_ARGS)
 
-# Production build: compiles each package to its dist/ (what the container images run).
+# Publishes the SDK's release build to a local registry (Verdaccio, fetched into .tools/ once),
+# installs it by name in an empty project and runs the README quick start against the platform.
+sdk-publish-test: setup
+	npx tsx scripts/sdk-publish-test.ts
+
 # The SDK's API reference (TypeDoc) into sdk/docs (git-ignored).
 docs-sdk: setup
-	npx typedoc --entryPoints sdk/src/index.ts --tsconfig sdk/tsconfig.json --out sdk/docs --logLevel Error
+	npx typedoc --options sdk/typedoc.config.mjs
 
+# Production build: compiles each package to its dist/ (what the container images run).
 build: setup
 	for p in services/kit sdk services/auth services/product services/cart services/order services/gateway web; do \
 	  if [ -f $$p/tsconfig.json ]; then echo "build $$p"; (cd $$p && npx tsc -p tsconfig.json) || exit 1; fi; done
@@ -69,4 +74,4 @@ test: setup lint drift typecheck unit contract e2e-if-chromium
 e2e-if-chromium: setup
 	@if [ -x /usr/bin/chromium ]; then npx tsx scripts/e2e.ts; else echo "e2e: SKIPPED - /usr/bin/chromium is not installed (apt-get install chromium; CI installs it)"; fi
 
-.PHONY: help setup start generate lint typecheck drift unit contract e2e bench build test e2e-if-chromium docs-sdk bench-search bench-checkout sdk-polyglot
+.PHONY: help setup start generate lint typecheck drift unit contract e2e bench build test e2e-if-chromium docs-sdk sdk-publish-test bench-search bench-checkout sdk-polyglot

@@ -29,6 +29,8 @@ for svc in $SERVICES; do
     --global-property=skipFormModel=false >/dev/null
   # only the client's sources are kept; the generator's package files and docs are not part of the SDK
   rm -rf "sdk/src/generated/$svc" && mkdir -p "sdk/src/generated" && mv "$out/src" "sdk/src/generated/$svc" && rm -rf "$out"
+  # the runtime's types: only what Node's typings declare too (no DOM lib needed by integrators)
+  node sdk/scripts/portable-runtime.mjs "sdk/src/generated/$svc/runtime.ts"
 done
 # Python and Go: one generated package per service (each spec repeats the shared models, so
 # one package each keeps them apart without renaming). Only the sources are kept: the

@@ -2,6 +2,7 @@
  * What every resource of the facade shares: the options, the tokens, the transport, and the
  * one place where whatever the generated client throws becomes an SDK error.
  */
+import { ApiPromise } from "./api-promise.js";
 import { ApiError, ConnectionError, DisqoCommerceError } from "./errors.js";
 import {
   DEFAULT_RETRY_POLICY,
@@ -12,6 +13,7 @@ import {
   type TokenRefresher,
   type TransportRequestOptions,
 } from "./transport.js";
+import { defaultUserAgent } from "./user-agent.js";
 import { randomUuid } from "./uuid.js";
 import type { TokenPair } from "./generated/auth/models/TokenPair.js";
 
@@ -20,43 +22,53 @@ export interface ClientOptions {
   /** The API's origin, e.g. `http://localhost:8080` (the gateway). */
   baseUrl: string;
   /** An access token to start with (e.g. restored from a session). `auth.login()` sets one too. */
-  accessToken?: string;
+  accessToken?: string | undefined;
   /** A refresh token to start with; used once to renew an expired access token. */
-  refreshToken?: string;
+  refreshToken?: string | undefined;
   /** The fetch implementation; default `globalThis.fetch`. */
-  fetch?: FetchLike;
+  fetch?: FetchLike | undefined;
   /** Per attempt: how long to wait for a complete response, in ms. Default 30000. */
-  timeoutMs?: number;
+  timeoutMs?: number | undefined;
   /** How many times a failed request that is safe to repeat is retried. Default 2. */
-  maxRetries?: number;
+  maxRetries?: number | undefined;
   /** Backoff tuning: `{ initialDelayMs: 500, maxDelayMs: 8000, maxRetryAfterMs: 60000 }` by default. */
-  retry?: Partial<RetryPolicy>;
+  retry?: Partial<RetryPolicy> | undefined;
   /**
    * Called whenever the client holds a new token pair: after `auth.login()`, `auth.register()`,
    * `auth.refresh()` and the automatic refresh of an expired access token. Store the pair here
    * (e.g. in the session) so the next client starts with it. May return a promise.
    */
-  onTokens?: (tokens: TokenPair) => void | Promise<void>;
-  /** Headers sent with every request (e.g. `{ "User-Agent": "my-app/1.2" }` on the server). */
-  headers?: Record<string, string>;
+  onTokens?: ((tokens: TokenPair) => void | Promise<void>) | undefined;
+  /**
+   * Headers sent with every request. On a server the SDK sends
+   * `User-Agent: disqo-commerce-sdk/<version> node/<version>`; a `User-Agent` here replaces it.
+   */
+  headers?: Record<string, string> | undefined;
 }
 
 /** Options of one call; every method takes them as its last argument. */
 export interface RequestOptions {
-  /** Aborts the request (and any retry wait); the call then rejects with the signal's reason. */
-  signal?: AbortSignal;
+  /** Aborts the request (and any retry wait); the call then rejects with an `AbortError` whose `cause` is the signal's reason. */
+  signal?: AbortSignal | undefined;
   /** This call's timeout per attempt, in ms. */
-  timeoutMs?: number;
+  timeoutMs?: number | undefined;
   /** This call's retry budget. */
-  maxRetries?: number;
+  maxRetries?: number | undefined;
   /**
    * The `Idempotency-Key` header. Any unsafe POST that carries one may be retried safely; the
    * operations that require one (`checkout.create`, `orders.cancel`) make one when omitted.
    */
-  idempotencyKey?: string;
+  idempotencyKey?: string | undefined;
   /** Extra headers for this call. */
-  headers?: Record<string, string>;
+  headers?: Record<string, string> | undefined;
 }
+
+/**
+ * A parameter or body type whose optional members also accept `undefined`, so that code
+ * compiled with `exactOptionalPropertyTypes` may pass `{ cursor }` with `cursor: string |
+ * undefined`. An `undefined` member is left out of the request, as if it were absent.
+ */
+export type AllowUndefined<T> = { [K in keyof T]: T[K] | ({} extends Pick<T, K> ? undefined : never) };
 
 /** The init-override hook the generated methods accept (same shape in every generated client). */
 export type InitOverride = (requestContext: { init: { headers?: Record<string, string> } }) => Promise<RequestInit>;
@@ -86,7 +98,8 @@ export class Core implements TokenRefresher {
     this.access = options.accessToken || undefined;
     this.refresh = options.refreshToken || undefined;
     this.onTokens = options.onTokens;
-    this.defaultHeaders = { ...(options.headers ?? {}) };
+    const userAgent = defaultUserAgent();
+    this.defaultHeaders = { ...(userAgent ? { "User-Agent": userAgent } : {}), ...withoutUndefined(options.headers) };
     this.fetchApi = createTransport({
       fetch: fetchImpl,
       timeoutMs,
@@ -151,7 +164,7 @@ export class Core implements TokenRefresher {
   /** The init override that carries one call's options to the transport. */
   override(options: RequestOptions, transport: TransportRequestOptions = {}): InitOverride {
     return async ({ init }) => {
-      const headers: Record<string, string> = { ...(init.headers ?? {}), ...this.defaultHeaders, ...(options.headers ?? {}) };
+      const headers = mergeHeaders(init.headers ?? {}, this.defaultHeaders, withoutUndefined(options.headers));
       if (options.idempotencyKey !== undefined) headers["Idempotency-Key"] = options.idempotencyKey;
       const overrides: RequestInit & { [TRANSPORT_OPTIONS]?: TransportRequestOptions } = {
         headers,
@@ -162,17 +175,29 @@ export class Core implements TokenRefresher {
     };
   }
 
-  /** Runs a generated call with this call's options; anything it throws becomes an SDK error. */
-  async call<T>(options: RequestOptions | undefined, run: (override: InitOverride) => Promise<T>): Promise<T> {
-    try {
-      return await run(this.override(options ?? {}));
-    } catch (error) {
-      throw await toSdkError(error);
-    }
+  /**
+   * Runs a generated call with this call's options; anything it throws becomes an SDK error.
+   * The transport reports the final response, which `withResponse()` hands out.
+   */
+  call<T>(options: RequestOptions | undefined, run: (override: InitOverride) => Promise<T>): ApiPromise<T> {
+    let response: Response | undefined;
+    const override = this.override(options ?? {}, { onResponse: (r) => (response = r) });
+    const result = (async () => {
+      let data: T;
+      try {
+        data = await run(override);
+      } catch (error) {
+        throw await toSdkError(error);
+      }
+      // Every generated call goes through the transport, so a success always has a response.
+      if (!response) throw new DisqoCommerceError("The call succeeded without a response reaching the SDK's transport.");
+      return { data, response, requestId: response.headers.get("x-request-id") ?? undefined };
+    })();
+    return new ApiPromise(result);
   }
 
   /** The same call with an Idempotency-Key, made here when the caller gave none. */
-  async callIdempotent<T>(options: RequestOptions | undefined, run: (override: InitOverride, idempotencyKey: string) => Promise<T>): Promise<T> {
+  callIdempotent<T>(options: RequestOptions | undefined, run: (override: InitOverride, idempotencyKey: string) => Promise<T>): ApiPromise<T> {
     const idempotencyKey = options?.idempotencyKey ?? randomUuid();
     // The key is fixed before the first attempt, so every retry of this call repeats it.
     return this.call({ ...options, idempotencyKey }, (override) => run(override, idempotencyKey));
@@ -194,6 +219,17 @@ export async function toSdkError(error: unknown): Promise<unknown> {
     return e.cause !== undefined ? e.cause : new ConnectionError();
   }
   return error;
+}
+
+/** Header records merged case-insensitively: a later `user-agent` replaces an earlier `User-Agent`. */
+function mergeHeaders(...records: Array<Record<string, string>>): Record<string, string> {
+  const merged = new Map<string, [string, string]>();
+  for (const record of records) for (const [name, value] of Object.entries(record)) merged.set(name.toLowerCase(), [name, value]);
+  return Object.fromEntries(merged.values());
+}
+
+function withoutUndefined(headers: Record<string, string | undefined> | undefined): Record<string, string> {
+  return Object.fromEntries(Object.entries(headers ?? {}).filter((entry): entry is [string, string] => entry[1] !== undefined));
 }
 
 function isResponse(value: unknown): value is Response {

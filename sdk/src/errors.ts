@@ -12,19 +12,18 @@
  *   │   ├── UnprocessableEntityError   422
  *   │   ├── RateLimitError             429
  *   │   └── InternalServerError        5xx
- *   └── ConnectionError           no answer at all (DNS, refused, reset, ...)
- *       └── TimeoutError               no answer within `timeoutMs`
- *
- * A request the caller aborted with its own AbortSignal rejects with that signal's reason
- * (an `AbortError` DOMException unless the caller chose another), as `fetch` does.
+ *   ├── ConnectionError           no answer at all (DNS, refused, reset, ...)
+ *   │   └── TimeoutError               no answer within `timeoutMs`
+ *   └── AbortError                the caller aborted the call with its own AbortSignal
  */
 import type { ErrorCode } from "./generated/auth/models/ErrorCode.js";
 import type { FieldError } from "./generated/auth/models/FieldError.js";
 import type { Problem } from "./generated/auth/models/Problem.js";
+import type { PaymentProblem } from "./generated/order/models/PaymentProblem.js";
 
-export type { ErrorCode, FieldError, Problem };
+export type { ErrorCode, FieldError, Problem, PaymentProblem };
 
-/** The base class of every error the SDK throws (except a caller's own abort). */
+/** The base class of every error the SDK throws. */
 export class DisqoCommerceError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
@@ -47,6 +46,18 @@ export class TimeoutError extends ConnectionError {
   constructor(timeoutMs: number, options?: { cause?: unknown }) {
     super(`The request timed out after ${timeoutMs} ms.`, options);
     this.timeoutMs = timeoutMs;
+  }
+}
+
+/**
+ * The caller aborted the call through its own `signal` (also during a retry wait). `cause` is
+ * the signal's reason: by default a DOMException named `AbortError`, or whatever was passed
+ * to `controller.abort(reason)`. Its `name` is `"AbortError"` too, so code that checks
+ * `error.name === "AbortError"`, as for a bare `fetch`, keeps working.
+ */
+export class AbortError extends DisqoCommerceError {
+  constructor(reason?: unknown) {
+    super(reason instanceof Error && reason.message ? `The call was aborted: ${reason.message}` : "The call was aborted.", { cause: reason });
   }
 }
 
@@ -82,7 +93,13 @@ export class ApiError extends DisqoCommerceError {
   readonly requestId: string | undefined;
   /** Seconds to wait before trying again, from `Retry-After` (429, 503), when the API said. */
   readonly retryAfter: number | undefined;
-  /** The whole parsed body, including extension members such as `products` or `current_status`. */
+  /**
+   * The problem+json body, typed: extension members included, e.g. `products` for
+   * `insufficient_stock`, `current_status` for `illegal_transition`, `decline_code` on a
+   * PaymentRequiredError. Undefined when the body was not a problem (an HTML 502, say).
+   */
+  readonly problem: Problem | undefined;
+  /** The body as it came: parsed JSON, the text when it was not JSON, undefined when empty. */
   readonly body: unknown;
   /** The response headers. */
   readonly headers: Headers;
@@ -94,6 +111,7 @@ export class ApiError extends DisqoCommerceError {
     this.status = init.status;
     this.headers = init.headers;
     this.body = init.body;
+    this.problem = isProblem(init.body, init.headers) ? (init.body as Problem) : undefined;
     this.code = problem?.code;
     this.type = problem?.type;
     this.title = problem?.title;
@@ -131,7 +149,11 @@ export class ApiError extends DisqoCommerceError {
 
 export class BadRequestError extends ApiError {}
 export class AuthenticationError extends ApiError {}
-export class PaymentRequiredError extends ApiError {}
+/** 402: the card was declined (`payment_declined`); `problem.decline_code` says why. */
+export class PaymentRequiredError extends ApiError {
+  /** The declined payment's problem: `decline_code` (`card_declined`, ...) and `transaction_id`. */
+  declare readonly problem: PaymentProblem | undefined;
+}
 export class PermissionDeniedError extends ApiError {}
 export class NotFoundError extends ApiError {}
 export class ConflictError extends ApiError {}
@@ -160,6 +182,12 @@ function classForStatus(status: number): new (init: ApiErrorInit) => ApiError {
     default:
       return status >= 500 ? InternalServerError : ApiError;
   }
+}
+
+/** A JSON object sent as problem+json, or carrying the API's string `code`. */
+function isProblem(body: unknown, headers: Headers): boolean {
+  if (typeof body !== "object" || body === null || Array.isArray(body)) return false;
+  return (headers.get("content-type") ?? "").includes("problem+json") || typeof (body as { code?: unknown }).code === "string";
 }
 
 /** The problem members of a body, each kept only when it has the documented type. */

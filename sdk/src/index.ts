@@ -6,7 +6,10 @@
  * generated models, re-exported here.
  */
 export { DisqoCommerce } from "./client.js";
-export type { ClientOptions, RequestOptions } from "./core.js";
+export { VERSION } from "./version.js";
+export { ApiPromise } from "./api-promise.js";
+export type { WithResponse } from "./api-promise.js";
+export type { AllowUndefined, ClientOptions, RequestOptions } from "./core.js";
 export {
   DisqoCommerceError,
   ApiError,
@@ -21,11 +24,13 @@ export {
   InternalServerError,
   ConnectionError,
   TimeoutError,
+  AbortError,
 } from "./errors.js";
 export type { ApiErrorInit } from "./errors.js";
 export { Page, PagePromise } from "./pagination.js";
 export type { PageBody, PageFetcher, PageOf } from "./pagination.js";
 export type { FetchLike, RetryPolicy } from "./transport.js";
+export { RETRY_COUNT_HEADER } from "./transport.js";
 export type { AuthResource } from "./resources/auth.js";
 export type { UsersResource } from "./resources/users.js";
 export type { ProductsResource } from "./resources/products.js";
@@ -41,6 +46,8 @@ export type { Money } from "./generated/product/index.js";
 // auth: accounts and tokens
 export type {
   AuthResult,
+  Jwk,
+  JwkSet,
   ListUsersRequest,
   LoginRequest,
   PasswordChange,
@@ -55,7 +62,19 @@ export type {
 } from "./generated/auth/index.js";
 
 // product: the catalog
-export type { Product, ProductCreate, ProductPage, ProductSort, ProductUpdate, SearchProductsRequest } from "./generated/product/index.js";
+export type {
+  Price,
+  Product,
+  ProductCreate,
+  ProductPage,
+  ProductSort,
+  ProductUpdate,
+  Reservation,
+  ReservationInput,
+  ReservationItem,
+  ReservationStatus,
+  SearchProductsRequest,
+} from "./generated/product/index.js";
 
 // cart: carts, quotes, promo codes
 export type {
@@ -70,6 +89,7 @@ export type {
   PromoCodeKind,
   PromoCodePage,
   Quote,
+  QuoteAcceptance,
   QuoteInput,
   QuoteItem,
   QuoteStatus,
@@ -90,6 +110,7 @@ export type {
   OrderPage,
   OrderStatus,
   PaymentMethod,
+  PaymentProblem,
   Receipt,
   ReceiptItem,
   ReceiptKind,

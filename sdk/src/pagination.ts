@@ -3,6 +3,7 @@
  * (plus `total_count` where the API counts), and the next page is asked for with
  * `cursor=<next_cursor>` and otherwise the same parameters.
  */
+import { ApiPromise, type WithResponse } from "./api-promise.js";
 
 /** What a list operation answers (some lists add members, e.g. `total_count`). */
 export interface PageBody<T> {
@@ -10,7 +11,7 @@ export interface PageBody<T> {
   next_cursor: string | null;
 }
 
-/** Fetches the page at `cursor` (undefined: the first page). */
+/** Fetches the page at `cursor` (undefined: the first page); the facade's return an ApiPromise. */
 export type PageFetcher<T, B extends PageBody<T> = PageBody<T>> = (cursor: string | undefined) => Promise<B>;
 
 /** A page together with the extra members of its list's body, typed (e.g. `total_count`). */
@@ -78,13 +79,30 @@ export class Page<T, B extends PageBody<T> = PageBody<T>> implements AsyncIterab
  * iterated (once: awaiting it again gives the same page).
  */
 export class PagePromise<T, B extends PageBody<T> = PageBody<T>> implements PromiseLike<PageOf<T, B>>, AsyncIterable<T> {
-  private promise: Promise<PageOf<T, B>> | undefined;
+  private promise: Promise<WithResponse<PageOf<T, B>> | PageOf<T, B>> | undefined;
 
   constructor(private readonly fetcher: PageFetcher<T, B>) {}
 
-  private first(): Promise<PageOf<T, B>> {
-    this.promise ??= this.fetcher(undefined).then((body) => Page.from(body, this.fetcher));
+  /** The first page with its response, when the fetcher gives one (every facade list does). */
+  private fetchFirst(): Promise<WithResponse<PageOf<T, B>> | PageOf<T, B>> {
+    this.promise ??= (async () => {
+      const call = this.fetcher(undefined);
+      if (!(call instanceof ApiPromise)) return Page.from(await call, this.fetcher);
+      const result = await call.withResponse();
+      return { ...result, data: Page.from(result.data, this.fetcher) };
+    })();
     return this.promise;
+  }
+
+  private first(): Promise<PageOf<T, B>> {
+    return this.fetchFirst().then((r) => (r instanceof Page ? r : r.data));
+  }
+
+  /** The first page with the response it came from and its request id (`X-Request-Id`). */
+  async withResponse(): Promise<WithResponse<PageOf<T, B>>> {
+    const result = await this.fetchFirst();
+    if (result instanceof Page) throw new TypeError("This list's fetcher gives no response: withResponse() needs one that returns an ApiPromise.");
+    return result;
   }
 
   then<R1 = PageOf<T, B>, R2 = never>(

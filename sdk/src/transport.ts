@@ -7,7 +7,7 @@
  * Only web-platform APIs are used (fetch, Headers, Response, AbortController, setTimeout),
  * so it runs unchanged in Node 20 and in browsers.
  */
-import { ConnectionError, TimeoutError, parseRetryAfterSeconds } from "./errors.js";
+import { AbortError, ConnectionError, TimeoutError, parseRetryAfterSeconds } from "./errors.js";
 
 export type FetchLike = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
 
@@ -17,7 +17,12 @@ export interface TransportRequestOptions {
   maxRetries?: number;
   /** False for the refresh call itself, so an expired session cannot loop. */
   refreshOnExpiry?: boolean;
+  /** Told the call's final response (a copy with an unread body), for `withResponse()`. */
+  onResponse?: (response: Response) => void;
 }
+
+/** The header that tells the API which attempt of a call this is: 0 first, then 1, 2, ... */
+export const RETRY_COUNT_HEADER = "X-Disqo-Retry-Count";
 
 /**
  * The key under which the facade puts TransportRequestOptions into a RequestInit. The generated
@@ -104,11 +109,11 @@ export function createTransport(options: TransportOptions): FetchLike {
   const random = options.random ?? Math.random;
 
   /** One attempt: fetch and read the whole body, both within the timeout. */
-  async function attempt(url: string, init: RequestInit, timeoutMs: number, callerSignal: AbortSignal | undefined): Promise<Response> {
+  async function attempt(url: string, init: RequestInit, timeoutMs: number, callerSignal: AbortSignal | undefined): Promise<BufferedResponse> {
     const controller = new AbortController();
     let timedOut = false;
     const onCallerAbort = () => controller.abort(callerSignal!.reason);
-    if (callerSignal?.aborted) throw callerSignal.reason;
+    if (callerSignal?.aborted) throw new AbortError(callerSignal.reason);
     callerSignal?.addEventListener("abort", onCallerAbort, { once: true });
     const timer = setTimeout(() => {
       timedOut = true;
@@ -119,9 +124,9 @@ export function createTransport(options: TransportOptions): FetchLike {
       // Reading the body here keeps a stalled body under the timeout too, and lets the
       // error path and the refresh check read it without consuming the caller's copy.
       const body = NULL_BODY_STATUSES.has(response.status) || init.method === "HEAD" ? null : await response.arrayBuffer();
-      return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
+      return new BufferedResponse(body, response, response.url || url);
     } catch (error) {
-      if (callerSignal?.aborted) throw callerSignal.reason;
+      if (callerSignal?.aborted) throw new AbortError(callerSignal.reason);
       if (timedOut) throw new TimeoutError(timeoutMs, { cause: error });
       throw new ConnectionError(`Could not reach ${new URL(url).origin}: ${describe(error)}`, { cause: error });
     } finally {
@@ -131,25 +136,35 @@ export function createTransport(options: TransportOptions): FetchLike {
   }
 
   /** Attempts until a final answer: retries only what is safe and worth repeating. */
-  async function sendWithRetries(url: string, init: RequestInit, headers: Headers, per: TransportRequestOptions, callerSignal: AbortSignal | undefined): Promise<Response> {
+  async function sendWithRetries(url: string, init: RequestInit, headers: Headers, per: TransportRequestOptions, callerSignal: AbortSignal | undefined): Promise<BufferedResponse> {
     const method = (init.method ?? "GET").toUpperCase();
     const retrySafe = isRetrySafe(method, headers);
     const maxRetries = Math.max(0, per.maxRetries ?? options.maxRetries);
     const timeoutMs = per.timeoutMs ?? options.timeoutMs;
     for (let retry = 0; ; retry++) {
       const canRetry = retrySafe && retry < maxRetries;
-      let response: Response;
+      // Lets the API's logs tell a retry from a new call (and count them).
+      headers.set(RETRY_COUNT_HEADER, String(retry));
+      let response: BufferedResponse;
       try {
         response = await attempt(url, { ...init, headers }, timeoutMs, callerSignal);
       } catch (error) {
         if (!(error instanceof ConnectionError) || !canRetry) throw error;
-        await wait(backoffDelay(retry, options.retry, random), callerSignal);
+        await waitUnlessAborted(backoffDelay(retry, options.retry, random), callerSignal);
         continue;
       }
       if (!canRetry || !isRetriableStatus(response.status)) return response;
       const delay = retryDelay(response, retry);
       if (delay === undefined) return response;
-      await wait(delay, callerSignal);
+      await waitUnlessAborted(delay, callerSignal);
+    }
+  }
+
+  async function waitUnlessAborted(ms: number, callerSignal: AbortSignal | undefined): Promise<void> {
+    try {
+      await wait(ms, callerSignal);
+    } catch (error) {
+      throw callerSignal?.aborted ? new AbortError(callerSignal.reason) : error;
     }
   }
 
@@ -170,7 +185,13 @@ export function createTransport(options: TransportOptions): FetchLike {
     const headers = new Headers(init.headers ?? (typeof input === "object" && "headers" in input ? input.headers : undefined));
     const signal = callerSignal ?? undefined;
 
-    const response = await sendWithRetries(url, cleanInit, headers, per, signal);
+    const response = await sendAndRefresh(url, cleanInit, headers, per, signal);
+    per.onResponse?.(response.copy());
+    return response;
+  };
+
+  async function sendAndRefresh(url: string, init: RequestInit, headers: Headers, per: TransportRequestOptions, signal: AbortSignal | undefined): Promise<BufferedResponse> {
+    const response = await sendWithRetries(url, init, headers, per, signal);
     if (response.status !== 401 || !options.refresher || per.refreshOnExpiry === false) return response;
     const sentToken = bearerToken(headers);
     if (sentToken === undefined || (await problemCode(response)) !== "token_expired") return response;
@@ -181,8 +202,32 @@ export function createTransport(options: TransportOptions): FetchLike {
     retryHeaders.set("Authorization", `Bearer ${freshToken}`);
     // A 401 means the API did nothing, so even a POST without a key is safe to send again.
     // The retried request never refreshes again: a second 401 is the caller's answer.
-    return sendWithRetries(url, cleanInit, retryHeaders, per, signal);
-  };
+    return sendWithRetries(url, init, retryHeaders, per, signal);
+  }
+}
+
+/**
+ * A response whose body has been read whole: the generated client reads one copy, and
+ * `withResponse()` hands the caller another, still unread. A `new Response` has no `url`, so
+ * the fetched one's (or the request's, from a fetch that sets none) is kept.
+ */
+class BufferedResponse extends Response {
+  readonly #bytes: ArrayBuffer | null;
+  readonly #url: string;
+
+  constructor(bytes: ArrayBuffer | null, from: Response, url: string) {
+    super(bytes === null ? null : bytes.slice(0), { status: from.status, statusText: from.statusText, headers: from.headers });
+    this.#bytes = bytes;
+    this.#url = url;
+  }
+
+  override get url(): string {
+    return this.#url;
+  }
+
+  copy(): Response {
+    return new BufferedResponse(this.#bytes, this, this.#url);
+  }
 }
 
 function bearerToken(headers: Headers): string | undefined {

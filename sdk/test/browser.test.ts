@@ -31,7 +31,7 @@ const transaction = { id: "t1", order_id: "o1", quote_id: "q1", type: "charge", 
 const order = { id: "o1", user_id: 1, quote_id: "q1", status: "paid", currency: "USD", subtotal: USD(1999), discount_total: USD(0), shipping_total: USD(0), tax_total: USD(0), total: USD(1999), promo_code: null, shipping_address: null, items: [], shipments: [], receipts: [receipt], transactions: [transaction], created_at: AT, updated_at: AT };
 
 /** One origin: the SDK's ES modules under /sdk/, and a stub of the API under /v1/. */
-function serve(esmDir: string, seen: { checkoutKeys: string[]; flaky: number }): Server {
+function serve(esmDir: string, seen: { checkoutKeys: string[]; flaky: number; retryCounts: string[]; userAgents: string[] }): Server {
   return createServer((req, res) => {
     const url = new URL(req.url ?? "/", "http://stub");
     const send = (status: number, body: unknown, type = "application/json") => {
@@ -51,7 +51,11 @@ function serve(esmDir: string, seen: { checkoutKeys: string[]; flaky: number }):
       const second = url.searchParams.get("cursor") === "p2";
       return send(200, { data: second ? [product(3)] : [product(1), product(2)], next_cursor: second ? null : "p2", total_count: 3, total_count_is_lower_bound: false });
     }
-    if (url.pathname === "/v1/products/5") return ++seen.flaky === 1 ? problem(503, "service_unavailable") : send(200, product(5));
+    if (url.pathname.startsWith("/v1/")) seen.userAgents.push(String(req.headers["user-agent"]));
+    if (url.pathname === "/v1/products/5") {
+      seen.retryCounts.push(String(req.headers["x-disqo-retry-count"]));
+      return ++seen.flaky === 1 ? problem(503, "service_unavailable") : send(200, product(5));
+    }
     if (url.pathname === "/v1/products/6") return; // never answers
     if (req.method === "POST" && url.pathname === "/v1/checkout" && auth) {
       seen.checkoutKeys.push(String(req.headers["idempotency-key"]));
@@ -67,11 +71,11 @@ const IN_THE_BROWSER = `async () => {
   const { user } = await shop.auth.login({ email: "shopper@example.com", password: "shopper-demo-pass" });
   const names = [];
   for await (const p of shop.products.list({ q: "book", limit: 2 })) names.push(p.name);
-  const retried = (await shop.products.get(5)).id;
+  const { data: { id: retried }, requestId } = await shop.products.get(5).withResponse();
   const timeout = await shop.products.get(6, { timeoutMs: 100, maxRetries: 0 }).catch((e) => e instanceof TimeoutError);
   const { order } = await shop.checkout.create({ quote_id: "q1", payment_method: { type: "card", token: "tok_visa" } });
-  const notFound = await shop.orders.get(999999).catch((e) => ({ api: e instanceof ApiError, nf: e instanceof NotFoundError, status: e.status, code: e.code, requestId: e.requestId }));
-  return { email: user.email, names, retried, timeout, orderId: order.id, notFound, secure: isSecureContext };
+  const notFound = await shop.orders.get("00000000-0000-4000-8000-000000000000").catch((e) => ({ api: e instanceof ApiError, nf: e instanceof NotFoundError, status: e.status, code: e.code, requestId: e.requestId }));
+  return { email: user.email, names, retried, requestId, timeout, orderId: order.id, notFound, secure: isSecureContext };
 }`;
 
 describe("sdk in a browser (SLOW: compiles the ESM build and drives Chromium)", function () {
@@ -79,7 +83,7 @@ describe("sdk in a browser (SLOW: compiles the ESM build and drives Chromium)", 
   let out: string;
   let server: Server;
   let browser: Browser | undefined;
-  const seen = { checkoutKeys: [] as string[], flaky: 0 };
+  const seen = { checkoutKeys: [] as string[], flaky: 0, retryCounts: [] as string[], userAgents: [] as string[] };
 
   before(async function () {
     if (process.env.SKIP_SDK_BROWSER === "1" || !existsSync(CHROMIUM)) {
@@ -99,7 +103,7 @@ describe("sdk in a browser (SLOW: compiles the ESM build and drives Chromium)", 
     if (out) rmSync(out, { recursive: true, force: true });
   });
 
-  it("when a page imports the ES modules, then the client logs in, pages, retries, times out, checks out and throws typed errors", async () => {
+  it("when a page imports the ES modules, then the client logs in, pages, retries (counting), times out, checks out, gives responses and throws typed errors, sending no User-Agent of its own", async () => {
     const page = await browser!.newPage();
     const errors: string[] = [];
     page.on("pageerror", (e) => errors.push(e.message));
@@ -110,12 +114,17 @@ describe("sdk in a browser (SLOW: compiles the ESM build and drives Chromium)", 
       email: "shopper@example.com",
       names: ["Book 1", "Book 2", "Book 3"],
       retried: 5,
+      requestId: "browser-req",
       timeout: true,
       orderId: "o1",
       notFound: { api: true, nf: true, status: 404, code: "not_found", requestId: "browser-req" },
       secure: true,
     });
     expect(seen.flaky).to.equal(2);
+    expect(seen.retryCounts).to.deep.equal(["0", "1"]);
+    // In a browser the browser's own User-Agent goes out: the SDK sets none.
+    expect(seen.userAgents.length).to.be.greaterThan(0);
+    for (const agent of seen.userAgents) expect(agent).not.to.contain("disqo-commerce-sdk");
     expect(seen.checkoutKeys).to.have.length(1);
     expect(seen.checkoutKeys[0]).to.match(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
   });

@@ -38,7 +38,7 @@ function shopWith(handler: (r: SentRequest, n: number) => Response | Promise<Res
 
 describe("sdk resources", () => {
   it("when the README quick start runs, then each step sends the documented request, snake_case as on the wire", async () => {
-    const fetch = stubFetch((r) => (r.path === "/v1/orders/999999" ? problem(404) : platform(r)));
+    const fetch = stubFetch((r) => (r.path === "/v1/orders/00000000-0000-4000-8000-000000000000" ? problem(404) : platform(r)));
     const shop = new DisqoCommerce({ baseUrl: "http://localhost:8080", fetch });
     await shop.auth.login({ email: "shopper@example.com", password: "shopper-demo-pass" });
     const names: string[] = [];
@@ -48,7 +48,7 @@ describe("sdk resources", () => {
     const { order } = await shop.checkout.create({ quote_id: quote.id, payment_method: { type: "card", token: "tok_visa" } });
     let status: number | undefined;
     try {
-      await shop.orders.get(999999);
+      await shop.orders.get("00000000-0000-4000-8000-000000000000");
     } catch (e) {
       status = (e as { status: number }).status;
     }
@@ -62,7 +62,7 @@ describe("sdk resources", () => {
       "POST /v1/cart/items",
       "POST /v1/cart/quotes",
       "POST /v1/checkout",
-      "GET /v1/orders/999999",
+      "GET /v1/orders/00000000-0000-4000-8000-000000000000",
     ]);
     expect(fetch.calls[2].body).to.deep.equal({ product_id: 1, quantity: 2 });
     expect(fetch.calls[3].body).to.deep.equal({ promo_code: "WELCOME10" });

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { ConnectionError, DisqoCommerce, TimeoutError } from "@disqo-commerce/sdk";
+import { AbortError, ConnectionError, DisqoCommerce, DisqoCommerceError, TimeoutError } from "@disqo-commerce/sdk";
 import { FAST_RETRY, json, product, sequence, stubFetch, type SentRequest } from "./helpers.js";
 
 const BASE = "http://api.test";
@@ -63,24 +63,31 @@ describe("sdk timeouts and cancellation", () => {
     expect(error).to.be.instanceOf(TimeoutError);
   });
 
-  it("when the caller aborts its signal, then the call rejects with the signal's reason and is not retried", async () => {
+  it("when the caller aborts its signal, then the call rejects with an AbortError keeping the signal's reason, and is not retried", async () => {
     const fetch = stubFetch(hang);
     const shop = new DisqoCommerce({ baseUrl: BASE, fetch, maxRetries: 3, retry: FAST_RETRY });
     const controller = new AbortController();
     const pending = shop.products.get(1, { signal: controller.signal }).catch((e: unknown) => e);
     setTimeout(() => controller.abort(), 10);
     const error = await pending;
-    expect(error).to.be.instanceOf(DOMException);
-    expect((error as DOMException).name).to.equal("AbortError");
+    expect(error).to.be.instanceOf(AbortError);
+    expect(error).to.be.instanceOf(DisqoCommerceError);
+    expect(error).not.to.be.instanceOf(ConnectionError);
+    // Code written for a bare fetch (`e.name === "AbortError"`) keeps working.
+    expect((error as AbortError).name).to.equal("AbortError");
+    expect((error as AbortError).cause).to.be.instanceOf(DOMException);
+    expect(((error as AbortError).cause as DOMException).name).to.equal("AbortError");
     expect(fetch.calls).to.have.length(1);
   });
 
-  it("when the caller's signal is already aborted, then nothing is sent", async () => {
+  it("when the caller's signal is already aborted, then nothing is sent and the reason is the AbortError's cause", async () => {
     const fetch = stubFetch(() => json(200, product(1)));
     const shop = new DisqoCommerce({ baseUrl: BASE, fetch });
     const reason = new Error("user left the page");
     const error = await shop.products.get(1, { signal: AbortSignal.abort(reason) }).catch((e: unknown) => e);
-    expect(error).to.equal(reason);
+    expect(error).to.be.instanceOf(AbortError);
+    expect((error as AbortError).cause).to.equal(reason);
+    expect((error as AbortError).message).to.contain("user left the page");
     expect(fetch.calls).to.have.length(0);
   });
 
@@ -92,7 +99,7 @@ describe("sdk timeouts and cancellation", () => {
     setTimeout(() => controller.abort(), 20);
     const started = Date.now();
     const error = await pending;
-    expect((error as Error).name).to.equal("AbortError");
+    expect(error).to.be.instanceOf(AbortError);
     expect(Date.now() - started).to.be.lessThan(5000);
     expect(fetch.calls).to.have.length(1);
   });

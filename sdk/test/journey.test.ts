@@ -98,6 +98,9 @@ describe("sdk shopper journey against the platform (SLOW: starts every service)"
     expect(declined).to.be.instanceOf(PaymentRequiredError);
     expect((declined as PaymentRequiredError).code).to.equal("payment_declined");
     expect((declined as PaymentRequiredError).requestId).to.be.a("string");
+    // The typed problem: the processor's reason and the recorded declined transaction.
+    expect((declined as PaymentRequiredError).problem?.decline_code).to.equal("card_declined");
+    expect((declined as PaymentRequiredError).problem?.transaction_id).to.be.a("string");
 
     const key = randomUUID();
     const paid = await shop.checkout.create({ quote_id: quote.id, payment_method: { type: "card", token: "tok_visa" } }, { idempotencyKey: key });
@@ -106,16 +109,23 @@ describe("sdk shopper journey against the platform (SLOW: starts every service)"
     const replay = await shop.checkout.create({ quote_id: quote.id, payment_method: { type: "card", token: "tok_visa" } }, { idempotencyKey: key });
     expect(replay.order.id).to.equal(paid.order.id);
 
+    // withResponse: the gateway's request id and the raw body of the same order.
+    const { data: fetched, response, requestId } = await shop.orders.get(paid.order.id).withResponse();
+    expect(fetched.id).to.equal(paid.order.id);
+    expect(requestId).to.match(/^[0-9a-f-]{36}$/);
+    expect(response.status).to.equal(200);
+    expect(((await response.json()) as { id: string }).id).to.equal(paid.order.id);
+
     const mine: string[] = [];
     for await (const order of shop.orders.list()) mine.push(order.id);
     expect(mine).to.deep.equal([paid.order.id]);
     expect((await shop.orders.get(paid.order.id)).id).to.equal(paid.order.id);
     expect(await shop.orders.get(randomUUID()).catch((e: unknown) => e)).to.be.instanceOf(NotFoundError);
-    // Order ids are UUIDs, so the quick start's 999999 is refused by the contract (422) or not found (404).
-    const quickStartLine = (await shop.orders.get(999999).catch((e: unknown) => e)) as ApiError;
-    expect(quickStartLine).to.be.instanceOf(ApiError);
-    expect([404, 422]).to.include(quickStartLine.status);
-    expect(quickStartLine.code).to.be.oneOf(["not_found", "validation_failed"]);
+    // Order ids are UUIDs, typed as strings: a malformed one is refused by the contract (422).
+    const malformed = (await shop.orders.get("999999").catch((e: unknown) => e)) as ApiError;
+    expect(malformed).to.be.instanceOf(ApiError);
+    expect(malformed.status).to.equal(422);
+    expect(malformed.code).to.equal("validation_failed");
 
     const cancelled = await shop.orders.cancel(paid.order.id, { reason: "journey test" });
     expect(cancelled.status).to.equal("cancelled");
@@ -143,7 +153,9 @@ describe("sdk shopper journey against the platform (SLOW: starts every service)"
     const quote = await shop.quotes.create({ promo_code: "WELCOME10" });
     const { order } = await shop.checkout.create({ quote_id: quote.id, payment_method: { type: "card", token: "tok_visa" } });
     expect(order.status).to.equal("paid");
-    const error = await shop.orders.get(999999).catch((e: unknown) => e);
-    expect(error).to.be.instanceOf(ApiError);
+    // Order ids are UUIDs: an unknown one is a 404 (a number was a 422, and is now a type error).
+    const error = await shop.orders.get("00000000-0000-4000-8000-000000000000").catch((e: unknown) => e);
+    expect(error).to.be.instanceOf(NotFoundError);
+    expect((error as ApiError).code).to.equal("not_found");
   });
 });

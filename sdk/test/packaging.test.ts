@@ -1,9 +1,12 @@
 /**
- * SLOW (~30-60 s): packaging as an integrator meets it. Builds the SDK, packs it the way it is
+ * SLOW (~60 s): packaging as an integrator meets it. Builds the SDK, packs it the way it is
  * published (`npm run pack:release -w sdk`), installs the tarball into an empty project outside the
  * monorepo (offline: the SDK has no runtime dependencies), then runs an ESM script and a
  * CommonJS script that log in and search against a local stub API, and type-checks the README's
- * quick start (ESM and CommonJS) with `tsc --noEmit`. SKIP_SDK_PACKAGING=1 skips it.
+ * quick start with `tsc --noEmit` under `strict` and `exactOptionalPropertyTypes`, in `nodenext`
+ * (ESM and CommonJS) and `bundler` resolution, with Node's types and no DOM lib, every
+ * declaration checked (no `skipLibCheck`). SKIP_SDK_PACKAGING=1 skips it.
+ * (`make sdk-publish-test` does the same through a registry, and runs the quick start.)
  */
 import { expect } from "chai";
 import { execFile } from "node:child_process";
@@ -59,7 +62,7 @@ const { user } = await shop.auth.login({ email: "shopper@example.com", password:
 const names = [];
 for await (const p of shop.products.list({ q: "book", limit: 2 })) names.push(p.name);
 let notFound;
-try { await shop.orders.get(999999); } catch (e) { notFound = { api: e instanceof ApiError, nf: e instanceof NotFoundError, status: e.status, code: e.code, requestId: e.requestId }; }
+try { await shop.orders.get("00000000-0000-4000-8000-000000000000"); } catch (e) { notFound = { api: e instanceof ApiError, nf: e instanceof NotFoundError, status: e.status, code: e.code, requestId: e.requestId }; }
 console.log(JSON.stringify({ format: "esm", email: user.email, names, notFound, generated: typeof ProductsApi }));
 `;
 
@@ -72,37 +75,62 @@ const { ProductsApi } = require("@disqo-commerce/sdk/generated/product");
   const names = [];
   for await (const p of shop.products.list({ q: "book", limit: 2 })) names.push(p.name);
   let notFound;
-  try { await shop.orders.get(999999); } catch (e) { notFound = { api: e instanceof ApiError, nf: e instanceof NotFoundError, status: e.status, code: e.code, requestId: e.requestId }; }
+  try { await shop.orders.get("00000000-0000-4000-8000-000000000000"); } catch (e) { notFound = { api: e instanceof ApiError, nf: e instanceof NotFoundError, status: e.status, code: e.code, requestId: e.requestId }; }
   console.log(JSON.stringify({ format: "cjs", email: user.email, names, notFound, generated: typeof ProductsApi }));
 })().catch((e) => { console.error(e); process.exit(1); });
 `;
 
-// The README's quick start, verbatim, plus a little typed use of the results.
-const QUICK_START = `
-import { DisqoCommerce, ApiError } from "@disqo-commerce/sdk";
-const shop = new DisqoCommerce({ baseUrl: "http://localhost:8080" });
+// The README's quick start, verbatim (a test below checks the README still shows it), plus
+// typed use of what the SDK adds: the resume pattern under exactOptionalPropertyTypes,
+// withResponse(), typed problems, AbortError, the generated clients.
+export const QUICK_START = `import { DisqoCommerce, NotFoundError } from "@disqo-commerce/sdk";
+
+const shop = new DisqoCommerce({ baseUrl: process.env.DISQO_API_URL ?? "http://localhost:8080" });
 await shop.auth.login({ email: "shopper@example.com", password: "shopper-demo-pass" });
-for await (const product of shop.products.list({ q: "book", limit: 20 })) { /* every page */ }
+let found = 0;
+for await (const product of shop.products.list({ q: "book", limit: 20 })) found++; // every page
 await shop.cart.addItem({ product_id: 1, quantity: 2 });
 const quote = await shop.quotes.create({ promo_code: "WELCOME10" });
-const { order } = await shop.checkout.create({ quote_id: quote.id, payment_method: { type: "card", token: "tok_visa" } });
-try { await shop.orders.get(999999) } catch (e) { if (e instanceof ApiError) console.log(e.status, e.code) }
+const { data, requestId } = await shop.checkout
+  .create({ quote_id: quote.id, payment_method: { type: "card", token: "tok_visa" } })
+  .withResponse();
+console.log(found, data.order.id, data.order.status, requestId);
+try {
+  await shop.orders.get("00000000-0000-4000-8000-000000000000"); // order ids are UUID strings
+} catch (e) {
+  if (e instanceof NotFoundError) console.log(e.status, e.code, e.requestId);
+}
 `;
 
 const TYPED_ESM = `${QUICK_START}
-import { NotFoundError, ErrorCode, type Product, type Order, type ClientOptions } from "@disqo-commerce/sdk";
+import { AbortError, ApiError, ErrorCode, PaymentRequiredError, type ClientOptions, type JwkSet, type Order, type PaymentProblem, type Price, type Product, type Reservation } from "@disqo-commerce/sdk";
 import { Configuration, ProductsApi } from "@disqo-commerce/sdk/generated/product";
+const order = data.order;
 const page = await shop.products.list({ q: "book" });
 const total: number = page.total_count;
 const lowerBound: boolean = page.total_count_is_lower_bound;
 const first: Product | undefined = page.data[0];
 const paid: Order["status"] = order.status;
-const options: ClientOptions = { baseUrl: "x", timeoutMs: 1000, maxRetries: 0, onTokens: (t) => void t.refresh_token };
-const code: ErrorCode | undefined = new NotFoundError({ status: 404, headers: new Headers(), body: undefined }).code;
+// The README's resume pattern: a kept cursor that may be absent.
+const kept: string | null = page.next_cursor;
+const cursor = kept ?? undefined;
+await shop.products.list({ q: "book", cursor });
+await shop.orders.list({ limit: 10, cursor });
+const options: ClientOptions = { baseUrl: "x", timeoutMs: 1000, maxRetries: 0, accessToken: undefined, onTokens: (t) => void t.refresh_token };
+const { response } = await shop.orders.get(order.id).withResponse();
+const status: number = response.status;
+const code: ErrorCode | undefined = new ApiError({ status: 404, headers: new Headers(), body: undefined }).code;
+try { await shop.products.get(1, { signal: AbortSignal.timeout(1), timeoutMs: undefined }); } catch (e) {
+  if (e instanceof PaymentRequiredError) { const p: PaymentProblem | undefined = e.problem; console.log(p?.decline_code); }
+  if (e instanceof AbortError) console.log(e.cause);
+}
+const shapes: Array<Price | Reservation | JwkSet | undefined> = [];
 new ProductsApi(new Configuration({ basePath: "http://localhost:8080" }));
 // @ts-expect-error wire names are snake_case: productId is not a field
 await shop.cart.addItem({ productId: 1, quantity: 2 });
-export { total, lowerBound, first, paid, options, code };
+// @ts-expect-error order ids are UUID strings, not numbers
+await shop.orders.get(999999);
+export { total, lowerBound, first, paid, options, code, status, shapes };
 `;
 
 const TYPED_CJS = `
@@ -170,18 +198,37 @@ describe("sdk packaging (SLOW: builds, packs and installs the tarball)", functio
     });
   }
 
-  it("when the README quick start and a CommonJS sample are type-checked with tsc --noEmit, then there are no errors", async () => {
-    const app = join(work, "app");
-    writeFileSync(join(app, "quick-start.mts"), TYPED_ESM);
-    writeFileSync(join(app, "require-style.cts"), TYPED_CJS);
-    writeFileSync(
-      join(app, "tsconfig.json"),
-      JSON.stringify({
-        compilerOptions: { target: "ES2022", module: "NodeNext", moduleResolution: "NodeNext", strict: true, noEmit: true, lib: ["ES2022", "DOM", "DOM.Iterable"], types: [], skipLibCheck: false },
-        files: ["quick-start.mts", "require-style.cts"],
-      }),
-    );
-    const result = await run(process.execPath, [tsc, "-p", "tsconfig.json"], { cwd: app }).catch((e: { stdout: string }) => e);
-    expect(result.stdout, result.stdout).to.equal("");
+  it("when the README is read, then its quick start is the one this test installs, type-checks and runs", () => {
+    expect(readFileSync(join(sdkDir, "README.md"), "utf8")).to.contain("```ts\n" + QUICK_START + "```");
+  });
+
+  // An integrator's strictest usual settings: strict, exactOptionalPropertyTypes, Node's types and
+  // no DOM lib, every declaration file checked (no skipLibCheck).
+  const STRICT = { target: "ES2022", strict: true, exactOptionalPropertyTypes: true, noEmit: true, lib: ["ES2022"], types: ["node"], skipLibCheck: false };
+  for (const [resolution, module, files] of [
+    ["nodenext", "NodeNext", { "quick-start.mts": TYPED_ESM, "require-style.cts": TYPED_CJS }],
+    ["bundler", "ESNext", { "quick-start.ts": TYPED_ESM }],
+  ] as const) {
+    it(`when the quick start is type-checked with ${resolution} resolution, strict and exact optional types, without the DOM lib or skipLibCheck, then there are no errors`, async () => {
+      const dir = join(work, "app", `tsc-${resolution}`);
+      mkdirSync(dir, { recursive: true });
+      for (const [name, source] of Object.entries(files)) writeFileSync(join(dir, name), source);
+      // Node's types from the monorepo: the consumer project is installed offline, with the SDK only.
+      const typeRoots = [join(sdkDir, "../node_modules/@types")];
+      writeFileSync(join(dir, "tsconfig.json"), JSON.stringify({ compilerOptions: { ...STRICT, module, moduleResolution: resolution, typeRoots }, files: Object.keys(files) }));
+      const result = await run(process.execPath, [tsc, "-p", "tsconfig.json"], { cwd: dir }).catch((e: { stdout: string }) => e);
+      expect(result.stdout, result.stdout).to.equal("");
+    });
+  }
+
+  it("when built, then every module has a source map with its sources inlined", () => {
+    const dist = join(work, "app/node_modules/@disqo-commerce/sdk/dist");
+    for (const format of ["esm", "cjs"]) {
+      const js = readFileSync(join(dist, format, "client.js"), "utf8");
+      expect(js).to.match(/\/\/# sourceMappingURL=client\.js\.map\s*$/);
+      const map = JSON.parse(readFileSync(join(dist, format, "client.js.map"), "utf8")) as { sources: string[]; sourcesContent?: string[] };
+      expect(map.sources[0]).to.match(/client\.ts$/);
+      expect(map.sourcesContent?.[0]).to.contain("export class DisqoCommerce");
+    }
   });
 });

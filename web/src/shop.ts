@@ -5,6 +5,7 @@
  */
 import {
   DisqoCommerce,
+  type ApiPromise,
   type AuthResource,
   type CartResource,
   type CheckoutResource,
@@ -16,16 +17,25 @@ import {
   type UsersResource,
 } from "@disqo-commerce/sdk";
 
+/**
+ * The picked methods, as the storefront uses them: only awaited. The facade's methods return an
+ * ApiPromise (a Promise with `withResponse()`); here a plain Promise is enough, so a fake may
+ * return one.
+ */
+type AwaitedMethods<R, K extends keyof R> = {
+  [M in K]: R[M] extends (...args: infer A) => ApiPromise<infer T> ? (...args: A) => Promise<T> : R[M];
+};
+
 /** The methods of the facade the storefront calls, and nothing else. */
 export interface Shop {
-  auth: Pick<AuthResource, "login" | "register" | "refresh" | "logout">;
-  users: Pick<UsersResource, "me" | "updateMe" | "changePassword">;
-  products: Pick<ProductsResource, "list" | "get" | "create" | "update" | "deactivate">;
-  cart: Pick<CartResource, "get" | "addItem" | "updateItem" | "removeItem" | "clear">;
-  quotes: Pick<QuotesResource, "create" | "get">;
-  checkout: Pick<CheckoutResource, "create">;
-  orders: Pick<OrdersResource, "list" | "get" | "cancel" | "adminList" | "ship" | "deliver">;
-  receipts: Pick<ReceiptsResource, "get">;
+  auth: AwaitedMethods<AuthResource, "login" | "register" | "refresh" | "logout">;
+  users: AwaitedMethods<UsersResource, "me" | "updateMe" | "changePassword">;
+  products: AwaitedMethods<ProductsResource, "list" | "get" | "create" | "update" | "deactivate">;
+  cart: AwaitedMethods<CartResource, "get" | "addItem" | "updateItem" | "removeItem" | "clear">;
+  quotes: AwaitedMethods<QuotesResource, "create" | "get">;
+  checkout: AwaitedMethods<CheckoutResource, "create">;
+  orders: AwaitedMethods<OrdersResource, "list" | "get" | "cancel" | "adminList" | "ship" | "deliver">;
+  receipts: AwaitedMethods<ReceiptsResource, "get">;
 }
 
 export interface ShopOptions {

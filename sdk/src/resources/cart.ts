@@ -1,6 +1,7 @@
 import { CartApi, Configuration, QuotesApi } from "../generated/cart/index.js";
 import type { Cart, CartItemInput, CartItemUpdate, Quote, QuoteInput } from "../generated/cart/index.js";
-import type { Core, RequestOptions } from "../core.js";
+import type { ApiPromise } from "../api-promise.js";
+import type { AllowUndefined, Core, RequestOptions } from "../core.js";
 
 /** The caller's cart (created on first use). Every method answers the whole cart. */
 export class CartResource {
@@ -11,27 +12,27 @@ export class CartResource {
   }
 
   /** The caller's active cart: items, item count, subtotal. */
-  get(options?: RequestOptions): Promise<Cart> {
+  get(options?: RequestOptions): ApiPromise<Cart> {
     return this.core.call(options, (o) => this.api.getCart(o));
   }
 
   /** Adds a product (adding one already in the cart adds to its quantity). */
-  addItem(body: CartItemInput, options?: RequestOptions): Promise<Cart> {
+  addItem(body: AllowUndefined<CartItemInput>, options?: RequestOptions): ApiPromise<Cart> {
     return this.core.call(options, (o) => this.api.addCartItem({ CartItemInput: body }, o));
   }
 
   /** Sets an item's quantity. */
-  updateItem(itemId: number, body: CartItemUpdate, options?: RequestOptions): Promise<Cart> {
+  updateItem(itemId: number, body: AllowUndefined<CartItemUpdate>, options?: RequestOptions): ApiPromise<Cart> {
     return this.core.call(options, (o) => this.api.updateCartItem({ item_id: itemId, CartItemUpdate: body }, o));
   }
 
   /** Removes an item. */
-  removeItem(itemId: number, options?: RequestOptions): Promise<Cart> {
+  removeItem(itemId: number, options?: RequestOptions): ApiPromise<Cart> {
     return this.core.call(options, (o) => this.api.removeCartItem({ item_id: itemId }, o));
   }
 
   /** Empties the cart. */
-  clear(options?: RequestOptions): Promise<Cart> {
+  clear(options?: RequestOptions): ApiPromise<Cart> {
     return this.core.call(options, (o) => this.api.clearCart(o));
   }
 }
@@ -48,12 +49,12 @@ export class QuotesResource {
    * Prices the cart at current prices and reserves its stock until `expires_at`; `price_changes`
    * lists items whose price moved since they were added. Pay it with `checkout.create()`.
    */
-  create(body: QuoteInput = {}, options?: RequestOptions): Promise<Quote> {
+  create(body: AllowUndefined<QuoteInput> = {}, options?: RequestOptions): ApiPromise<Quote> {
     return this.core.call(options, (o) => this.api.createQuote({ QuoteInput: body }, o));
   }
 
   /** One of the caller's quotes. */
-  get(id: string, options?: RequestOptions): Promise<Quote> {
+  get(id: string, options?: RequestOptions): ApiPromise<Quote> {
     return this.core.call(options, (o) => this.api.getQuote({ id }, o));
   }
 }

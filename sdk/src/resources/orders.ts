@@ -16,7 +16,8 @@ import type {
   Transaction,
   TransactionPage,
 } from "../generated/order/index.js";
-import type { Core, RequestOptions } from "../core.js";
+import type { ApiPromise } from "../api-promise.js";
+import type { AllowUndefined, Core, RequestOptions } from "../core.js";
 import { PagePromise } from "../pagination.js";
 
 /** A shipment to record; like the generated ShipmentInput, with `item_ids` as any iterable. */
@@ -41,7 +42,7 @@ export class CheckoutResource {
    * of this call repeats it, so the card is never charged twice. Pass your own key to make a
    * resubmitted form (a new call) replay the first answer too.
    */
-  create(body: CheckoutInput, options?: RequestOptions): Promise<CheckoutResult> {
+  create(body: AllowUndefined<CheckoutInput>, options?: RequestOptions): ApiPromise<CheckoutResult> {
     return this.core.callIdempotent(options, (o, key) => this.api.createCheckout({ CheckoutInput: body, Idempotency_Key: key }, o));
   }
 }
@@ -57,14 +58,14 @@ export class OrdersResource {
   }
 
   /** The caller's orders, newest first. */
-  list(params: ListOrdersRequest = {}, options?: RequestOptions): PagePromise<Order, OrderPage> {
+  list(params: AllowUndefined<ListOrdersRequest> = {}, options?: RequestOptions): PagePromise<Order, OrderPage> {
     return new PagePromise((cursor) =>
       this.core.call(options, (o) => this.orders.listOrders({ ...params, cursor: cursor ?? params.cursor }, o)),
     );
   }
 
   /** One order with its items, shipments, receipts and transactions. */
-  get(id: string | number, options?: RequestOptions): Promise<Order> {
+  get(id: string, options?: RequestOptions): ApiPromise<Order> {
     return this.core.call(options, (o) => this.orders.getOrder({ id: String(id) }, o));
   }
 
@@ -72,12 +73,12 @@ export class OrdersResource {
    * Cancels an order that has not shipped: refund transaction, refund receipt, stock returned.
    * 409 `illegal_transition` once shipped. The Idempotency-Key is made here unless given.
    */
-  cancel(id: string | number, body: CancelInput = {}, options?: RequestOptions): Promise<Order> {
+  cancel(id: string, body: AllowUndefined<CancelInput> = {}, options?: RequestOptions): ApiPromise<Order> {
     return this.core.callIdempotent(options, (o, key) => this.orders.cancelOrder({ id: String(id), CancelInput: body, Idempotency_Key: key }, o));
   }
 
   /** Every order, newest first, filtered by `status` and `user_id` (admin). */
-  adminList(params: ListAdminOrdersRequest = {}, options?: RequestOptions): PagePromise<Order, OrderPage> {
+  adminList(params: AllowUndefined<ListAdminOrdersRequest> = {}, options?: RequestOptions): PagePromise<Order, OrderPage> {
     return new PagePromise((cursor) =>
       this.core.call(options, (o) => this.admin.listAdminOrders({ ...params, cursor: cursor ?? params.cursor }, o)),
     );
@@ -87,13 +88,13 @@ export class OrdersResource {
    * Ships some or all unshipped items (admin): `{ shipment, order }`. `item_ids` may be any
    * iterable (an array is fine); omitted, every unshipped item ships.
    */
-  ship(id: string | number, body: ShipmentBody, options?: RequestOptions): Promise<ShipmentResult> {
+  ship(id: string, body: ShipmentBody, options?: RequestOptions): ApiPromise<ShipmentResult> {
     const input: ShipmentInput = { ...body, item_ids: body.item_ids === undefined ? undefined : new Set(body.item_ids) };
     return this.core.call(options, (o) => this.admin.createShipment({ id: String(id), ShipmentInput: input }, o));
   }
 
   /** Marks a shipped order delivered (admin). */
-  deliver(id: string | number, options?: RequestOptions): Promise<Order> {
+  deliver(id: string, options?: RequestOptions): ApiPromise<Order> {
     return this.core.call(options, (o) => this.admin.deliverOrder({ id: String(id) }, o));
   }
 }
@@ -107,14 +108,14 @@ export class ReceiptsResource {
   }
 
   /** The caller's receipts, newest first; `order_id` for one order's. */
-  list(params: ListReceiptsRequest = {}, options?: RequestOptions): PagePromise<Receipt, ReceiptPage> {
+  list(params: AllowUndefined<ListReceiptsRequest> = {}, options?: RequestOptions): PagePromise<Receipt, ReceiptPage> {
     return new PagePromise((cursor) =>
       this.core.call(options, (o) => this.api.listReceipts({ ...params, cursor: cursor ?? params.cursor }, o)),
     );
   }
 
   /** One receipt with its items. */
-  get(id: string | number, options?: RequestOptions): Promise<Receipt> {
+  get(id: string, options?: RequestOptions): ApiPromise<Receipt> {
     return this.core.call(options, (o) => this.api.getReceipt({ id: String(id) }, o));
   }
 }
@@ -128,7 +129,7 @@ export class TransactionsResource {
   }
 
   /** The caller's transactions, newest first; `quote_id` or `order_id` to narrow. */
-  list(params: ListTransactionsRequest = {}, options?: RequestOptions): PagePromise<Transaction, TransactionPage> {
+  list(params: AllowUndefined<ListTransactionsRequest> = {}, options?: RequestOptions): PagePromise<Transaction, TransactionPage> {
     return new PagePromise((cursor) =>
       this.core.call(options, (o) => this.api.listTransactions({ ...params, cursor: cursor ?? params.cursor }, o)),
     );

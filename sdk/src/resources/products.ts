@@ -1,6 +1,7 @@
 import { Configuration, ProductsApi } from "../generated/product/index.js";
 import type { Product, ProductCreate, ProductPage, ProductUpdate, SearchProductsRequest } from "../generated/product/index.js";
-import type { Core, RequestOptions } from "../core.js";
+import type { ApiPromise } from "../api-promise.js";
+import type { AllowUndefined, Core, RequestOptions } from "../core.js";
 import { PagePromise } from "../pagination.js";
 
 /** The catalog: search and browse for everyone; create, update and deactivate for admins. */
@@ -17,29 +18,29 @@ export class ProductsResource {
    * (`data`, `next_cursor`, `total_count`, `total_count_is_lower_bound`), or `for await` it
    * for every matching product.
    */
-  list(params: SearchProductsRequest = {}, options?: RequestOptions): PagePromise<Product, ProductPage> {
+  list(params: AllowUndefined<SearchProductsRequest> = {}, options?: RequestOptions): PagePromise<Product, ProductPage> {
     return new PagePromise((cursor) =>
       this.core.call(this.withToken(options), (o) => this.api.searchProducts({ ...params, cursor: cursor ?? params.cursor }, o)),
     );
   }
 
   /** One product with its available stock. */
-  get(id: number, options?: RequestOptions): Promise<Product> {
+  get(id: number, options?: RequestOptions): ApiPromise<Product> {
     return this.core.call(this.withToken(options), (o) => this.api.getProduct({ id }, o));
   }
 
   /** Adds a product (admin). 409 `sku_taken` for a duplicate sku. */
-  create(body: ProductCreate, options?: RequestOptions): Promise<Product> {
+  create(body: AllowUndefined<ProductCreate>, options?: RequestOptions): ApiPromise<Product> {
     return this.core.call(options, (o) => this.api.createProduct({ ProductCreate: body }, o));
   }
 
   /** Changes a product (admin). */
-  update(id: number, body: ProductUpdate, options?: RequestOptions): Promise<Product> {
+  update(id: number, body: AllowUndefined<ProductUpdate>, options?: RequestOptions): ApiPromise<Product> {
     return this.core.call(options, (o) => this.api.updateProduct({ id, ProductUpdate: body }, o));
   }
 
   /** Deactivates a product (admin): shoppers no longer see it; its row and history stay. */
-  deactivate(id: number, options?: RequestOptions): Promise<Product> {
+  deactivate(id: number, options?: RequestOptions): ApiPromise<Product> {
     return this.core.call(options, (o) => this.api.deactivateProduct({ id }, o));
   }
 

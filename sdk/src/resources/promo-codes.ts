@@ -1,6 +1,7 @@
 import { Configuration, PromoCodesApi } from "../generated/cart/index.js";
 import type { ListPromoCodesRequest, PromoCode, PromoCodeInput, PromoCodePage } from "../generated/cart/index.js";
-import type { Core, RequestOptions } from "../core.js";
+import type { ApiPromise } from "../api-promise.js";
+import type { AllowUndefined, Core, RequestOptions } from "../core.js";
 import { PagePromise } from "../pagination.js";
 
 /** Promo codes (admin). */
@@ -12,14 +13,14 @@ export class PromoCodesResource {
   }
 
   /** Every promo code (admin). */
-  list(params: ListPromoCodesRequest = {}, options?: RequestOptions): PagePromise<PromoCode, PromoCodePage> {
+  list(params: AllowUndefined<ListPromoCodesRequest> = {}, options?: RequestOptions): PagePromise<PromoCode, PromoCodePage> {
     return new PagePromise((cursor) =>
       this.core.call(options, (o) => this.api.listPromoCodes({ ...params, cursor: cursor ?? params.cursor }, o)),
     );
   }
 
   /** Creates a promo code (admin). */
-  create(body: PromoCodeInput, options?: RequestOptions): Promise<PromoCode> {
+  create(body: AllowUndefined<PromoCodeInput>, options?: RequestOptions): ApiPromise<PromoCode> {
     return this.core.call(options, (o) => this.api.createPromoCode({ PromoCodeInput: body }, o));
   }
 }

@@ -1,6 +1,7 @@
 import { Configuration, UsersApi } from "../generated/auth/index.js";
 import type { ListUsersRequest, PasswordChange, ProfileUpdate, User, UserAdminUpdate, UserPage } from "../generated/auth/index.js";
-import type { Core, RequestOptions } from "../core.js";
+import type { ApiPromise } from "../api-promise.js";
+import type { AllowUndefined, Core, RequestOptions } from "../core.js";
 import { PagePromise } from "../pagination.js";
 
 /** The caller's profile, and user administration (admin only). */
@@ -12,29 +13,29 @@ export class UsersResource {
   }
 
   /** The logged-in user's profile. */
-  me(options?: RequestOptions): Promise<User> {
+  me(options?: RequestOptions): ApiPromise<User> {
     return this.core.call(options, (o) => this.api.getCurrentUser(o));
   }
 
   /** Changes profile fields; omitted fields stay, `null` clears an optional one. */
-  updateMe(body: ProfileUpdate, options?: RequestOptions): Promise<User> {
+  updateMe(body: AllowUndefined<ProfileUpdate>, options?: RequestOptions): ApiPromise<User> {
     return this.core.call(options, (o) => this.api.updateCurrentUser({ ProfileUpdate: body }, o));
   }
 
   /** Sets a new password; every refresh token of the user is revoked (other sessions end). */
-  changePassword(body: PasswordChange, options?: RequestOptions): Promise<void> {
+  changePassword(body: AllowUndefined<PasswordChange>, options?: RequestOptions): ApiPromise<void> {
     return this.core.call(options, (o) => this.api.changePassword({ PasswordChange: body }, o));
   }
 
   /** Users, oldest first, optionally filtered by an email substring (admin). */
-  list(params: ListUsersRequest = {}, options?: RequestOptions): PagePromise<User, UserPage> {
+  list(params: AllowUndefined<ListUsersRequest> = {}, options?: RequestOptions): PagePromise<User, UserPage> {
     return new PagePromise((cursor) =>
       this.core.call(options, (o) => this.api.listUsers({ ...params, cursor: cursor ?? params.cursor }, o)),
     );
   }
 
   /** Changes a user's role or active flag (admin). */
-  update(id: number, body: UserAdminUpdate, options?: RequestOptions): Promise<User> {
+  update(id: number, body: AllowUndefined<UserAdminUpdate>, options?: RequestOptions): ApiPromise<User> {
     return this.core.call(options, (o) => this.api.updateUser({ id, UserAdminUpdate: body }, o));
   }
 }
