@@ -15,7 +15,7 @@ const { app, domain } = createApp({
   logger,
   key,
   serviceSecret: config.SERVICE_SECRET,
-  validateResponses: responseValidationEnabled(config),
+  validateResponses: responseValidationEnabled(config), trustProxy: config.TRUSTED_PROXIES,
   accessTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
   refreshTtlDays: config.REFRESH_TOKEN_TTL_DAYS,
   limiter: { windowSeconds: config.LOGIN_WINDOW_SECONDS, maxPerEmail: config.LOGIN_MAX_FAILURES_PER_EMAIL, maxPerClient: config.LOGIN_MAX_FAILURES_PER_CLIENT },
