@@ -7,6 +7,7 @@ import { defineModels } from "./models/index.js";
 import { DEFAULT_PRICING_RULES, type PricingRules } from "./pricing.js";
 import { createProductGateway, type ProductGateway } from "./products.js";
 import { createPromoCodes } from "./promo-codes.js";
+import { createPromoRedemptions } from "./promo-redemptions.js";
 import { createQuotes } from "./quotes.js";
 
 const require = createRequire(import.meta.url);
@@ -48,7 +49,8 @@ export function createCartDomain(deps: CartAppDeps) {
   const rules: PricingRules = { ...DEFAULT_PRICING_RULES, ...deps.pricing };
   const promoCodes = createPromoCodes(models);
   const carts = createCarts({ sequelize: deps.sequelize, models, products, now });
-  const quotes = createQuotes({ sequelize: deps.sequelize, models, products, carts, promoCodes, rules, ttlMs: deps.quoteTtlMs ?? 15 * 60_000, now, logger: deps.logger });
+  const redemptions = createPromoRedemptions(models);
+  const quotes = createQuotes({ sequelize: deps.sequelize, models, products, carts, promoCodes, redemptions, rules, ttlMs: deps.quoteTtlMs ?? 15 * 60_000, now, logger: deps.logger });
   return { models, carts, quotes, promoCodes };
 }
 
