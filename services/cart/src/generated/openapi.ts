@@ -753,6 +753,9 @@ export interface components {
          *           "percent_off": 10,
          *           "expires_at": null,
          *           "is_active": true,
+         *           "max_redemptions": null,
+         *           "once_per_customer": true,
+         *           "redemptions": 0,
          *           "created_at": "2026-01-01T12:00:00.000Z"
          *         }
          *       ],
