@@ -28,7 +28,12 @@ export function createPromoRedemptions(models: CartModels) {
    */
   async function assertAvailable(promo: PromoCodeRecord, userId: number, now: Date, options: { except?: string[]; t?: Transaction } = {}): Promise<void> {
     const t = options.t;
-    const live = (code: string) => ({ code, quote_id: { [Op.notIn]: options.except?.length ? options.except : [""] }, [Op.or]: [{ status: "redeemed" }, { expires_at: { [Op.gt]: now } }] });
+    // Redeemed, or held by a quote that has not expired (and is not about to be superseded).
+    const live = (code: string) => ({
+      code,
+      [Op.or]: [{ status: "redeemed" }, { expires_at: { [Op.gt]: now } }],
+      ...(options.except?.length ? { quote_id: { [Op.notIn]: options.except } } : {}),
+    });
     if (promo.oncePerCustomer) {
       const mine = await PromoRedemption.count({ where: { ...live(promo.code), user_id: userId }, transaction: t });
       if (mine > 0) throw conflict("promo_code_already_used", `The promo code ${promo.code} is once per customer and you have already used it (or hold it on another open quote).`);
