@@ -29,6 +29,8 @@ export interface AppDeps {
   cookieSecret: string;
   cookieSecure?: boolean;
   logger?: Logger;
+  /** Proxies in front of the storefront whose X-Forwarded-For names the shopper (TRUSTED_PROXIES); default loopback. */
+  trustedProxies?: string[];
   /** Cache static files in browsers (off in tests and development). */
   staticMaxAge?: string | number;
 }
@@ -53,6 +55,8 @@ export function createApp(deps: AppDeps): Express {
   const logger = deps.logger ?? createLogger("silent");
   const app = express();
   app.disable("x-powered-by");
+  // req.ip is then the shopper, which the SDK passes on to the API for its per-client limits.
+  app.set("trust proxy", deps.trustedProxies ?? "loopback");
   configureViews(app);
 
   app.use((req, res, next) => {

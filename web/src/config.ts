@@ -2,6 +2,7 @@
  * The storefront's configuration, read and checked once at start. The only module that
  * reads process.env; a bad value stops the process with a message naming the variable.
  */
+import { isIP } from "node:net";
 
 /** A clearly marked development default; production must set COOKIE_SECRET. */
 export const DEV_COOKIE_SECRET = "dev-only-storefront-cookie-secret-do-not-use-in-production";
@@ -19,6 +20,11 @@ export interface WebConfig {
   /** Milliseconds the storefront waits for one API call. */
   apiTimeoutMs: number;
   logLevel: "debug" | "info" | "warn" | "error" | "silent";
+  /**
+   * Proxies in front of the storefront (addresses or CIDRs, or loopback/linklocal/uniquelocal)
+   * whose X-Forwarded-For names the shopper; the shopper's address is passed on to the API.
+   */
+  trustedProxies: string[];
 }
 
 const LOG_LEVELS = ["debug", "info", "warn", "error", "silent"] as const;
@@ -42,6 +48,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): WebConfig {
   const secureRaw = env.COOKIE_SECURE ?? (nodeEnv === "production" ? "true" : "false");
   if (secureRaw !== "true" && secureRaw !== "false") problems.push("COOKIE_SECURE: must be true or false");
 
+  const trustedProxies = (env.TRUSTED_PROXIES ?? "loopback").split(",").map((p) => p.trim()).filter(Boolean);
+  if (trustedProxies.length === 0 || !trustedProxies.every(isProxySpec)) problems.push("TRUSTED_PROXIES: must be comma-separated IP addresses or CIDRs (or loopback, linklocal, uniquelocal)");
+
   if (problems.length > 0) throw new Error(`Invalid configuration: ${problems.join("; ")}`);
 
   return {
@@ -53,7 +62,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): WebConfig {
     cookieSecure: secureRaw === "true",
     apiTimeoutMs,
     logLevel,
+    trustedProxies,
   };
+}
+
+/** What Express's `trust proxy` accepts: an address, a CIDR, or one of proxy-addr's names. */
+function isProxySpec(value: string): boolean {
+  if (["loopback", "linklocal", "uniquelocal"].includes(value)) return true;
+  const [address, bits, ...rest] = value.split("/");
+  if (rest.length > 0 || isIP(address) === 0) return false;
+  return bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= (isIP(address) === 4 ? 32 : 128));
 }
 
 function integer(raw: string, name: string, min: number, max: number, problems: string[]): number {

@@ -11,6 +11,7 @@ const app = createApp({
   sdkFactory: sdkFactory(config.apiBaseUrl, config.apiTimeoutMs),
   cookieSecret: config.cookieSecret,
   cookieSecure: config.cookieSecure,
+  trustedProxies: config.trustedProxies,
   logger,
   staticMaxAge: config.nodeEnv === "production" ? "1h" : 0,
 });

@@ -96,6 +96,7 @@ export function createSessions(options: SessionOptions) {
     // The SDK reports a pair the app may also store itself (login): one Set-Cookie is enough.
     if (res.headersSent || res.locals.storedAccessToken === tokens.access_token) return;
     res.locals.storedAccessToken = tokens.access_token;
+    noStore(res);
     res.cookie(ACCESS_COOKIE, tokens.access_token, { ...base, maxAge: Math.max(1, tokens.expires_in) * 1000 });
     res.cookie(REFRESH_COOKIE, tokens.refresh_token, { ...base, maxAge: REFRESH_COOKIE_MAX_AGE_MS });
   }
@@ -109,9 +110,12 @@ export function createSessions(options: SessionOptions) {
   function attach(res: Response, accessToken: string | undefined, refreshToken: string | undefined): void {
     const l = locals(res);
     l.session = sessionFrom(accessToken);
+    if (l.session) noStore(res);
     l.shop = options.sdkFactory({
       accessToken,
       refreshToken,
+      // Express links every response to its request; req.ip honours the trusted proxies.
+      clientAddress: res.req?.ip,
       onTokens: (tokens) => {
         storeTokens(res, tokens);
         l.session = sessionFrom(tokens.access_token);
@@ -182,6 +186,14 @@ export function createSessions(options: SessionOptions) {
 }
 
 export type Sessions = ReturnType<typeof createSessions>;
+
+/**
+ * A page for a logged-in shopper (or one that sets their tokens) must not be kept by the
+ * browser's or a shared cache: the next person on that computer or proxy would see it.
+ */
+function noStore(res: Response): void {
+  if (!res.headersSent) res.setHeader("Cache-Control", "no-store");
+}
 
 /** Where to go after logging in: only a path on this site, never another origin. */
 export function safeNext(value: unknown, fallback = "/"): string {

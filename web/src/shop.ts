@@ -43,6 +43,8 @@ export interface ShopOptions {
   refreshToken?: string;
   /** Called whenever the client holds a new pair (login, register, refresh), so the app stores it. */
   onTokens?: (tokens: TokenPair) => void;
+  /** The shopper's address (req.ip behind the storefront's trusted proxies), for the API's per-client limits. */
+  clientAddress?: string;
 }
 
 export type SdkFactory = (options: ShopOptions) => Shop;
@@ -57,6 +59,8 @@ export function sdkFactory(baseUrl: string, timeoutMs: number): SdkFactory {
       accessToken: options.accessToken,
       refreshToken: options.refreshToken,
       onTokens: options.onTokens,
-      headers: { "User-Agent": "disqo-storefront/0.1" },
+      // The API sees the storefront's address as the last hop; the shopper's goes in front of it,
+      // and the services believe it because the storefront is one of their TRUSTED_PROXIES.
+      headers: { "User-Agent": "disqo-storefront/0.1", ...(options.clientAddress ? { "X-Forwarded-For": options.clientAddress } : {}) },
     });
 }

@@ -20,4 +20,10 @@ describe("config: the storefront's environment", () => {
   it("when production runs with the development cookie secret, then it refuses to start", () => {
     expect(() => loadConfig({ NODE_ENV: "production" })).to.throw(/COOKIE_SECRET: must be set in production/);
   });
+
+  it("when TRUSTED_PROXIES is unset, then only loopback is trusted; a list of addresses and CIDRs is taken; anything else fails", () => {
+    expect(loadConfig({}).trustedProxies).to.deep.equal(["loopback"]);
+    expect(loadConfig({ TRUSTED_PROXIES: "10.0.0.0/8, 192.168.0.5" }).trustedProxies).to.deep.equal(["10.0.0.0/8", "192.168.0.5"]);
+    for (const bad of ["anyone", "10.0.0.0/40", ","]) expect(() => loadConfig({ TRUSTED_PROXIES: bad }), bad).to.throw(/TRUSTED_PROXIES/);
+  });
 });

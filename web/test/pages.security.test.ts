@@ -135,6 +135,19 @@ describe("storefront security: escaping, sessions, CSRF", () => {
       expect(b.cookies.has(ACCESS_COOKIE)).to.equal(false);
     });
 
+    it("when a shopper is logged in, then pages are sent with Cache-Control: no-store; anonymous pages are not", async () => {
+      const b = shop.browser();
+      expect((await b.get("/")).headers.get("cache-control") ?? "").to.not.include("no-store");
+      await b.get("/login");
+      const loggedIn = await b.post("/login", { email: SHOPPER.email, password: SHOPPER.password, next: "/" });
+      expect(loggedIn.headers.get("cache-control"), "the login answer that sets the cookies").to.equal("no-store");
+      for (const path of ["/", "/account", "/orders", "/cart"]) {
+        const page = await b.get(path);
+        expect(page.status, path).to.equal(200);
+        expect(page.headers.get("cache-control"), path).to.equal("no-store");
+      }
+    });
+
     it("when logging out, then the refresh token is revoked and the cookies are cleared", async () => {
       const b = shop.browser();
       await b.login(SHOPPER.email, SHOPPER.password);

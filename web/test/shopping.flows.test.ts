@@ -100,6 +100,16 @@ describe("storefront flows: search, account, cart, checkout, orders, admin", () 
       expect((await b.get("/orders")).status).to.equal(200);
     });
 
+    it("when the API limits registrations from this address, then the form says when to try again and keeps the fields", async () => {
+      shop.platform.registrationsLeft = 0;
+      const b = shop.browser();
+      await b.get("/register");
+      const page = await b.post("/register", { first_name: "Alan", last_name: "Turing", email: "alan@example.com", password: "enigma-machine-1", password_confirm: "enigma-machine-1", next: "/" });
+      expect(page.status).to.equal(429);
+      expect(textOf(page.html)).to.include("Too many new accounts from your network. Please try again in 30 minutes.");
+      expect(page.html).to.include('value="alan@example.com"');
+    });
+
     it("when registering with bad fields or a taken email, then each field says what is wrong", async () => {
       const b = shop.browser();
       await b.get("/register");

@@ -141,7 +141,8 @@ async function prepareDatabases(backend: "sqlite" | "mariadb", dataDir: string):
 async function startServices(dataDir: string, dbUrls: Databases["urls"], logFile: string): Promise<{ platforms: Platform[]; crashes: string[] }> {
   const platforms: Platform[] = [];
   const crashes: string[] = [];
-  const common = { LOG_LEVEL: logLevel, VALIDATE_RESPONSES: "false", NODE_ENV: "development" };
+  // Every benchmark shopper registers from loopback: lift the per-client registration limit.
+  const common = { LOG_LEVEL: logLevel, VALIDATE_RESPONSES: "false", NODE_ENV: "development", REGISTER_MAX_PER_CLIENT: "100000" };
   const start = async (name: string) => {
     const url = (dbUrls as Record<string, string | undefined>)[name];
     const platform = await startPlatform({ dataDir, ports: PORTS, include: [name], output: logFile, env: { ...common, ...(url ? { DATABASE_URL: url } : {}) } });

@@ -170,6 +170,31 @@ when(`${REGISTER} > 201 > application/json`, (t) => {
 when(`${REGISTER} > 400 > application/problem+json`, (t) => setUnparseableBody(t));
 when(`${REGISTER} > 409 > application/problem+json`, (t) => setBody(t, { email: SHOPPER.email, password: "correct-horse-battery", first_name: "Sam", last_name: "Shopper" }));
 when(`${REGISTER} > 422 > application/problem+json`, (t) => setBody(t, { email: uniqueEmail("weak"), password: "short", first_name: "Ada", last_name: "Lovelace" }));
+// Registrations are limited per client address (the runner sets REGISTER_MAX_PER_CLIENT): a
+// client of its own, trusted from loopback, uses up its allowance with cheap refused ones.
+const REGISTERING_CLIENT = `203.0.113.${crypto.randomInt(1, 255)}`;
+async function exhaustRegistrations() {
+  for (let sent = 0; sent < 5000; sent += 20) {
+    const statuses = await Promise.all(
+      Array.from({ length: 20 }, async () => {
+        const response = await fetch(`${AUTH_URL}/v1/auth/register`, {
+          method: "POST",
+          headers: { "Content-Type": JSON_TYPE, "X-Forwarded-For": REGISTERING_CLIENT },
+          body: JSON.stringify({ email: uniqueEmail("flood"), password: "short", first_name: "Flood", last_name: "Test" }),
+        });
+        await response.arrayBuffer();
+        return response.status;
+      }),
+    );
+    if (statuses.includes(429)) return;
+  }
+  throw new Error("setup: the registration limit never answered 429");
+}
+when(`${REGISTER} > 429 > application/problem+json`, async (t) => {
+  await exhaustRegistrations();
+  setHeader(t, "X-Forwarded-For", REGISTERING_CLIENT);
+  setBody(t, { email: uniqueEmail("limited"), password: "correct-horse-battery", first_name: "Ada", last_name: "Lovelace" });
+});
 
 // Login documents JSON and form bodies: dredd makes one transaction per media type, both
 // with the same name, so each hook shapes the body in the transaction's own media type.
@@ -266,6 +291,22 @@ when(`${PASSWORD} > 401 > application/problem+json`, (t) => {
 when(`${PASSWORD} > 422 > application/problem+json`, (t) => {
   bearer(t, state.shopperToken);
   setBody(t, { current_password: SHOPPER.password, new_password: "short" });
+});
+// Guesses of the current password are limited per user: a fresh user guesses wrong until refused.
+when(`${PASSWORD} > 429 > application/problem+json`, async (t) => {
+  const user = await registerFresh("guessed");
+  for (let i = 0; i < 100; i++) {
+    const response = await fetch(`${AUTH_URL}/v1/users/me/password`, {
+      method: "POST",
+      headers: { "Content-Type": JSON_TYPE, Authorization: `Bearer ${user.tokens.access_token}` },
+      body: JSON.stringify({ current_password: `wrong-guess-${i}`, new_password: `a-new-passphrase-${RUN}` }),
+    });
+    await response.arrayBuffer();
+    if (response.status === 429) break;
+    if (response.status !== 401) throw new Error(`setup: a wrong current password answered ${response.status}`);
+  }
+  bearer(t, user.tokens.access_token);
+  setBody(t, { current_password: user.password, new_password: `a-new-passphrase-${RUN}` });
 });
 
 const LIST = "/v1/users > List users (admin)";

@@ -4,7 +4,8 @@ import { buildApp, StaticKeys, TokenVerifier, type Logger, type OpenApiDocument 
 import { createAccounts } from "./accounts.js";
 import { createHandlers } from "./handlers/index.js";
 import { createLogin } from "./login.js";
-import { createLoginLimiter, type LimiterOptions } from "./login-limiter.js";
+import { createAuthLimits, DEFAULT_LIMITS, type LimiterOptions } from "./limits.js";
+import { createPasswordChange } from "./password-change.js";
 import { defineModels } from "./models/index.js";
 import { createSessions } from "./sessions.js";
 import type { SigningKey } from "./signing-key.js";
@@ -19,6 +20,8 @@ export interface AuthAppDeps {
   key: SigningKey;
   serviceSecret: string;
   validateResponses: boolean;
+  /** Proxies whose X-Forwarded-For names the client (TRUSTED_PROXIES); default loopback. */
+  trustProxy?: string[];
   accessTtlSeconds?: number;
   refreshTtlDays?: number;
   limiter?: Partial<LimiterOptions>;
@@ -28,8 +31,17 @@ export function createAuthDomain(deps: AuthAppDeps) {
   const models = defineModels(deps.sequelize);
   const sessions = createSessions({ sequelize: deps.sequelize, models, key: deps.key, accessTtlSeconds: deps.accessTtlSeconds ?? 900, refreshTtlDays: deps.refreshTtlDays ?? 30 });
   const accounts = createAccounts({ models, sessions });
-  const limiter = createLoginLimiter(models, { windowSeconds: 900, maxPerEmail: 5, maxPerClient: 50, ...deps.limiter });
-  return { models, sessions, accounts, limiter, users: createUserDirectory(models), login: createLogin({ accounts, limiter, sessions }), key: deps.key };
+  const limits = createAuthLimits(models, { ...DEFAULT_LIMITS, ...deps.limiter });
+  return {
+    models,
+    sessions,
+    accounts,
+    limits,
+    users: createUserDirectory(models),
+    login: createLogin({ accounts, limits, sessions }),
+    changePassword: createPasswordChange({ accounts, limits }),
+    key: deps.key,
+  };
 }
 
 /** The auth service's express app (never listens). */
@@ -37,6 +49,6 @@ export function createApp(deps: AuthAppDeps) {
   const domain = createAuthDomain(deps);
   // The auth service verifies its own tokens with the key it holds: no JWKS round trip to itself.
   const verifier = new TokenVerifier(new StaticKeys(new Map([[deps.key.kid, deps.key.publicKey]])), deps.serviceSecret);
-  const app = buildApp({ spec, handlers: createHandlers(domain), logger: deps.logger, verifier, sequelize: deps.sequelize, validateResponses: deps.validateResponses });
+  const app = buildApp({ spec, handlers: createHandlers(domain), logger: deps.logger, verifier, sequelize: deps.sequelize, validateResponses: deps.validateResponses, trustProxy: deps.trustProxy });
   return { app, domain };
 }

@@ -12,6 +12,11 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env) {
       LOGIN_WINDOW_SECONDS: z.coerce.number().int().positive().default(900),
       LOGIN_MAX_FAILURES_PER_EMAIL: z.coerce.number().int().positive().default(5),
       LOGIN_MAX_FAILURES_PER_CLIENT: z.coerce.number().int().positive().default(50),
+      /** Registrations per client address (TRUSTED_PROXIES decides the address) per window. */
+      REGISTER_MAX_PER_CLIENT: z.coerce.number().int().positive().default(20),
+      REGISTER_WINDOW_SECONDS: z.coerce.number().int().positive().default(3600),
+      /** Wrong current passwords per user within LOGIN_WINDOW_SECONDS. */
+      PASSWORD_CHANGE_MAX_FAILURES: z.coerce.number().int().positive().default(5),
     },
     env,
   );

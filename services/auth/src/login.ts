@@ -3,7 +3,7 @@ import passport from "passport";
 import { Strategy as LocalStrategy } from "passport-local";
 import { unauthenticated } from "@disqo-commerce/kit";
 import type { Accounts } from "./accounts.js";
-import type { LoginLimiter } from "./login-limiter.js";
+import type { AuthLimits } from "./limits.js";
 import type { Sessions, TokenPair } from "./sessions.js";
 import type { UserModel } from "./models/index.js";
 import { normaliseEmail } from "./passwords.js";
@@ -12,7 +12,7 @@ import { normaliseEmail } from "./passwords.js";
  * Login with passport-local (JSON or form body, fields `email` and `password`), behind the
  * failed-login limiter. Passport runs without sessions: a successful login answers tokens.
  */
-export function createLogin(deps: { accounts: Accounts; limiter: LoginLimiter; sessions: Sessions }) {
+export function createLogin(deps: { accounts: Accounts; limits: AuthLimits; sessions: Sessions }) {
   const authenticator = new passport.Passport();
   authenticator.use(
     new LocalStrategy({ usernameField: "email", passwordField: "password", session: false }, (email, password, done) => {
@@ -34,14 +34,21 @@ export function createLogin(deps: { accounts: Accounts; limiter: LoginLimiter; s
 
   return async function login(req: Request, res: Response): Promise<{ user: UserModel; tokens: TokenPair }> {
     const email = normaliseEmail(String(req.body?.email ?? ""));
+    // req.ip is the client behind the trusted proxies (TRUSTED_PROXIES), not the last hop.
     const client = req.ip ?? "unknown";
-    await deps.limiter.assertAllowed(email, client);
-    const user = await authenticate(req, res);
-    if (!user) {
-      await deps.limiter.recordFailure(email, client);
-      throw unauthenticated("The email or password is wrong.", "invalid_credentials");
+    // Counted before the password is checked, so parallel guesses cannot all slip under the limit.
+    const attempt = await deps.limits.reserveLogin(email, client);
+    let user: UserModel | null;
+    try {
+      user = await authenticate(req, res);
+    } catch (error) {
+      await attempt.release();
+      throw error;
     }
-    await deps.limiter.clearEmail(email);
+    // A wrong password keeps its record: that is the failure that counts.
+    if (!user) throw unauthenticated("The email or password is wrong.", "invalid_credentials");
+    await attempt.release();
+    await deps.limits.clearEmail(email);
     return { user, tokens: await deps.sessions.start(user) };
   };
 }

@@ -15,16 +15,23 @@ const { app, domain } = createApp({
   logger,
   key,
   serviceSecret: config.SERVICE_SECRET,
-  validateResponses: responseValidationEnabled(config),
+  validateResponses: responseValidationEnabled(config), trustProxy: config.TRUSTED_PROXIES,
   accessTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
   refreshTtlDays: config.REFRESH_TOKEN_TTL_DAYS,
-  limiter: { windowSeconds: config.LOGIN_WINDOW_SECONDS, maxPerEmail: config.LOGIN_MAX_FAILURES_PER_EMAIL, maxPerClient: config.LOGIN_MAX_FAILURES_PER_CLIENT },
+  limiter: {
+    windowSeconds: config.LOGIN_WINDOW_SECONDS,
+    maxPerEmail: config.LOGIN_MAX_FAILURES_PER_EMAIL,
+    maxPerClient: config.LOGIN_MAX_FAILURES_PER_CLIENT,
+    registerMaxPerClient: config.REGISTER_MAX_PER_CLIENT,
+    registerWindowSeconds: config.REGISTER_WINDOW_SECONDS,
+    passwordMaxPerUser: config.PASSWORD_CHANGE_MAX_FAILURES,
+  },
 });
 if (seedDemoData(config)) await seedDemoAccounts(domain.models, domain.accounts);
 const running = await listen(app, config.PORT, config.HOST);
 logger.info({ url: running.url }, "auth service listening");
 const housekeeping = setInterval(() => {
-  void domain.limiter.purgeOld().catch((err) => logger.warn({ err }, "purge failed"));
+  void domain.limits.purgeOld().catch((err) => logger.warn({ err }, "purge failed"));
   void domain.sessions.purgeExpired().catch((err) => logger.warn({ err }, "purge failed"));
 }, 60 * 60_000);
 housekeeping.unref();

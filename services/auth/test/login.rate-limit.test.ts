@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { testBackends } from "@disqo-commerce/kit/testing";
 import { buildUser, outcome, registerUser, startAuth, type AuthHarness } from "./support.js";
-import { createLoginLimiter } from "../src/login-limiter.js";
+import { createAuthLimits, DEFAULT_LIMITS } from "../src/limits.js";
 
 const WINDOW_SECONDS = 60;
 const MAX_PER_EMAIL = 3;
@@ -71,10 +71,27 @@ for (const backend of testBackends()) {
       const email = buildUser().email;
       const client = nextClient();
       for (let i = 0; i < MAX_PER_EMAIL; i++) await loginAs(client, email, "wrong-password-6");
-      const replica = createLoginLimiter(h.domain.models, { windowSeconds: WINDOW_SECONDS, maxPerEmail: MAX_PER_EMAIL, maxPerClient: MAX_PER_CLIENT });
+      const replica = createAuthLimits(h.domain.models, { ...DEFAULT_LIMITS, windowSeconds: WINDOW_SECONDS, maxPerEmail: MAX_PER_EMAIL, maxPerClient: MAX_PER_CLIENT });
       let status: number | undefined;
-      await replica.assertAllowed(email, nextClient()).catch((error: { status: number }) => (status = error.status));
+      await replica.reserveLogin(email, nextClient()).catch((error: { status: number }) => (status = error.status));
       expect(status).to.equal(429);
+    });
+
+    it("when 25 wrong passwords for one email arrive in parallel, then at most the limit get 401 and the rest 429", async () => {
+      const { user, password } = await registerUser(h);
+      const answers = await Promise.all(Array.from({ length: 25 }, () => loginAs(nextClient(), user.email, "wrong-password-parallel")));
+      const statuses = answers.map((a) => a.status);
+      expect(statuses.filter((s) => s === 401).length, statuses.join(",")).to.be.within(1, MAX_PER_EMAIL);
+      expect(statuses.filter((s) => s !== 401 && s !== 429), statuses.join(",")).to.deep.equal([]);
+      // The refused attempts did not add to the count: after the window's failures, still exactly limited.
+      expect((await loginAs(nextClient(), user.email, password)).status).to.equal(429);
+    });
+
+    it("when one client sends wrong passwords for many emails in parallel, then at most its limit get 401", async () => {
+      const client = nextClient();
+      const answers = await Promise.all(Array.from({ length: MAX_PER_CLIENT * 3 }, () => loginAs(client, buildUser().email, "wrong-password-8")));
+      expect(answers.filter((a) => a.status === 401).length).to.be.within(1, MAX_PER_CLIENT);
+      expect(answers.filter((a) => a.status === 429).length).to.be.at.least(MAX_PER_CLIENT * 2);
     });
 
     it("when the legacy endpoint is limited, then it answers its own 400 {error}", async () => {

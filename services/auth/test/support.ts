@@ -42,7 +42,7 @@ export interface Clients {
   legacy: LegacyApi;
 }
 
-export async function startAuth(backend: Backend, options: Pick<AuthAppDeps, "limiter" | "accessTtlSeconds"> = {}): Promise<AuthHarness> {
+export async function startAuth(backend: Backend, options: Pick<AuthAppDeps, "limiter" | "accessTtlSeconds" | "trustProxy"> = {}): Promise<AuthHarness> {
   const db: FreshDatabase = await freshDatabase("auth", backend);
   const logger = createLogger({ service: "auth-test", level: "silent" });
   const sequelize = openDatabase({ url: db.url, sqliteFile: db.sqliteFile, name: "auth" });
@@ -54,9 +54,10 @@ export async function startAuth(backend: Backend, options: Pick<AuthAppDeps, "li
     key,
     serviceSecret: "auth-test-service-secret-0123456789",
     validateResponses: true,
-    // Generous defaults, so tests that fail logins on purpose do not trip the limiter; the
-    // rate-limit tests pass their own small limits.
-    limiter: { maxPerEmail: 100, maxPerClient: 1000, ...options.limiter },
+    // Generous defaults, so tests that fail logins (or register many users) on purpose do not
+    // trip the limits; the rate-limit tests pass their own small limits.
+    limiter: { maxPerEmail: 100, maxPerClient: 1000, registerMaxPerClient: 100_000, passwordMaxPerUser: 1000, ...options.limiter },
+    trustProxy: options.trustProxy,
     accessTtlSeconds: options.accessTtlSeconds,
   });
   const running: RunningServer = await listen(app, 0);

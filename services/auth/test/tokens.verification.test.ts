@@ -1,5 +1,6 @@
 import { generateKeyPairSync, createHmac } from "node:crypto";
 import { expect } from "chai";
+import jwt from "jsonwebtoken";
 import { signAccessToken, signServiceToken } from "@disqo-commerce/kit";
 import { testBackends } from "@disqo-commerce/kit/testing";
 import { accessToken, outcome, registerUser, startAuth, tamperedToken, unsignedToken, type AuthHarness } from "./support.js";
@@ -43,6 +44,16 @@ for (const backend of testBackends()) {
 
     it("when the token has expired on an admin route, then it answers 401 token_expired, not 403", async () => {
       expectRejected(await listUsers(accessToken(h, 1, "admin", -10)), "token_expired");
+    });
+
+    it("when a token signed with the service's own key has no exp, or an iat in the future, then it answers 401 token_invalid", async () => {
+      const { user } = await registerUser(h);
+      const now = Math.floor(Date.now() / 1000);
+      // Hand-signed: the right key, kid, issuer and audience; only the time claims are wrong.
+      const sign = (claims: object) => jwt.sign({ sub: String(user.id), role: "customer", iss: "disqo-auth", aud: "disqo-api", ...claims }, h.key.privateKey, { algorithm: "ES256", keyid: h.key.kid });
+      expectRejected(await me(sign({ iat: now })));
+      expectRejected(await me(sign({ iat: now + 3600, exp: now + 4000 })));
+      expect((await me(sign({ iat: now, exp: now + 600 }))).status).to.equal(200);
     });
 
     it("when the token says alg none (unsigned), then it answers 401 token_invalid", async () => {

@@ -7,6 +7,7 @@ import { defineModels } from "./models/index.js";
 import { DEFAULT_PRICING_RULES, type PricingRules } from "./pricing.js";
 import { createProductGateway, type ProductGateway } from "./products.js";
 import { createPromoCodes } from "./promo-codes.js";
+import { createPromoRedemptions } from "./promo-redemptions.js";
 import { createQuotes } from "./quotes.js";
 
 const require = createRequire(import.meta.url);
@@ -17,6 +18,8 @@ export interface CartAppDeps {
   logger: Logger;
   verifier: TokenVerifier;
   validateResponses: boolean;
+  /** Proxies whose X-Forwarded-For names the client (TRUSTED_PROXIES); default loopback. */
+  trustProxy?: string[];
   /** Signs the cart's service credential for the product service. */
   serviceSecret: string;
   /** The product service's base URL; the client is the generated SDK with our service credential. */
@@ -46,13 +49,14 @@ export function createCartDomain(deps: CartAppDeps) {
   const rules: PricingRules = { ...DEFAULT_PRICING_RULES, ...deps.pricing };
   const promoCodes = createPromoCodes(models);
   const carts = createCarts({ sequelize: deps.sequelize, models, products, now });
-  const quotes = createQuotes({ sequelize: deps.sequelize, models, products, carts, promoCodes, rules, ttlMs: deps.quoteTtlMs ?? 15 * 60_000, now, logger: deps.logger });
+  const redemptions = createPromoRedemptions(models);
+  const quotes = createQuotes({ sequelize: deps.sequelize, models, products, carts, promoCodes, redemptions, rules, ttlMs: deps.quoteTtlMs ?? 15 * 60_000, now, logger: deps.logger });
   return { models, carts, quotes, promoCodes };
 }
 
 /** The cart service's express app (never listens). */
 export function createApp(deps: CartAppDeps) {
   const domain = createCartDomain(deps);
-  const app = buildApp({ spec, handlers: createHandlers(domain), logger: deps.logger, verifier: deps.verifier, sequelize: deps.sequelize, validateResponses: deps.validateResponses });
+  const app = buildApp({ spec, handlers: createHandlers(domain), logger: deps.logger, verifier: deps.verifier, sequelize: deps.sequelize, validateResponses: deps.validateResponses, trustProxy: deps.trustProxy });
   return { app, domain };
 }

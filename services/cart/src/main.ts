@@ -13,7 +13,7 @@ const { app, domain } = createApp({
   sequelize,
   logger,
   verifier: new TokenVerifier(new RemoteJwks(config.AUTH_JWKS_URL), config.SERVICE_SECRET),
-  validateResponses: responseValidationEnabled(config),
+  validateResponses: responseValidationEnabled(config), trustProxy: config.TRUSTED_PROXIES,
   serviceSecret: config.SERVICE_SECRET,
   productUrl: config.PRODUCT_URL,
   productTimeoutMs: config.PRODUCT_TIMEOUT_MS,

@@ -16,6 +16,9 @@ export interface PromoCodeRecord {
   minSubtotal: number | null;
   expiresAt: Date | null;
   isActive: boolean;
+  /** Orders in all that may use the code (null: no limit). */
+  maxRedemptions: number | null;
+  oncePerCustomer: boolean;
 }
 
 function toRecord(row: PromoCodeModel): PromoCodeRecord {
@@ -27,6 +30,8 @@ function toRecord(row: PromoCodeModel): PromoCodeRecord {
     minSubtotal: row.min_subtotal === null ? null : Number(row.min_subtotal),
     expiresAt: row.expires_at,
     isActive: row.is_active,
+    maxRedemptions: row.max_redemptions ?? null,
+    oncePerCustomer: Boolean(row.once_per_customer),
   };
 }
 
@@ -38,6 +43,9 @@ function toView(row: PromoCodeModel): PromoCodeView {
     percent_off: row.percent_off,
     expires_at: row.expires_at ? row.expires_at.toISOString() : null,
     is_active: Boolean(row.is_active),
+    max_redemptions: row.max_redemptions ?? null,
+    once_per_customer: Boolean(row.once_per_customer),
+    redemptions: Number(row.redemptions ?? 0),
     created_at: row.created_at.toISOString(),
   };
   if (row.amount_off !== null) view.amount_off = { amount: Number(row.amount_off), currency: row.currency };
@@ -97,6 +105,8 @@ export function createPromoCodes(models: CartModels) {
           currency: CURRENCY,
           expires_at: input.expires_at ? new Date(input.expires_at) : null,
           is_active: true,
+          max_redemptions: input.max_redemptions ?? null,
+          once_per_customer: input.once_per_customer ?? false,
         });
         return toView(row);
       } catch (error) {

@@ -20,6 +20,7 @@ import { CURRENCY, money } from "./money.js";
 import { priceQuote, type Discount, type PricingRules } from "./pricing.js";
 import type { ProductGateway } from "./products.js";
 import { applicableDiscount, type PromoCodes } from "./promo-codes.js";
+import type { PromoRedemptions } from "./promo-redemptions.js";
 
 type QuoteView = components["schemas"]["Quote"];
 type QuoteInput = components["schemas"]["QuoteInput"];
@@ -31,6 +32,7 @@ export interface QuoteDeps {
   products: ProductGateway;
   carts: Carts;
   promoCodes: PromoCodes;
+  redemptions: PromoRedemptions;
   rules: PricingRules;
   ttlMs: number;
   now: () => Date;
@@ -43,7 +45,7 @@ export function newQuoteId(): string {
 }
 
 export function createQuotes(deps: QuoteDeps) {
-  const { sequelize, models, products, carts, promoCodes, rules, now, logger } = deps;
+  const { sequelize, models, products, carts, promoCodes, redemptions, rules, now, logger } = deps;
 
   function toView(quote: QuoteModel, items: QuoteItemModel[]): QuoteView {
     const c = quote.currency;
@@ -102,9 +104,13 @@ export function createQuotes(deps: QuoteDeps) {
       const cartItems = await models.CartItem.findAll({ where: { cart_id: cart.id }, order: [["id", "ASC"]] });
       if (cartItems.length === 0) throw unprocessable("cart_empty", "The cart is empty; add products before asking for a quote.");
 
-      // An unknown or expired code fails before the product service is asked anything.
+      // The cart's earlier open quotes: superseded by this one (their stock and promo holds go).
+      const previous = await models.Quote.findAll({ where: { cart_id: cart.id, status: "open" }, attributes: ["id"] });
+
+      // An unknown, expired, used-up or already-used code fails before the product service is asked anything.
       const promo = input.promo_code === undefined ? null : await promoCodes.find(input.promo_code);
       if (input.promo_code !== undefined) applicableDiscount(promo, Number.MAX_SAFE_INTEGER, now());
+      if (promo) await redemptions.assertAvailable(promo, userId, now(), { except: previous.map((q) => q.id) });
 
       // 1. price at the current prices
       const catalog = await products.getProducts(cartItems.map((i) => i.product_id));
@@ -131,7 +137,6 @@ export function createQuotes(deps: QuoteDeps) {
       const expiresAt = new Date(now().getTime() + deps.ttlMs);
 
       // 2. the cart's earlier quotes give their stock back first, or it would count against this one
-      const previous = await models.Quote.findAll({ where: { cart_id: cart.id, status: "open" }, attributes: ["id"] });
       for (const q of previous) await products.release(q.id);
 
       // 3. hold the stock
@@ -183,6 +188,9 @@ export function createQuotes(deps: QuoteDeps) {
           );
           const others = await models.Quote.findAll({ where: { cart_id: cart.id, status: "open", id: { [Op.ne]: id } }, attributes: ["id"], lock: t.LOCK.UPDATE, transaction: t });
           if (others.length) await models.Quote.update({ status: "superseded" }, { where: { id: others.map((q) => q.id) }, transaction: t });
+          await redemptions.releaseHolds(others.map((q) => q.id), t);
+          // The authoritative check of the code's limits, one quote at a time; a 409 here undoes the stock hold below.
+          if (promo) await redemptions.hold(promo, userId, id, expiresAt, now(), t);
           return others.map((q) => q.id);
         });
       } catch (error) {
@@ -226,6 +234,7 @@ export function createQuotes(deps: QuoteDeps) {
         await quote.save({ transaction: t });
         // The cart is done; the shopper's next request starts a new, empty one.
         await models.Cart.update({ is_active: false, active_user_id: null }, { where: { id: quote.cart_id }, transaction: t });
+        await redemptions.redeem(quote, orderId, t);
       });
       return (await load(id))!;
     },

@@ -4,8 +4,9 @@ import { CURRENCY } from "./money.js";
 
 /** Development demo codes (DESIGN.md section 6); a production start seeds nothing. */
 export const DEMO_PROMO_CODES = [
-  { code: "WELCOME10", kind: "percent" as const, percent_off: 10, amount_off: null, min_subtotal: null },
-  { code: "SAVE5", kind: "amount" as const, percent_off: null, amount_off: 500, min_subtotal: 2500 },
+  // A welcome offer: each customer may use it for one order.
+  { code: "WELCOME10", kind: "percent" as const, percent_off: 10, amount_off: null, min_subtotal: null, once_per_customer: true },
+  { code: "SAVE5", kind: "amount" as const, percent_off: null, amount_off: 500, min_subtotal: 2500, once_per_customer: false },
 ];
 
 export async function seedDemoPromoCodes(models: CartModels): Promise<void> {

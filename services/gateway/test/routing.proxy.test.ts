@@ -45,6 +45,15 @@ describe("gateway routing", () => {
     expect(body.forwarded_for).to.be.a("string");
   });
 
+  it("when a request already carries X-Forwarded-For, then the gateway appends the address it saw, so services can tell forged entries from the proxy's", async () => {
+    const res = await fetch(`${gateway.url}/.well-known/jwks.json`, { headers: { "X-Forwarded-For": "203.0.113.9" } });
+    const body = await res.json();
+    const hops = String(body.forwarded_for).split(",").map((h: string) => h.trim());
+    expect(hops).to.have.length(2);
+    expect(hops[0]).to.equal("203.0.113.9");
+    expect(hops[1]).to.match(/^(::ffff:)?127\.0\.0\.1$|^::1$/);
+  });
+
   it("when the client sends no request id, then the gateway makes one and passes it on", async () => {
     const res = await fetch(`${gateway.url}/.well-known/jwks.json`);
     const body = await res.json();

@@ -39,7 +39,11 @@ export interface BuildAppOptions {
   validateResponses: boolean;
   /** Routes outside the contract (e.g. passport's form login), mounted after the body parsers. */
   configure?: (app: Express) => void;
-  trustProxy?: boolean;
+  /**
+   * Whose X-Forwarded-For decides `req.ip` (the key of per-client limits): Express's `trust
+   * proxy` value, normally the service's TRUSTED_PROXIES list. Default: loopback only.
+   */
+  trustProxy?: boolean | string | string[];
 }
 
 /** A parameter as written in the operation, or the shared one its `$ref` points at (bundled specs keep those refs). */

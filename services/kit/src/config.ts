@@ -1,3 +1,4 @@
+import { isIP } from "node:net";
 import path from "node:path";
 import { z } from "zod";
 
@@ -16,7 +17,29 @@ export const baseConfigSchema = z.object({
   /** Response validation costs time; on outside production unless set. */
   VALIDATE_RESPONSES: z.enum(["true", "false"]).optional(),
   SEED_DEMO_DATA: z.enum(["true", "false"]).optional(),
+  /**
+   * The proxies (comma-separated addresses or CIDRs) whose X-Forwarded-For is believed, so that
+   * `req.ip` is the real client behind them (the gateway, the storefront, an ingress). Anyone
+   * else's forwarded header is ignored. Default: loopback only.
+   */
+  TRUSTED_PROXIES: z
+    .string()
+    .default("loopback")
+    .transform((raw) => raw.split(",").map((s) => s.trim()).filter(Boolean))
+    .refine((list) => list.length > 0 && list.every(isProxySpec), { message: "must be comma-separated IP addresses or CIDRs (or loopback, linklocal, uniquelocal)" }),
 });
+
+const PROXY_NAMES = new Set(["loopback", "linklocal", "uniquelocal"]);
+
+/** An address, a CIDR, or one of proxy-addr's names: what Express's `trust proxy` accepts. */
+function isProxySpec(value: string): boolean {
+  if (PROXY_NAMES.has(value)) return true;
+  const [address, bits, ...rest] = value.split("/");
+  if (rest.length > 0 || isIP(address) === 0) return false;
+  if (bits === undefined) return true;
+  const max = isIP(address) === 4 ? 32 : 128;
+  return /^\d{1,3}$/.test(bits) && Number(bits) <= max;
+}
 
 export type BaseConfig = z.infer<typeof baseConfigSchema>;
 

@@ -22,6 +22,8 @@ export const ERROR_CODES = [
   "product_unavailable",
   "cart_empty",
   "invalid_promo_code",
+  "promo_code_exhausted",
+  "promo_code_already_used",
   "quote_expired",
   "quote_not_open",
   "price_changed",

@@ -8,6 +8,9 @@ export const SERVICE_TOKEN_AUDIENCE = "disqo-internal";
 
 export type Role = "customer" | "admin";
 
+/** How far ahead of this clock a token's `iat` may be (clocks of replicas drift a little). */
+export const CLOCK_SKEW_SECONDS = 60;
+
 /** Who is calling: a user with a role, or one of the platform's own services. */
 export type Principal = { kind: "user"; userId: number; role: Role } | { kind: "service"; service: string };
 
@@ -92,6 +95,10 @@ export class TokenVerifier {
       if (error instanceof jwt.TokenExpiredError) throw unauthenticated("The access token has expired.", "token_expired");
       throw unauthenticated("The access token is invalid.", "token_invalid");
     }
+    // jsonwebtoken checks `exp` only when present: a token without one would never expire.
+    // One issued in the future was minted by a wrong clock or a forger; refuse both.
+    if (typeof payload.exp !== "number") throw unauthenticated("The access token is invalid.", "token_invalid");
+    if (typeof payload.iat !== "number" || payload.iat > Date.now() / 1000 + CLOCK_SKEW_SECONDS) throw unauthenticated("The access token is invalid.", "token_invalid");
     const userId = Number(payload.sub);
     const role = payload.role;
     if (!Number.isInteger(userId) || (role !== "customer" && role !== "admin")) throw unauthenticated("The access token is invalid.", "token_invalid");

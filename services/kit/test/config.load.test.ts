@@ -38,3 +38,19 @@ describe("kit: loadConfig", () => {
     expect(responseValidationEnabled(opted)).to.equal(true);
   });
 });
+
+describe("kit: loadConfig TRUSTED_PROXIES", () => {
+  it("when unset, then only loopback proxies are trusted", () => {
+    expect(loadConfig(extra, {}).TRUSTED_PROXIES).to.deep.equal(["loopback"]);
+  });
+
+  it("when a comma-separated list of addresses and CIDRs is given, then it is the list Express's trust proxy takes", () => {
+    expect(loadConfig(extra, { TRUSTED_PROXIES: "loopback, 10.0.0.0/8,192.168.1.7 ,fd00::/8" }).TRUSTED_PROXIES).to.deep.equal(["loopback", "10.0.0.0/8", "192.168.1.7", "fd00::/8"]);
+  });
+
+  it("when an entry is not an address or CIDR, then it throws naming the variable", () => {
+    for (const bad of ["everyone", "10.0.0.0/33", "10.0.0/8", "", "1.2.3.4/8/1"]) {
+      expect(() => loadConfig(extra, { TRUSTED_PROXIES: bad }), bad).to.throw(/TRUSTED_PROXIES/);
+    }
+  });
+});

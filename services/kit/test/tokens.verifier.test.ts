@@ -69,6 +69,25 @@ describe("kit: TokenVerifier", () => {
       expect((await rejection(t.verifier.verifyAccessToken(signAccessToken(privateKey, t.kid, { userId: 7, role: "customer" }, 60)))).code).to.equal("token_invalid");
     });
 
+    it("when a validly signed token has no exp, no iat, or an iat in the future beyond the clock skew, then it is 401 token_invalid", async () => {
+      // Hand-signed with the right key, issuer and audience: only the time claims are wrong.
+      // (jsonwebtoken keeps a given iat, adds one when missing, and drops it with noTimestamp)
+      const sign = (payload: Record<string, unknown>, noTimestamp = false) => jwt.sign(payload, t.privateKey, { algorithm: "ES256", keyid: t.kid, noTimestamp });
+      const { iat: _iat, exp: _exp, ...timeless } = claims();
+      for (const [what, token] of [
+        ["no exp", sign({ ...timeless, iat: now() })],
+        ["no iat", sign({ ...timeless, exp: now() + 600 }, true)],
+        ["iat 10 minutes ahead", sign({ ...timeless, iat: now() + 600, exp: now() + 1200 })],
+      ] as const) {
+        const error = await rejection(t.verifier.verifyAccessToken(token));
+        expect(error.status, what).to.equal(401);
+        expect(error.code, what).to.equal("token_invalid");
+      }
+      // Within the skew, and the well-formed original, still pass: the rejections above are about the claims.
+      expect(await t.verifier.verifyAccessToken(sign({ ...timeless, iat: now() + 30, exp: now() + 600 }))).to.include({ userId: 7 });
+      expect(await t.verifier.verifyAccessToken(sign(claims()))).to.include({ userId: 7 });
+    });
+
     it("when the issuer, audience, subject or role is wrong, then it is 401 token_invalid", async () => {
       const sign = (payload: object, options: jwt.SignOptions) => jwt.sign(payload, t.privateKey, { algorithm: "ES256", keyid: t.kid, expiresIn: 60, ...options });
       const base = { issuer: ACCESS_TOKEN_ISSUER, audience: ACCESS_TOKEN_AUDIENCE, subject: "7" };

@@ -45,6 +45,8 @@ export interface OrderAppDeps {
   logger: Logger;
   verifier: TokenVerifier;
   validateResponses: boolean;
+  /** Proxies whose X-Forwarded-For names the client (TRUSTED_PROXIES); default loopback. */
+  trustProxy?: string[];
   gateway: PaymentGateway;
   /** The cart and product services: their base URLs (with the service secret), or ready clients. */
   remotes: Remotes | { cartUrl: string; productUrl: string; serviceSecret: string };
@@ -89,7 +91,7 @@ export function createApp(deps: OrderAppDeps) {
     logger,
     verifier: deps.verifier,
     sequelize: deps.sequelize,
-    validateResponses: deps.validateResponses,
+    validateResponses: deps.validateResponses, trustProxy: deps.trustProxy,
   });
 
   const domain = {

@@ -13,7 +13,7 @@ const { app, domain } = createApp({
   sequelize,
   logger,
   verifier: new TokenVerifier(new RemoteJwks(config.AUTH_JWKS_URL), config.SERVICE_SECRET),
-  validateResponses: responseValidationEnabled(config),
+  validateResponses: responseValidationEnabled(config), trustProxy: config.TRUSTED_PROXIES,
   gateway: new TestPaymentGateway(),
   remotes: { cartUrl: config.CART_URL, productUrl: config.PRODUCT_URL, serviceSecret: config.SERVICE_SECRET },
   settings: {

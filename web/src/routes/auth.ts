@@ -35,9 +35,7 @@ export function authRoutes({ sessions, logger }: RouteContext): Router {
       const status = apiStatus(error);
       if (status === 401) return loginPage(res, { email, next, status: 401, error: "That email and password don't match an account. Check them and try again." });
       if (status === 429) {
-        const wait = retryAfterSeconds(error);
-        const when = wait ? `in ${wait < 120 ? `${wait} seconds` : `${Math.ceil(wait / 60)} minutes`}` : "in a little while";
-        return loginPage(res, { email, next, status: 429, error: `Too many login attempts. For your security, please try again ${when}.` });
+        return loginPage(res, { email, next, status: 429, error: `Too many login attempts. For your security, please try again ${tryAgainIn(error)}.` });
       }
       if (status === 422 || status === 400) return loginPage(res, { email, next, status: 422, error: "Enter a valid email and password." });
       if (!isUnreachable(error)) logger.warn({ err: error }, "login failed");
@@ -90,6 +88,9 @@ export function authRoutes({ sessions, logger }: RouteContext): Router {
       if (status === 409 || apiCode(error) === "email_taken") {
         return registerPage(res, { values, next, status: 409, errors: { email: "An account with this email already exists. Log in instead?" }, error: "That email is already registered." });
       }
+      if (status === 429) {
+        return registerPage(res, { values, next, status: 429, error: `Too many new accounts from your network. Please try again ${tryAgainIn(error)}.` });
+      }
       if (status === 422 || status === 400) {
         const fields = fieldErrors(error);
         if (apiCode(error) === "weak_password" && !fields.password) fields.password = apiMessage(error);
@@ -115,4 +116,10 @@ export function authRoutes({ sessions, logger }: RouteContext): Router {
   });
 
   return router;
+}
+
+/** "in 30 seconds", "in 5 minutes" or "in a little while", from a 429's Retry-After. */
+function tryAgainIn(error: unknown): string {
+  const wait = retryAfterSeconds(error);
+  return wait ? `in ${wait < 120 ? `${wait} seconds` : `${Math.ceil(wait / 60)} minutes`}` : "in a little while";
 }

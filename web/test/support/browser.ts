@@ -26,7 +26,11 @@ export class Browser {
   readonly cookies = new Map<string, string>();
   last: Page | null = null;
 
-  constructor(private readonly base: string) {}
+  /** `headers` go with every request (e.g. the X-Forwarded-For an ingress in front would add). */
+  constructor(
+    private readonly base: string,
+    private readonly headers: Record<string, string> = {},
+  ) {}
 
   private cookieHeader(): string {
     return [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; ");
@@ -56,6 +60,7 @@ export class Browser {
       method,
       redirect: "manual",
       headers: {
+        ...this.headers,
         cookie: this.cookieHeader(),
         ...(body ? { "content-type": "application/x-www-form-urlencoded" } : {}),
       },

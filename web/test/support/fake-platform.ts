@@ -58,6 +58,8 @@ export class FakePlatform {
   accessTtl = 900;
   /** Failed logins per email, for the rate limit. */
   loginFailures = new Map<string, number>();
+  /** Registrations the API still allows (its per-client limit); then 429. */
+  registrationsLeft = Number.POSITIVE_INFINITY;
   /** Holds checkouts until released, to test a double submit that overlaps. */
   checkoutGate: Promise<void> | null = null;
 
@@ -293,6 +295,7 @@ class FakeClient implements Shop {
     },
     register: async (body) => {
       await this.enter("auth.register");
+      if (this.world.registrationsLeft-- <= 0) throw apiError(429, "rate_limited", "Too many registrations from this address; try again later.", {}, { "Retry-After": "1800" });
       if (this.world.userByEmail(body.email)) throw apiError(409, "email_taken", "An account with this email exists.");
       if (body.password.length < 10) {
         throw apiError(422, "weak_password", "The password is too short.", { errors: [{ path: "/body/password", message: "must have at least 10 characters" }] });

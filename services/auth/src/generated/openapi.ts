@@ -15,7 +15,7 @@ export interface paths {
         put?: never;
         /**
          * Register a new account
-         * @description Creates a customer account and logs it in. The email is trimmed and lower-cased. The password needs at least 10 characters and must differ from the email. It takes no `Idempotency-Key`: a replay would have to keep the issued refresh token in plain text, and a retried registration is safe anyway (409 `email_taken`, then log in).
+         * @description Creates a customer account and logs it in. The email is trimmed and lower-cased. The password needs at least 10 characters and must differ from the email. It takes no `Idempotency-Key`: a replay would have to keep the issued refresh token in plain text, and a retried registration is safe anyway (409 `email_taken`, then log in). Registrations are limited per client address (20 an hour by default; 429 `rate_limited` with `Retry-After`).
          */
         post: operations["registerUser"];
         delete?: never;
@@ -119,7 +119,7 @@ export interface paths {
         put?: never;
         /**
          * Change the caller's password
-         * @description Checks the current password, sets the new one and revokes every refresh token of the user (other sessions must log in again).
+         * @description Checks the current password, sets the new one and revokes every refresh token of the user (other sessions must log in again). Wrong current passwords are limited per user (5 in 15 minutes by default; then 429 `rate_limited` with `Retry-After`, even for the right one).
          */
         post: operations["changePassword"];
         delete?: never;
@@ -644,7 +644,7 @@ export interface components {
          * @example validation_failed
          * @enum {string}
          */
-        ErrorCode: "validation_failed" | "malformed_request" | "unauthenticated" | "invalid_credentials" | "token_expired" | "token_invalid" | "forbidden" | "not_found" | "method_not_allowed" | "unsupported_media_type" | "conflict" | "email_taken" | "weak_password" | "sku_taken" | "rate_limited" | "insufficient_stock" | "product_unavailable" | "cart_empty" | "invalid_promo_code" | "quote_expired" | "quote_not_open" | "price_changed" | "payment_declined" | "payment_failed" | "idempotency_key_reused" | "idempotency_key_in_flight" | "illegal_transition" | "service_unavailable" | "internal_error";
+        ErrorCode: "validation_failed" | "malformed_request" | "unauthenticated" | "invalid_credentials" | "token_expired" | "token_invalid" | "forbidden" | "not_found" | "method_not_allowed" | "unsupported_media_type" | "conflict" | "email_taken" | "weak_password" | "sku_taken" | "rate_limited" | "insufficient_stock" | "product_unavailable" | "cart_empty" | "invalid_promo_code" | "promo_code_exhausted" | "promo_code_already_used" | "quote_expired" | "quote_not_open" | "price_changed" | "payment_declined" | "payment_failed" | "idempotency_key_reused" | "idempotency_key_in_flight" | "illegal_transition" | "service_unavailable" | "internal_error";
         /**
          * @description One failing field of a request that did not validate.
          * @example {
@@ -819,25 +819,6 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description No valid access token (missing, expired, tampered or of the wrong kind). */
-        Unauthorized: {
-            headers: {
-                "X-Request-Id": components["headers"]["X-Request-Id"];
-                [name: string]: unknown;
-            };
-            content: {
-                /**
-                 * @example {
-                 *       "type": "https://docs.disqo-commerce.example/problems/unauthenticated",
-                 *       "title": "Unauthenticated",
-                 *       "status": 401,
-                 *       "detail": "A valid bearer token is required.",
-                 *       "code": "unauthenticated"
-                 *     }
-                 */
-                "application/problem+json": components["schemas"]["Problem"];
-            };
-        };
         /** @description Too many attempts; wait `Retry-After` seconds. */
         TooManyRequests: {
             headers: {
@@ -853,6 +834,25 @@ export interface components {
                  *       "status": 429,
                  *       "detail": "Too many failed attempts; try again later.",
                  *       "code": "rate_limited"
+                 *     }
+                 */
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description No valid access token (missing, expired, tampered or of the wrong kind). */
+        Unauthorized: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "type": "https://docs.disqo-commerce.example/problems/unauthenticated",
+                 *       "title": "Unauthenticated",
+                 *       "status": 401,
+                 *       "detail": "A valid bearer token is required.",
+                 *       "code": "unauthenticated"
                  *     }
                  */
                 "application/problem+json": components["schemas"]["Problem"];
@@ -952,6 +952,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             409: components["responses"]["Conflict"];
             422: components["responses"]["UnprocessableEntity"];
+            429: components["responses"]["TooManyRequests"];
         };
     };
     loginUser: {
@@ -1111,6 +1112,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             422: components["responses"]["UnprocessableEntity"];
+            429: components["responses"]["TooManyRequests"];
         };
     };
     listUsers: {

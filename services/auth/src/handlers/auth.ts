@@ -7,7 +7,8 @@ type AuthOps = Pick<operations, "registerUser" | "loginUser" | "refreshTokens" |
 
 export function authHandlers(d: AuthDomain): HandlerMap<AuthOps> {
   return {
-    async registerUser({ body }) {
+    async registerUser({ body, req }) {
+      await d.limits.reserveRegistration(req.ip ?? "unknown");
       const user = await d.accounts.register(body);
       return { status: 201, body: { user: toUserDto(user), tokens: await d.sessions.start(user) } };
     },

@@ -1,7 +1,9 @@
 import type { HandlerMap } from "@disqo-commerce/kit";
 import type { operations } from "../generated/openapi.js";
 import type { Accounts } from "../accounts.js";
+import type { AuthLimits } from "../limits.js";
 import type { Login } from "../login.js";
+import type { PasswordChange } from "../password-change.js";
 import type { Sessions } from "../sessions.js";
 import type { SigningKey } from "../signing-key.js";
 import type { UserDirectory } from "../users.js";
@@ -15,6 +17,8 @@ export interface AuthDomain {
   sessions: Sessions;
   users: UserDirectory;
   login: Login;
+  limits: AuthLimits;
+  changePassword: PasswordChange;
   key: SigningKey;
 }
 

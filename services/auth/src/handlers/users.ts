@@ -13,7 +13,7 @@ export function userHandlers(d: AuthDomain): HandlerMap<UserOps> {
       return { status: 200, body: await d.users.updateProfile(userOf(principal).userId, body) };
     },
     async changePassword({ principal, body }) {
-      await d.accounts.changePassword(userOf(principal).userId, body.current_password, body.new_password);
+      await d.changePassword(userOf(principal).userId, body.current_password, body.new_password);
       return { status: 204 };
     },
     async listUsers({ query }) {

@@ -29,6 +29,11 @@ export class RefreshTokenModel extends Model<InferAttributes<RefreshTokenModel>,
   declare created_at: CreationOptional<Date>;
 }
 
+/**
+ * One counted attempt of a limit (attempt-limiter.ts): a failed login under `email:` and
+ * `client:` buckets, a registration under `register:`, a wrong current password under
+ * `password:`. The table keeps its first name, login_failures.
+ */
 export class LoginFailureModel extends Model<InferAttributes<LoginFailureModel>, InferCreationAttributes<LoginFailureModel>> {
   declare id: CreationOptional<number>;
   declare bucket: string;

@@ -635,7 +635,7 @@ export interface components {
          */
         PromoCodeKind: "percent" | "amount";
         /**
-         * @description A promo code. `amount_off` is present on `amount` codes only, `min_subtotal` only when the code has a minimum.
+         * @description A promo code. `amount_off` is present on `amount` codes only, `min_subtotal` only when the code has a minimum. A redemption counts when a quote with the code is accepted (paid); an open quote holds one until it expires, so `max_redemptions` is never exceeded.
          * @example {
          *       "id": 1,
          *       "code": "WELCOME10",
@@ -643,6 +643,9 @@ export interface components {
          *       "percent_off": 10,
          *       "expires_at": null,
          *       "is_active": true,
+         *       "max_redemptions": null,
+         *       "once_per_customer": true,
+         *       "redemptions": 0,
          *       "created_at": "2026-01-01T12:00:00.000Z"
          *     }
          */
@@ -676,6 +679,21 @@ export interface components {
              * @example true
              */
             is_active: boolean;
+            /**
+             * @description How many orders in all may use the code, or null for no limit.
+             * @example null
+             */
+            max_redemptions: number | null;
+            /**
+             * @description Whether each customer may use the code for one order only.
+             * @example true
+             */
+            once_per_customer: boolean;
+            /**
+             * @description How many accepted (paid) quotes have used the code.
+             * @example 0
+             */
+            redemptions: number;
             /**
              * Format: date-time
              * @description When the code was created (UTC).
@@ -712,6 +730,17 @@ export interface components {
              * @example 2030-01-01T00:00:00.000Z
              */
             expires_at?: string;
+            /**
+             * @description How many orders in all may use the code; no limit when absent.
+             * @example 100
+             */
+            max_redemptions?: number;
+            /**
+             * @description Whether each customer may use the code for one order only.
+             * @default false
+             * @example true
+             */
+            once_per_customer: boolean;
         };
         /**
          * @description A page of promo codes.
@@ -724,6 +753,9 @@ export interface components {
          *           "percent_off": 10,
          *           "expires_at": null,
          *           "is_active": true,
+         *           "max_redemptions": null,
+         *           "once_per_customer": true,
+         *           "redemptions": 0,
          *           "created_at": "2026-01-01T12:00:00.000Z"
          *         }
          *       ],
@@ -759,7 +791,7 @@ export interface components {
          * @example validation_failed
          * @enum {string}
          */
-        ErrorCode: "validation_failed" | "malformed_request" | "unauthenticated" | "invalid_credentials" | "token_expired" | "token_invalid" | "forbidden" | "not_found" | "method_not_allowed" | "unsupported_media_type" | "conflict" | "email_taken" | "weak_password" | "sku_taken" | "rate_limited" | "insufficient_stock" | "product_unavailable" | "cart_empty" | "invalid_promo_code" | "quote_expired" | "quote_not_open" | "price_changed" | "payment_declined" | "payment_failed" | "idempotency_key_reused" | "idempotency_key_in_flight" | "illegal_transition" | "service_unavailable" | "internal_error";
+        ErrorCode: "validation_failed" | "malformed_request" | "unauthenticated" | "invalid_credentials" | "token_expired" | "token_invalid" | "forbidden" | "not_found" | "method_not_allowed" | "unsupported_media_type" | "conflict" | "email_taken" | "weak_password" | "sku_taken" | "rate_limited" | "insufficient_stock" | "product_unavailable" | "cart_empty" | "invalid_promo_code" | "promo_code_exhausted" | "promo_code_already_used" | "quote_expired" | "quote_not_open" | "price_changed" | "payment_declined" | "payment_failed" | "idempotency_key_reused" | "idempotency_key_in_flight" | "illegal_transition" | "service_unavailable" | "internal_error";
         /**
          * @description One failing field of a request that did not validate.
          * @example {
@@ -1227,7 +1259,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
-            /** @description Some products do not have enough available stock (`insufficient_stock`) or are no longer for sale (`product_unavailable`); `products` names them. */
+            /** @description Some products do not have enough available stock (`insufficient_stock`) or are no longer for sale (`product_unavailable`); `products` names them. Or the promo code has no redemptions left (`promo_code_exhausted`: its `max_redemptions` are used or held by open quotes) or is once per customer and this customer has used it or holds it on another open quote (`promo_code_already_used`). */
             409: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];

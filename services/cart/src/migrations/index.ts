@@ -112,4 +112,27 @@ const createPromoCodes: Migration = {
   },
 };
 
-export const migrations: Migration[] = [idempotencyMigration, createCarts, createCartItems, createQuotes, createQuoteItems, createPromoCodes];
+/** Redemption limits of promo codes, and the redemptions (held by open quotes, or paid) they count. */
+const limitPromoRedemptions: Migration = {
+  name: "006-limit-promo-redemptions",
+  async up({ context: qi }) {
+    await qi.addColumn("promo_codes", "max_redemptions", { type: DataTypes.INTEGER, allowNull: true });
+    await qi.addColumn("promo_codes", "once_per_customer", { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: false });
+    await qi.addColumn("promo_codes", "redemptions", { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 });
+    await qi.createTable("promo_redemptions", {
+      id: { type: DataTypes.INTEGER, autoIncrement: true, primaryKey: true },
+      code: { type: DataTypes.STRING(32), allowNull: false },
+      user_id: { type: DataTypes.INTEGER, allowNull: false },
+      quote_id: { type: DataTypes.STRING(64), allowNull: false, unique: true },
+      status: { type: DataTypes.STRING(10), allowNull: false },
+      expires_at: { type: DataTypes.DATE(3), allowNull: false },
+      order_id: { type: DataTypes.STRING(64), allowNull: true },
+      created_at: { type: DataTypes.DATE(3), allowNull: false },
+      updated_at: { type: DataTypes.DATE(3), allowNull: false },
+    });
+    await qi.addIndex("promo_redemptions", ["code", "user_id"]);
+    await qi.addIndex("promo_redemptions", ["code", "status", "expires_at"]);
+  },
+};
+
+export const migrations: Migration[] = [idempotencyMigration, createCarts, createCartItems, createQuotes, createQuoteItems, createPromoCodes, limitPromoRedemptions];

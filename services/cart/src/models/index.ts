@@ -73,6 +73,22 @@ export class PromoCodeModel extends Model<InferAttributes<PromoCodeModel>, Infer
   declare currency: string;
   declare expires_at: Date | null;
   declare is_active: CreationOptional<boolean>;
+  declare max_redemptions: CreationOptional<number | null>;
+  declare once_per_customer: CreationOptional<boolean>;
+  declare redemptions: CreationOptional<number>;
+  declare created_at: CreationOptional<Date>;
+  declare updated_at: CreationOptional<Date>;
+}
+
+/** A promo code held by an open quote (until it expires) or redeemed by an accepted (paid) one. */
+export class PromoRedemptionModel extends Model<InferAttributes<PromoRedemptionModel>, InferCreationAttributes<PromoRedemptionModel>> {
+  declare id: CreationOptional<number>;
+  declare code: string;
+  declare user_id: number;
+  declare quote_id: string;
+  declare status: "held" | "redeemed";
+  declare expires_at: Date;
+  declare order_id: CreationOptional<string | null>;
   declare created_at: CreationOptional<Date>;
   declare updated_at: CreationOptional<Date>;
 }
@@ -83,6 +99,7 @@ export interface CartModels {
   Quote: typeof QuoteModel;
   QuoteItem: typeof QuoteItemModel;
   PromoCode: typeof PromoCodeModel;
+  PromoRedemption: typeof PromoRedemptionModel;
 }
 
 const timestamps = { timestamps: true, createdAt: "created_at", updatedAt: "updated_at", underscored: true } as const;
@@ -97,6 +114,7 @@ export function defineModels(sequelize: Sequelize): CartModels {
   const Quote = class Quote extends QuoteModel {};
   const QuoteItem = class QuoteItem extends QuoteItemModel {};
   const PromoCode = class PromoCode extends PromoCodeModel {};
+  const PromoRedemption = class PromoRedemption extends PromoRedemptionModel {};
   Cart.init(
     {
       id: { type: DataTypes.INTEGER, autoIncrement: true, primaryKey: true },
@@ -173,10 +191,27 @@ export function defineModels(sequelize: Sequelize): CartModels {
       currency: { type: DataTypes.STRING(3), allowNull: false },
       expires_at: { type: DataTypes.DATE(3), allowNull: true },
       is_active: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: true },
+      max_redemptions: { type: DataTypes.INTEGER, allowNull: true },
+      once_per_customer: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: false },
+      redemptions: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
       created_at: DataTypes.DATE(3),
       updated_at: DataTypes.DATE(3),
     },
     { sequelize, tableName: "promo_codes", ...timestamps },
   );
-  return { Cart, CartItem, Quote, QuoteItem, PromoCode };
+  PromoRedemption.init(
+    {
+      id: { type: DataTypes.INTEGER, autoIncrement: true, primaryKey: true },
+      code: { type: DataTypes.STRING(32), allowNull: false },
+      user_id: { type: DataTypes.INTEGER, allowNull: false },
+      quote_id: { type: DataTypes.STRING(64), allowNull: false },
+      status: { type: DataTypes.STRING(10), allowNull: false },
+      expires_at: { type: DataTypes.DATE(3), allowNull: false },
+      order_id: { type: DataTypes.STRING(64), allowNull: true },
+      created_at: DataTypes.DATE(3),
+      updated_at: DataTypes.DATE(3),
+    },
+    { sequelize, tableName: "promo_redemptions", ...timestamps },
+  );
+  return { Cart, CartItem, Quote, QuoteItem, PromoCode, PromoRedemption };
 }

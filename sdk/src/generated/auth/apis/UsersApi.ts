@@ -100,7 +100,7 @@ export interface UsersApiInterface {
     changePasswordRequestOpts(requestParameters: ChangePasswordRequest): Promise<runtime.RequestOpts>;
 
     /**
-     * Checks the current password, sets the new one and revokes every refresh token of the user (other sessions must log in again).
+     * Checks the current password, sets the new one and revokes every refresh token of the user (other sessions must log in again). Wrong current passwords are limited per user (5 in 15 minutes by default; then 429 `rate_limited` with `Retry-After`, even for the right one).
      * @summary Change the caller\'s password
      * @param {PasswordChange} PasswordChange 
      * @param {*} [options] Override http request option.
@@ -110,7 +110,7 @@ export interface UsersApiInterface {
     changePasswordRaw(requestParameters: ChangePasswordRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<void>>;
 
     /**
-     * Checks the current password, sets the new one and revokes every refresh token of the user (other sessions must log in again).
+     * Checks the current password, sets the new one and revokes every refresh token of the user (other sessions must log in again). Wrong current passwords are limited per user (5 in 15 minutes by default; then 429 `rate_limited` with `Retry-After`, even for the right one).
      * Change the caller\'s password
      */
     changePassword(requestParameters: ChangePasswordRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<void>;
@@ -260,7 +260,7 @@ export class UsersApi extends runtime.BaseAPI implements UsersApiInterface {
     }
 
     /**
-     * Checks the current password, sets the new one and revokes every refresh token of the user (other sessions must log in again).
+     * Checks the current password, sets the new one and revokes every refresh token of the user (other sessions must log in again). Wrong current passwords are limited per user (5 in 15 minutes by default; then 429 `rate_limited` with `Retry-After`, even for the right one).
      * Change the caller\'s password
      */
     async changePasswordRaw(requestParameters: ChangePasswordRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<void>> {
@@ -271,7 +271,7 @@ export class UsersApi extends runtime.BaseAPI implements UsersApiInterface {
     }
 
     /**
-     * Checks the current password, sets the new one and revokes every refresh token of the user (other sessions must log in again).
+     * Checks the current password, sets the new one and revokes every refresh token of the user (other sessions must log in again). Wrong current passwords are limited per user (5 in 15 minutes by default; then 429 `rate_limited` with `Retry-After`, even for the right one).
      * Change the caller\'s password
      */
     async changePassword(requestParameters: ChangePasswordRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<void> {

@@ -29,7 +29,7 @@ import {
 } from './PromoCodeKind.js';
 
 /**
- * A promo code. `amount_off` is present on `amount` codes only, `min_subtotal` only when the code has a minimum.
+ * A promo code. `amount_off` is present on `amount` codes only, `min_subtotal` only when the code has a minimum. A redemption counts when a quote with the code is accepted (paid); an open quote holds one until it expires, so `max_redemptions` is never exceeded.
  * @export
  * @interface PromoCode
  */
@@ -67,6 +67,18 @@ export interface PromoCode {
      */
     is_active: boolean;
     /**
+     * How many orders in all may use the code, or null for no limit.
+     */
+    max_redemptions: number | null;
+    /**
+     * Whether each customer may use the code for one order only.
+     */
+    once_per_customer: boolean;
+    /**
+     * How many accepted (paid) quotes have used the code.
+     */
+    redemptions: number;
+    /**
      * When the code was created (UTC).
      */
     created_at: string;
@@ -84,6 +96,9 @@ export function instanceOfPromoCode(value: object): value is PromoCode {
     if (!('percent_off' in value) || value['percent_off'] === undefined) return false;
     if (!('expires_at' in value) || value['expires_at'] === undefined) return false;
     if (!('is_active' in value) || value['is_active'] === undefined) return false;
+    if (!('max_redemptions' in value) || value['max_redemptions'] === undefined) return false;
+    if (!('once_per_customer' in value) || value['once_per_customer'] === undefined) return false;
+    if (!('redemptions' in value) || value['redemptions'] === undefined) return false;
     if (!('created_at' in value) || value['created_at'] === undefined) return false;
     return true;
 }
@@ -106,6 +121,9 @@ export function PromoCodeFromJSONTyped(json: any, ignoreDiscriminator: boolean):
         'min_subtotal': json['min_subtotal'] == null ? undefined : MoneyFromJSON(json['min_subtotal']),
         'expires_at': json['expires_at'],
         'is_active': json['is_active'],
+        'max_redemptions': json['max_redemptions'],
+        'once_per_customer': json['once_per_customer'],
+        'redemptions': json['redemptions'],
         'created_at': json['created_at'],
     };
 }
@@ -129,6 +147,9 @@ export function PromoCodeToJSONTyped(value?: PromoCode | null, ignoreDiscriminat
         'min_subtotal': MoneyToJSON(value['min_subtotal']),
         'expires_at': value['expires_at'],
         'is_active': value['is_active'],
+        'max_redemptions': value['max_redemptions'],
+        'once_per_customer': value['once_per_customer'],
+        'redemptions': value['redemptions'],
         'created_at': value['created_at'],
     };
 }

@@ -58,6 +58,14 @@ export interface PromoCodeInput {
      * When the code stops working (UTC).
      */
     expires_at?: string;
+    /**
+     * How many orders in all may use the code; no limit when absent.
+     */
+    max_redemptions?: number;
+    /**
+     * Whether each customer may use the code for one order only.
+     */
+    once_per_customer?: boolean;
 }
 
 
@@ -87,6 +95,8 @@ export function PromoCodeInputFromJSONTyped(json: any, ignoreDiscriminator: bool
         'amount_off': json['amount_off'] == null ? undefined : MoneyFromJSON(json['amount_off']),
         'min_subtotal': json['min_subtotal'] == null ? undefined : MoneyFromJSON(json['min_subtotal']),
         'expires_at': json['expires_at'] == null ? undefined : json['expires_at'],
+        'max_redemptions': json['max_redemptions'] == null ? undefined : json['max_redemptions'],
+        'once_per_customer': json['once_per_customer'] == null ? undefined : json['once_per_customer'],
     };
 }
 
@@ -107,6 +117,8 @@ export function PromoCodeInputToJSONTyped(value?: PromoCodeInput | null, ignoreD
         'amount_off': MoneyToJSON(value['amount_off']),
         'min_subtotal': MoneyToJSON(value['min_subtotal']),
         'expires_at': value['expires_at'],
+        'max_redemptions': value['max_redemptions'],
+        'once_per_customer': value['once_per_customer'],
     };
 }
 

@@ -37,6 +37,8 @@ export const ErrorCode = {
     ProductUnavailable: 'product_unavailable',
     CartEmpty: 'cart_empty',
     InvalidPromoCode: 'invalid_promo_code',
+    PromoCodeExhausted: 'promo_code_exhausted',
+    PromoCodeAlreadyUsed: 'promo_code_already_used',
     QuoteExpired: 'quote_expired',
     QuoteNotOpen: 'quote_not_open',
     PriceChanged: 'price_changed',
