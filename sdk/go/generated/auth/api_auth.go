@@ -455,7 +455,7 @@ func (r ApiRegisterUserRequest) Execute() (*AuthResult, *http.Response, error) {
 /*
 RegisterUser Register a new account
 
-Creates a customer account and logs it in. The email is trimmed and lower-cased. The password needs at least 10 characters and must differ from the email. It takes no `Idempotency-Key`: a replay would have to keep the issued refresh token in plain text, and a retried registration is safe anyway (409 `email_taken`, then log in).
+Creates a customer account and logs it in. The email is trimmed and lower-cased. The password needs at least 10 characters and must differ from the email. It takes no `Idempotency-Key`: a replay would have to keep the issued refresh token in plain text, and a retried registration is safe anyway (409 `email_taken`, then log in). Registrations are limited per client address (20 an hour by default; 429 `rate_limited` with `Retry-After`).
 
  @param ctx context.Context - for authentication, logging, cancellation, deadlines, tracing, etc. Passed from http.Request or context.Background().
  @return ApiRegisterUserRequest
@@ -555,6 +555,17 @@ func (a *AuthAPIService) RegisterUserExecute(r ApiRegisterUserRequest) (*AuthRes
 			return localVarReturnValue, localVarHTTPResponse, newErr
 		}
 		if localVarHTTPResponse.StatusCode == 422 {
+			var v Problem
+			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
+			if err != nil {
+				newErr.error = err.Error()
+				return localVarReturnValue, localVarHTTPResponse, newErr
+			}
+					newErr.error = formatErrorMessage(localVarHTTPResponse.Status, &v)
+					newErr.model = v
+			return localVarReturnValue, localVarHTTPResponse, newErr
+		}
+		if localVarHTTPResponse.StatusCode == 429 {
 			var v Problem
 			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
 			if err != nil {

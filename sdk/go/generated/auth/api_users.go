@@ -41,7 +41,7 @@ func (r ApiChangePasswordRequest) Execute() (*http.Response, error) {
 /*
 ChangePassword Change the caller's password
 
-Checks the current password, sets the new one and revokes every refresh token of the user (other sessions must log in again).
+Checks the current password, sets the new one and revokes every refresh token of the user (other sessions must log in again). Wrong current passwords are limited per user (5 in 15 minutes by default; then 429 `rate_limited` with `Retry-After`, even for the right one).
 
  @param ctx context.Context - for authentication, logging, cancellation, deadlines, tracing, etc. Passed from http.Request or context.Background().
  @return ApiChangePasswordRequest
@@ -139,6 +139,17 @@ func (a *UsersAPIService) ChangePasswordExecute(r ApiChangePasswordRequest) (*ht
 			return localVarHTTPResponse, newErr
 		}
 		if localVarHTTPResponse.StatusCode == 422 {
+			var v Problem
+			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
+			if err != nil {
+				newErr.error = err.Error()
+				return localVarHTTPResponse, newErr
+			}
+					newErr.error = formatErrorMessage(localVarHTTPResponse.Status, &v)
+					newErr.model = v
+			return localVarHTTPResponse, newErr
+		}
+		if localVarHTTPResponse.StatusCode == 429 {
 			var v Problem
 			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
 			if err != nil {

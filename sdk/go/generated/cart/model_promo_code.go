@@ -20,7 +20,7 @@ import (
 // checks if the PromoCode type satisfies the MappedNullable interface at compile time
 var _ MappedNullable = &PromoCode{}
 
-// PromoCode A promo code. `amount_off` is present on `amount` codes only, `min_subtotal` only when the code has a minimum.
+// PromoCode A promo code. `amount_off` is present on `amount` codes only, `min_subtotal` only when the code has a minimum. A redemption counts when a quote with the code is accepted (paid); an open quote holds one until it expires, so `max_redemptions` is never exceeded.
 type PromoCode struct {
 	// The promo code's id.
 	Id int64 `json:"id"`
@@ -35,6 +35,12 @@ type PromoCode struct {
 	ExpiresAt NullableTime `json:"expires_at"`
 	// Whether the code can be used.
 	IsActive bool `json:"is_active"`
+	// How many orders in all may use the code, or null for no limit.
+	MaxRedemptions NullableInt64 `json:"max_redemptions"`
+	// Whether each customer may use the code for one order only.
+	OncePerCustomer bool `json:"once_per_customer"`
+	// How many accepted (paid) quotes have used the code.
+	Redemptions int64 `json:"redemptions"`
 	// When the code was created (UTC).
 	CreatedAt time.Time `json:"created_at"`
 }
@@ -45,7 +51,7 @@ type _PromoCode PromoCode
 // This constructor will assign default values to properties that have it defined,
 // and makes sure properties required by API are set, but the set of arguments
 // will change when the set of required properties is changed
-func NewPromoCode(id int64, code string, kind PromoCodeKind, percentOff NullableInt64, expiresAt NullableTime, isActive bool, createdAt time.Time) *PromoCode {
+func NewPromoCode(id int64, code string, kind PromoCodeKind, percentOff NullableInt64, expiresAt NullableTime, isActive bool, maxRedemptions NullableInt64, oncePerCustomer bool, redemptions int64, createdAt time.Time) *PromoCode {
 	this := PromoCode{}
 	this.Id = id
 	this.Code = code
@@ -53,6 +59,9 @@ func NewPromoCode(id int64, code string, kind PromoCodeKind, percentOff Nullable
 	this.PercentOff = percentOff
 	this.ExpiresAt = expiresAt
 	this.IsActive = isActive
+	this.MaxRedemptions = maxRedemptions
+	this.OncePerCustomer = oncePerCustomer
+	this.Redemptions = redemptions
 	this.CreatedAt = createdAt
 	return &this
 }
@@ -277,6 +286,80 @@ func (o *PromoCode) SetIsActive(v bool) {
 	o.IsActive = v
 }
 
+// GetMaxRedemptions returns the MaxRedemptions field value
+// If the value is explicit nil, the zero value for int64 will be returned
+func (o *PromoCode) GetMaxRedemptions() int64 {
+	if o == nil || o.MaxRedemptions.Get() == nil {
+		var ret int64
+		return ret
+	}
+
+	return *o.MaxRedemptions.Get()
+}
+
+// GetMaxRedemptionsOk returns a tuple with the MaxRedemptions field value
+// and a boolean to check if the value has been set.
+// NOTE: If the value is an explicit nil, `nil, true` will be returned
+func (o *PromoCode) GetMaxRedemptionsOk() (*int64, bool) {
+	if o == nil {
+		return nil, false
+	}
+	return o.MaxRedemptions.Get(), o.MaxRedemptions.IsSet()
+}
+
+// SetMaxRedemptions sets field value
+func (o *PromoCode) SetMaxRedemptions(v int64) {
+	o.MaxRedemptions.Set(&v)
+}
+
+// GetOncePerCustomer returns the OncePerCustomer field value
+func (o *PromoCode) GetOncePerCustomer() bool {
+	if o == nil {
+		var ret bool
+		return ret
+	}
+
+	return o.OncePerCustomer
+}
+
+// GetOncePerCustomerOk returns a tuple with the OncePerCustomer field value
+// and a boolean to check if the value has been set.
+func (o *PromoCode) GetOncePerCustomerOk() (*bool, bool) {
+	if o == nil {
+		return nil, false
+	}
+	return &o.OncePerCustomer, true
+}
+
+// SetOncePerCustomer sets field value
+func (o *PromoCode) SetOncePerCustomer(v bool) {
+	o.OncePerCustomer = v
+}
+
+// GetRedemptions returns the Redemptions field value
+func (o *PromoCode) GetRedemptions() int64 {
+	if o == nil {
+		var ret int64
+		return ret
+	}
+
+	return o.Redemptions
+}
+
+// GetRedemptionsOk returns a tuple with the Redemptions field value
+// and a boolean to check if the value has been set.
+func (o *PromoCode) GetRedemptionsOk() (*int64, bool) {
+	if o == nil {
+		return nil, false
+	}
+	return &o.Redemptions, true
+}
+
+// SetRedemptions sets field value
+func (o *PromoCode) SetRedemptions(v int64) {
+	o.Redemptions = v
+}
+
 // GetCreatedAt returns the CreatedAt field value
 func (o *PromoCode) GetCreatedAt() time.Time {
 	if o == nil {
@@ -323,6 +406,9 @@ func (o PromoCode) ToMap() (map[string]interface{}, error) {
 	}
 	toSerialize["expires_at"] = o.ExpiresAt.Get()
 	toSerialize["is_active"] = o.IsActive
+	toSerialize["max_redemptions"] = o.MaxRedemptions.Get()
+	toSerialize["once_per_customer"] = o.OncePerCustomer
+	toSerialize["redemptions"] = o.Redemptions
 	toSerialize["created_at"] = o.CreatedAt
 	return toSerialize, nil
 }
@@ -338,6 +424,9 @@ func (o *PromoCode) UnmarshalJSON(data []byte) (err error) {
 		"percent_off",
 		"expires_at",
 		"is_active",
+		"max_redemptions",
+		"once_per_customer",
+		"redemptions",
 		"created_at",
 	}
 

@@ -31,6 +31,10 @@ type PromoCodeInput struct {
 	MinSubtotal *Money `json:"min_subtotal,omitempty"`
 	// When the code stops working (UTC).
 	ExpiresAt *time.Time `json:"expires_at,omitempty"`
+	// How many orders in all may use the code; no limit when absent.
+	MaxRedemptions *int64 `json:"max_redemptions,omitempty"`
+	// Whether each customer may use the code for one order only.
+	OncePerCustomer *bool `json:"once_per_customer,omitempty"`
 }
 
 type _PromoCodeInput PromoCodeInput
@@ -43,6 +47,8 @@ func NewPromoCodeInput(code string, kind PromoCodeKind) *PromoCodeInput {
 	this := PromoCodeInput{}
 	this.Code = code
 	this.Kind = kind
+	var oncePerCustomer bool = false
+	this.OncePerCustomer = &oncePerCustomer
 	return &this
 }
 
@@ -51,6 +57,8 @@ func NewPromoCodeInput(code string, kind PromoCodeKind) *PromoCodeInput {
 // but it doesn't guarantee that properties required by API are set
 func NewPromoCodeInputWithDefaults() *PromoCodeInput {
 	this := PromoCodeInput{}
+	var oncePerCustomer bool = false
+	this.OncePerCustomer = &oncePerCustomer
 	return &this
 }
 
@@ -230,6 +238,70 @@ func (o *PromoCodeInput) SetExpiresAt(v time.Time) {
 	o.ExpiresAt = &v
 }
 
+// GetMaxRedemptions returns the MaxRedemptions field value if set, zero value otherwise.
+func (o *PromoCodeInput) GetMaxRedemptions() int64 {
+	if o == nil || IsNil(o.MaxRedemptions) {
+		var ret int64
+		return ret
+	}
+	return *o.MaxRedemptions
+}
+
+// GetMaxRedemptionsOk returns a tuple with the MaxRedemptions field value if set, nil otherwise
+// and a boolean to check if the value has been set.
+func (o *PromoCodeInput) GetMaxRedemptionsOk() (*int64, bool) {
+	if o == nil || IsNil(o.MaxRedemptions) {
+		return nil, false
+	}
+	return o.MaxRedemptions, true
+}
+
+// HasMaxRedemptions returns a boolean if a field has been set.
+func (o *PromoCodeInput) HasMaxRedemptions() bool {
+	if o != nil && !IsNil(o.MaxRedemptions) {
+		return true
+	}
+
+	return false
+}
+
+// SetMaxRedemptions gets a reference to the given int64 and assigns it to the MaxRedemptions field.
+func (o *PromoCodeInput) SetMaxRedemptions(v int64) {
+	o.MaxRedemptions = &v
+}
+
+// GetOncePerCustomer returns the OncePerCustomer field value if set, zero value otherwise.
+func (o *PromoCodeInput) GetOncePerCustomer() bool {
+	if o == nil || IsNil(o.OncePerCustomer) {
+		var ret bool
+		return ret
+	}
+	return *o.OncePerCustomer
+}
+
+// GetOncePerCustomerOk returns a tuple with the OncePerCustomer field value if set, nil otherwise
+// and a boolean to check if the value has been set.
+func (o *PromoCodeInput) GetOncePerCustomerOk() (*bool, bool) {
+	if o == nil || IsNil(o.OncePerCustomer) {
+		return nil, false
+	}
+	return o.OncePerCustomer, true
+}
+
+// HasOncePerCustomer returns a boolean if a field has been set.
+func (o *PromoCodeInput) HasOncePerCustomer() bool {
+	if o != nil && !IsNil(o.OncePerCustomer) {
+		return true
+	}
+
+	return false
+}
+
+// SetOncePerCustomer gets a reference to the given bool and assigns it to the OncePerCustomer field.
+func (o *PromoCodeInput) SetOncePerCustomer(v bool) {
+	o.OncePerCustomer = &v
+}
+
 func (o PromoCodeInput) MarshalJSON() ([]byte, error) {
 	toSerialize,err := o.ToMap()
 	if err != nil {
@@ -253,6 +325,12 @@ func (o PromoCodeInput) ToMap() (map[string]interface{}, error) {
 	}
 	if !IsNil(o.ExpiresAt) {
 		toSerialize["expires_at"] = o.ExpiresAt
+	}
+	if !IsNil(o.MaxRedemptions) {
+		toSerialize["max_redemptions"] = o.MaxRedemptions
+	}
+	if !IsNil(o.OncePerCustomer) {
+		toSerialize["once_per_customer"] = o.OncePerCustomer
 	}
 	return toSerialize, nil
 }

@@ -39,6 +39,8 @@ const (
 	ERRORCODE_PRODUCT_UNAVAILABLE ErrorCode = "product_unavailable"
 	ERRORCODE_CART_EMPTY ErrorCode = "cart_empty"
 	ERRORCODE_INVALID_PROMO_CODE ErrorCode = "invalid_promo_code"
+	ERRORCODE_PROMO_CODE_EXHAUSTED ErrorCode = "promo_code_exhausted"
+	ERRORCODE_PROMO_CODE_ALREADY_USED ErrorCode = "promo_code_already_used"
 	ERRORCODE_QUOTE_EXPIRED ErrorCode = "quote_expired"
 	ERRORCODE_QUOTE_NOT_OPEN ErrorCode = "quote_not_open"
 	ERRORCODE_PRICE_CHANGED ErrorCode = "price_changed"
@@ -72,6 +74,8 @@ var AllowedErrorCodeEnumValues = []ErrorCode{
 	"product_unavailable",
 	"cart_empty",
 	"invalid_promo_code",
+	"promo_code_exhausted",
+	"promo_code_already_used",
 	"quote_expired",
 	"quote_not_open",
 	"price_changed",

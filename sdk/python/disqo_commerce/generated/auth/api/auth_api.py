@@ -907,7 +907,7 @@ class AuthApi:
     ) -> AuthResult:
         """Register a new account
 
-        Creates a customer account and logs it in. The email is trimmed and lower-cased. The password needs at least 10 characters and must differ from the email. It takes no `Idempotency-Key`: a replay would have to keep the issued refresh token in plain text, and a retried registration is safe anyway (409 `email_taken`, then log in).
+        Creates a customer account and logs it in. The email is trimmed and lower-cased. The password needs at least 10 characters and must differ from the email. It takes no `Idempotency-Key`: a replay would have to keep the issued refresh token in plain text, and a retried registration is safe anyway (409 `email_taken`, then log in). Registrations are limited per client address (20 an hour by default; 429 `rate_limited` with `Retry-After`).
 
         :param register_request: (required)
         :type register_request: RegisterRequest
@@ -946,6 +946,7 @@ class AuthApi:
             '400': "Problem",
             '409': "Problem",
             '422': "Problem",
+            '429': "Problem",
         }
         response_data = self.api_client.call_api(
             *_param,
@@ -977,7 +978,7 @@ class AuthApi:
     ) -> ApiResponse[AuthResult]:
         """Register a new account
 
-        Creates a customer account and logs it in. The email is trimmed and lower-cased. The password needs at least 10 characters and must differ from the email. It takes no `Idempotency-Key`: a replay would have to keep the issued refresh token in plain text, and a retried registration is safe anyway (409 `email_taken`, then log in).
+        Creates a customer account and logs it in. The email is trimmed and lower-cased. The password needs at least 10 characters and must differ from the email. It takes no `Idempotency-Key`: a replay would have to keep the issued refresh token in plain text, and a retried registration is safe anyway (409 `email_taken`, then log in). Registrations are limited per client address (20 an hour by default; 429 `rate_limited` with `Retry-After`).
 
         :param register_request: (required)
         :type register_request: RegisterRequest
@@ -1016,6 +1017,7 @@ class AuthApi:
             '400': "Problem",
             '409': "Problem",
             '422': "Problem",
+            '429': "Problem",
         }
         response_data = self.api_client.call_api(
             *_param,
@@ -1047,7 +1049,7 @@ class AuthApi:
     ) -> RESTResponseType:
         """Register a new account
 
-        Creates a customer account and logs it in. The email is trimmed and lower-cased. The password needs at least 10 characters and must differ from the email. It takes no `Idempotency-Key`: a replay would have to keep the issued refresh token in plain text, and a retried registration is safe anyway (409 `email_taken`, then log in).
+        Creates a customer account and logs it in. The email is trimmed and lower-cased. The password needs at least 10 characters and must differ from the email. It takes no `Idempotency-Key`: a replay would have to keep the issued refresh token in plain text, and a retried registration is safe anyway (409 `email_taken`, then log in). Registrations are limited per client address (20 an hour by default; 429 `rate_limited` with `Retry-After`).
 
         :param register_request: (required)
         :type register_request: RegisterRequest
@@ -1086,6 +1088,7 @@ class AuthApi:
             '400': "Problem",
             '409': "Problem",
             '422': "Problem",
+            '429': "Problem",
         }
         response_data = self.api_client.call_api(
             *_param,

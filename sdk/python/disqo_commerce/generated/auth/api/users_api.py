@@ -61,7 +61,7 @@ class UsersApi:
     ) -> None:
         """Change the caller's password
 
-        Checks the current password, sets the new one and revokes every refresh token of the user (other sessions must log in again).
+        Checks the current password, sets the new one and revokes every refresh token of the user (other sessions must log in again). Wrong current passwords are limited per user (5 in 15 minutes by default; then 429 `rate_limited` with `Retry-After`, even for the right one).
 
         :param password_change: (required)
         :type password_change: PasswordChange
@@ -100,6 +100,7 @@ class UsersApi:
             '400': "Problem",
             '401': "Problem",
             '422': "Problem",
+            '429': "Problem",
         }
         response_data = self.api_client.call_api(
             *_param,
@@ -131,7 +132,7 @@ class UsersApi:
     ) -> ApiResponse[None]:
         """Change the caller's password
 
-        Checks the current password, sets the new one and revokes every refresh token of the user (other sessions must log in again).
+        Checks the current password, sets the new one and revokes every refresh token of the user (other sessions must log in again). Wrong current passwords are limited per user (5 in 15 minutes by default; then 429 `rate_limited` with `Retry-After`, even for the right one).
 
         :param password_change: (required)
         :type password_change: PasswordChange
@@ -170,6 +171,7 @@ class UsersApi:
             '400': "Problem",
             '401': "Problem",
             '422': "Problem",
+            '429': "Problem",
         }
         response_data = self.api_client.call_api(
             *_param,
@@ -201,7 +203,7 @@ class UsersApi:
     ) -> RESTResponseType:
         """Change the caller's password
 
-        Checks the current password, sets the new one and revokes every refresh token of the user (other sessions must log in again).
+        Checks the current password, sets the new one and revokes every refresh token of the user (other sessions must log in again). Wrong current passwords are limited per user (5 in 15 minutes by default; then 429 `rate_limited` with `Retry-After`, even for the right one).
 
         :param password_change: (required)
         :type password_change: PasswordChange
@@ -240,6 +242,7 @@ class UsersApi:
             '400': "Problem",
             '401': "Problem",
             '422': "Problem",
+            '429': "Problem",
         }
         response_data = self.api_client.call_api(
             *_param,

@@ -28,7 +28,7 @@ from pydantic_core import to_jsonable_python
 
 class PromoCode(BaseModel):
     """
-    A promo code. `amount_off` is present on `amount` codes only, `min_subtotal` only when the code has a minimum.
+    A promo code. `amount_off` is present on `amount` codes only, `min_subtotal` only when the code has a minimum. A redemption counts when a quote with the code is accepted (paid); an open quote holds one until it expires, so `max_redemptions` is never exceeded.
     """ # noqa: E501
     id: StrictInt = Field(description="The promo code's id.", json_schema_extra={"examples": [1]})
     code: StrictStr = Field(description="The code, upper-case.", json_schema_extra={"examples": ["WELCOME10"]})
@@ -38,8 +38,11 @@ class PromoCode(BaseModel):
     min_subtotal: Optional[Money] = None
     expires_at: Optional[datetime] = Field(description="When the code stops working (UTC), or null.")
     is_active: StrictBool = Field(description="Whether the code can be used.", json_schema_extra={"examples": [True]})
+    max_redemptions: Optional[StrictInt] = Field(description="How many orders in all may use the code, or null for no limit.")
+    once_per_customer: StrictBool = Field(description="Whether each customer may use the code for one order only.", json_schema_extra={"examples": [True]})
+    redemptions: StrictInt = Field(description="How many accepted (paid) quotes have used the code.", json_schema_extra={"examples": [0]})
     created_at: datetime = Field(description="When the code was created (UTC).", json_schema_extra={"examples": ["2026-01-01T12:00:00Z"]})
-    __properties: ClassVar[List[str]] = ["id", "code", "kind", "percent_off", "amount_off", "min_subtotal", "expires_at", "is_active", "created_at"]
+    __properties: ClassVar[List[str]] = ["id", "code", "kind", "percent_off", "amount_off", "min_subtotal", "expires_at", "is_active", "max_redemptions", "once_per_customer", "redemptions", "created_at"]
 
     model_config = ConfigDict(
         validate_by_name=True,
@@ -96,6 +99,11 @@ class PromoCode(BaseModel):
         if self.expires_at is None and "expires_at" in self.model_fields_set:
             _dict['expires_at'] = None
 
+        # set to None if max_redemptions (nullable) is None
+        # and model_fields_set contains the field
+        if self.max_redemptions is None and "max_redemptions" in self.model_fields_set:
+            _dict['max_redemptions'] = None
+
         return _dict
 
     @classmethod
@@ -116,6 +124,9 @@ class PromoCode(BaseModel):
             "min_subtotal": Money.from_dict(obj["min_subtotal"]) if obj.get("min_subtotal") is not None else None,
             "expires_at": obj.get("expires_at"),
             "is_active": obj.get("is_active"),
+            "max_redemptions": obj.get("max_redemptions"),
+            "once_per_customer": obj.get("once_per_customer"),
+            "redemptions": obj.get("redemptions"),
             "created_at": obj.get("created_at")
         })
         return _obj

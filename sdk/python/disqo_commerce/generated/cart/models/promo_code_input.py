@@ -18,7 +18,7 @@ import re  # noqa: F401
 import json
 
 from datetime import datetime
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, field_validator
 from typing import Any, ClassVar, Dict, List, Optional
 from typing_extensions import Annotated
 from disqo_commerce.generated.cart.models.money import Money
@@ -37,7 +37,9 @@ class PromoCodeInput(BaseModel):
     amount_off: Optional[Money] = None
     min_subtotal: Optional[Money] = None
     expires_at: Optional[datetime] = Field(default=None, description="When the code stops working (UTC).", json_schema_extra={"examples": ["2030-01-01T00:00:00Z"]})
-    __properties: ClassVar[List[str]] = ["code", "kind", "percent_off", "amount_off", "min_subtotal", "expires_at"]
+    max_redemptions: Optional[Annotated[int, Field(le=1000000000, strict=True, ge=1)]] = Field(default=None, description="How many orders in all may use the code; no limit when absent.", json_schema_extra={"examples": [100]})
+    once_per_customer: Optional[StrictBool] = Field(default=False, description="Whether each customer may use the code for one order only.", json_schema_extra={"examples": [True]})
+    __properties: ClassVar[List[str]] = ["code", "kind", "percent_off", "amount_off", "min_subtotal", "expires_at", "max_redemptions", "once_per_customer"]
 
     @field_validator('code', mode="before")
     def code_validate_regular_expression(cls, value):
@@ -108,7 +110,9 @@ class PromoCodeInput(BaseModel):
             "percent_off": obj.get("percent_off"),
             "amount_off": Money.from_dict(obj["amount_off"]) if obj.get("amount_off") is not None else None,
             "min_subtotal": Money.from_dict(obj["min_subtotal"]) if obj.get("min_subtotal") is not None else None,
-            "expires_at": obj.get("expires_at")
+            "expires_at": obj.get("expires_at"),
+            "max_redemptions": obj.get("max_redemptions"),
+            "once_per_customer": obj.get("once_per_customer") if obj.get("once_per_customer") is not None else False
         })
         return _obj
 

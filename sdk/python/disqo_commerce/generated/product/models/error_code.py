@@ -45,6 +45,8 @@ class ErrorCode(str, Enum):
     PRODUCT_UNAVAILABLE = 'product_unavailable'
     CART_EMPTY = 'cart_empty'
     INVALID_PROMO_CODE = 'invalid_promo_code'
+    PROMO_CODE_EXHAUSTED = 'promo_code_exhausted'
+    PROMO_CODE_ALREADY_USED = 'promo_code_already_used'
     QUOTE_EXPIRED = 'quote_expired'
     QUOTE_NOT_OPEN = 'quote_not_open'
     PRICE_CHANGED = 'price_changed'
