@@ -58,7 +58,8 @@ docs-sdk: setup
 
 build: setup
 	for p in services/kit sdk services/auth services/product services/cart services/order services/gateway web; do \
-	  if [ -f $$p/tsconfig.json ]; then echo "build $$p"; (cd $$p && npx tsc -p tsconfig.json) || exit 1; fi; done
+	  if [ -f $$p/scripts/build.mjs ]; then echo "build $$p"; node $$p/scripts/build.mjs || exit 1; \
+	  elif [ -f $$p/tsconfig.json ]; then echo "build $$p"; (cd $$p && npx tsc -p tsconfig.json) || exit 1; fi; done
 
 test: setup lint drift typecheck unit contract e2e-if-chromium
 
