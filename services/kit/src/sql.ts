@@ -1,0 +1,78 @@
+import type { Sequelize } from "sequelize";
+import { isMysql } from "./db.js";
+
+/**
+ * A thin read path for hot queries, beside Sequelize and through its own connections.
+ *
+ * Why (issue 11's profile of `GET /v1/products/{id}`): every `sequelize.query` builds a
+ * Query object, formats the SQL with escaped replacements, captures and formats a stack trace
+ * (SQLite dialect, also on success), and maps rows through model/type parsers; that was a
+ * fifth of the request's CPU, more than the query itself. Here a statement is prepared once
+ * and run with bound parameters:
+ * - SQLite: node-sqlite3 prepared statements on Sequelize's shared non-transaction
+ *   connection (the one plain `sequelize.query` uses), kept in a small cache by SQL text;
+ * - MariaDB/MySQL: mysql2's `execute` (server-side prepared statements, cached per
+ *   connection by mysql2) on a connection borrowed from Sequelize's pool.
+ * Only for reads outside a transaction; writes stay in Sequelize's managed transactions.
+ * Rows come back as the driver gives them (SQLite: dates as stored text, booleans as 0/1).
+ */
+export interface SqlReader {
+  all<T>(sql: string, params: unknown[]): Promise<T[]>;
+}
+
+type SqliteStatement = { all(params: unknown[], cb: (e: Error | null, rows: unknown[]) => void): void; finalize(cb?: () => void): void };
+type SqliteDatabase = { prepare(sql: string, cb?: (e: Error | null) => void): SqliteStatement };
+type MysqlConnection = { execute(sql: string, params: unknown[], cb: (e: Error | null, rows: unknown) => void): void };
+type Manager<C> = { getConnection(options?: object): Promise<C>; releaseConnection(c: C): Promise<void> | void };
+
+const MAX_STATEMENTS = 100;
+
+export function createSqlReader(sequelize: Sequelize): SqlReader {
+  if (isMysql(sequelize)) {
+    const manager = sequelize.connectionManager as unknown as Manager<MysqlConnection>;
+    return {
+      async all<T>(sql: string, params: unknown[]) {
+        const connection = await manager.getConnection({ type: "read" });
+        try {
+          return await new Promise<T[]>((resolve, reject) => connection.execute(sql, params, (e, rows) => (e ? reject(e) : resolve(rows as T[]))));
+        } finally {
+          await manager.releaseConnection(connection);
+        }
+      },
+    };
+  }
+  const manager = sequelize.connectionManager as unknown as Manager<SqliteDatabase>;
+  let database: SqliteDatabase | undefined;
+  const statements = new Map<string, SqliteStatement>();
+  const statement = (db: SqliteDatabase, sql: string): SqliteStatement => {
+    let s = statements.get(sql);
+    if (!s) {
+      // queries whose SQL varies (IN lists of many lengths) must not grow the cache without bound
+      if (statements.size >= MAX_STATEMENTS) {
+        const [oldest, old] = statements.entries().next().value as [string, SqliteStatement];
+        statements.delete(oldest);
+        old.finalize();
+      }
+      s = db.prepare(sql);
+      statements.set(sql, s);
+    }
+    return s;
+  };
+  // SQLite refuses to close a connection with statements still prepared on it
+  const close = sequelize.close.bind(sequelize);
+  sequelize.close = async () => {
+    const open = [...statements.values()];
+    statements.clear();
+    database = undefined;
+    await Promise.all(open.map((s) => new Promise<void>((resolve) => s.finalize(() => resolve()))));
+    return close();
+  };
+  return {
+    async all<T>(sql: string, params: unknown[]) {
+      // the connection Sequelize keeps for queries outside transactions ("default"), opened and set up once
+      database ??= await manager.getConnection();
+      const s = statement(database, sql);
+      return new Promise<T[]>((resolve, reject) => s.all(params, (e, rows) => (e ? reject(e) : resolve(rows as T[]))));
+    },
+  };
+}
