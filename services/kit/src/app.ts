@@ -1,12 +1,12 @@
 import { randomUUID } from "node:crypto";
 import express, { type Express, type NextFunction, type Request, type Response } from "express";
 import * as OpenApiValidator from "express-openapi-validator";
-import { pinoHttp } from "pino-http";
 import swaggerUi from "swagger-ui-express";
 import type { Sequelize } from "sequelize";
 import type { Logger } from "pino";
 import { requestContext } from "./context.js";
 import { problemMiddleware } from "./problem.js";
+import { requestLogger } from "./request-log.js";
 import { AppError, forbidden, titleFor, unauthenticated } from "./errors.js";
 import type { Principal, TokenVerifier } from "./tokens.js";
 import { IdempotencyStore, idempotencyScope, idempotencyStoreKey, requestHash } from "./idempotency.js";
@@ -110,14 +110,7 @@ export function buildApp(options: BuildAppOptions): Express {
     res.setHeader("X-Request-Id", requestId);
     requestContext.run({ requestId }, () => next());
   });
-  app.use(
-    pinoHttp({
-      logger,
-      genReqId: (_req, res) => String(res.getHeader("X-Request-Id")),
-      autoLogging: { ignore: (req) => req.url === "/healthz" || req.url === "/readyz" },
-      serializers: { req: (req) => ({ method: req.method, url: req.url }), res: (res) => ({ status: res.statusCode }) },
-    }),
-  );
+  app.use(requestLogger(logger));
   app.use(express.json({ limit: "1mb" }));
   app.use(express.urlencoded({ extended: false, limit: "100kb" }));
 
