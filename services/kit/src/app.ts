@@ -7,6 +7,7 @@ import type { Logger } from "pino";
 import { requestContext } from "./context.js";
 import { problemMiddleware } from "./problem.js";
 import { requestLogger } from "./request-log.js";
+import { memoizeValidatorRoutes } from "./validator-routes.js";
 import { AppError, forbidden, titleFor, unauthenticated } from "./errors.js";
 import type { Principal, TokenVerifier } from "./tokens.js";
 import { IdempotencyStore, idempotencyScope, idempotencyStoreKey, requestHash } from "./idempotency.js";
@@ -132,6 +133,7 @@ export function buildApp(options: BuildAppOptions): Express {
 
   options.configure?.(app);
 
+  memoizeValidatorRoutes();
   app.use(
     OpenApiValidator.middleware({
       apiSpec: spec as never,
