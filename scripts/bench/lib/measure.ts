@@ -59,7 +59,7 @@ export async function load(options: { url: string; paths: string[]; seconds: num
     connections: options.connections,
     duration: options.seconds,
     headers: options.headers,
-    requests: [{ method: "GET", setupRequest: (req: Record<string, unknown>) => ({ ...req, path: options.paths[i++ % options.paths.length] }) }],
+    requests: [{ method: "GET", setupRequest: (req) => ({ ...req, path: options.paths[i++ % options.paths.length]! }) }],
   });
   const after = cpuOf(options.watch);
   const answered = result.requests.total;
