@@ -11,7 +11,7 @@
  *
  *   make build && npx tsx --conditions=development scripts/bench/checkout/run.ts
  *   TEST_MYSQL_URL=mysql://user:pw@127.0.0.1:3306 npx tsx --conditions=development scripts/bench/checkout/run.ts \
- *     [--backends sqlite,mariadb] [--concurrency 1,8] [--seconds 20] [--products 8] [--max-load 1.5] [--source]
+ *     [--backends sqlite,mariadb] [--concurrency 1,8] [--seconds 20] [--products 8] [--max-load 1.5] [--source] [--profile <dir>]
  *
  * The platform (auth, product, cart, order, gateway; no web) runs as child processes on a
  * fresh DATA_DIR and ports 38201-38204 (gateway 38280), in production configuration: the
@@ -49,6 +49,8 @@ const maxLoad = Number(arg("max-load", "1.5"));
 const loadWaitSeconds = Number(arg("load-wait", "300"));
 const logLevel = arg("log-level", "info");
 const fromSource = args.includes("--source");
+/** `--profile <dir>`: each service writes a V8 CPU profile (node --cpu-prof) there when it stops. */
+const profileDir = args.includes("--profile") ? path.resolve(arg("profile", "profiles")) : undefined;
 const serviceSecret = crypto.randomBytes(24).toString("hex");
 const jwtPrivateKey = crypto.generateKeyPairSync("ec", { namedCurve: "P-256" }).privateKey.export({ type: "pkcs8", format: "pem" }).toString();
 const PORTS = { auth: 38201, product: 38202, cart: 38203, order: 38204, gateway: 38280 };
@@ -153,7 +155,7 @@ async function startServices(dataDir: string, dbUrls: Databases["urls"], logFile
   const common = { LOG_LEVEL: logLevel, VALIDATE_RESPONSES: "false", NODE_ENV: "production", SERVICE_SECRET: serviceSecret, JWT_PRIVATE_KEY: jwtPrivateKey, SEED_DEMO_DATA: "true", SEED_PRODUCT_COUNT: "0" };
   const start = async (name: string) => {
     const url = (dbUrls as Record<string, string | undefined>)[name];
-    const platform = await startPlatform({ dataDir, ports: PORTS, include: [name], built: !fromSource, output: logFile, env: { ...common, ...(url ? { DATABASE_URL: url } : {}) } });
+    const platform = await startPlatform({ dataDir, ports: PORTS, include: [name], built: !fromSource, nodeArgs: profileDir ? { [name]: ["--cpu-prof", `--cpu-prof-dir=${profileDir}/${name}`] } : undefined, output: logFile, env: { ...common, ...(url ? { DATABASE_URL: url } : {}) } });
     platform.exited.then(({ name: n, code }) => crashes.push(`${n} exited with code ${code}`));
     platforms.push(platform);
   };
