@@ -76,3 +76,13 @@ export function createSqlReader(sequelize: Sequelize): SqlReader {
     },
   };
 }
+
+/** A DATE column as either driver gives it: mysql2 a Date, node-sqlite3 the text Sequelize stored. */
+export function sqlDate(value: Date | string | number): Date {
+  return value instanceof Date ? value : new Date(value);
+}
+
+/** A nullable DATE column (see sqlDate). */
+export function sqlDateOrNull(value: Date | string | number | null | undefined): Date | null {
+  return value === null || value === undefined ? null : sqlDate(value);
+}
