@@ -92,6 +92,11 @@ type SqliteManager = {
 
 /** The key of the one connection every transaction of the process uses (see configureSqliteConnections). */
 const WRITER = "disqo-writer";
+/**
+ * A transaction asks for its connection under its id, a v4 UUID (Sequelize's Transaction);
+ * other named connections (e.g. the product search's reader) keep their own.
+ */
+const TRANSACTION_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
 
 /**
  * Sequelize's SQLite dialect never fires the afterConnect hook, so each connection is set up
@@ -109,7 +114,7 @@ function configureSqliteConnections(sequelize: Sequelize): void {
   const releaseConnection = manager.releaseConnection.bind(manager);
   const destroyConnection = manager.destroyConnection.bind(manager);
   manager.getConnection = async (options?: { uuid?: string }) => {
-    const forTransaction = options?.uuid !== undefined && options.uuid !== "default";
+    const forTransaction = options?.uuid !== undefined && TRANSACTION_ID.test(options.uuid);
     const connection = await getConnection(forTransaction ? { ...options, uuid: WRITER } : options);
     connection.__disqoReady ??= new Promise<void>((resolve, reject) => {
       connection.configure("busyTimeout", 10_000);

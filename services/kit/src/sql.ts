@@ -21,7 +21,7 @@ export interface SqlReader {
 }
 
 type SqliteStatement = { all(params: unknown[], cb: (e: Error | null, rows: unknown[]) => void): void; finalize(cb?: () => void): void };
-type SqliteDatabase = { prepare(sql: string, cb?: (e: Error | null) => void): SqliteStatement };
+type SqliteDatabase = { prepare(sql: string, cb: (e: Error | null) => void): SqliteStatement };
 type MysqlConnection = { execute(sql: string, params: unknown[], cb: (e: Error | null, rows: unknown) => void): void };
 type Manager<C> = { getConnection(options?: object): Promise<C>; releaseConnection(c: C): Promise<void> | void };
 
@@ -42,19 +42,27 @@ export function createSqlReader(sequelize: Sequelize): SqlReader {
     };
   }
   const manager = sequelize.connectionManager as unknown as Manager<SqliteDatabase>;
-  let database: SqliteDatabase | undefined;
-  const statements = new Map<string, SqliteStatement>();
-  const statement = (db: SqliteDatabase, sql: string): SqliteStatement => {
+  let database: Promise<SqliteDatabase> | undefined;
+  // prepared once per SQL text; a statement that fails to prepare is not kept
+  const statements = new Map<string, Promise<SqliteStatement>>();
+  const finalize = (s: Promise<SqliteStatement>) => s.then((st) => new Promise<void>((resolve) => st.finalize(() => resolve())), () => undefined);
+  const statement = (db: SqliteDatabase, sql: string): Promise<SqliteStatement> => {
     let s = statements.get(sql);
     if (!s) {
       // queries whose SQL varies (IN lists of many lengths) must not grow the cache without bound
       if (statements.size >= MAX_STATEMENTS) {
-        const [oldest, old] = statements.entries().next().value as [string, SqliteStatement];
+        const [oldest, old] = statements.entries().next().value as [string, Promise<SqliteStatement>];
         statements.delete(oldest);
-        old.finalize();
+        void finalize(old);
       }
-      s = db.prepare(sql);
-      statements.set(sql, s);
+      const prepared = new Promise<SqliteStatement>((resolve, reject) => {
+        const st: SqliteStatement = db.prepare(sql, (e) => (e ? reject(e) : resolve(st)));
+      });
+      s = prepared;
+      statements.set(sql, prepared);
+      prepared.catch(() => {
+        if (statements.get(sql) === prepared) statements.delete(sql);
+      });
     }
     return s;
   };
@@ -64,22 +72,30 @@ export function createSqlReader(sequelize: Sequelize): SqlReader {
     const open = [...statements.values()];
     statements.clear();
     database = undefined;
-    await Promise.all(open.map((s) => new Promise<void>((resolve) => s.finalize(() => resolve()))));
+    await Promise.all(open.map(finalize));
     return close();
   };
   return {
     async all<T>(sql: string, params: unknown[]) {
       // the connection Sequelize keeps for queries outside transactions ("default"), opened and set up once
-      database ??= await manager.getConnection();
-      const s = statement(database, sql);
+      database ??= manager.getConnection().catch((error) => {
+        database = undefined;
+        throw error;
+      });
+      const s = await statement(await database, sql);
       return new Promise<T[]>((resolve, reject) => s.all(params, (e, rows) => (e ? reject(e) : resolve(rows as T[]))));
     },
   };
 }
 
-/** A DATE column as either driver gives it: mysql2 a Date, node-sqlite3 the text Sequelize stored. */
+/**
+ * A DATE column as either driver gives it: mysql2 a Date (the connection reads UTC), node-sqlite3
+ * the text Sequelize stored (`2026-01-02 03:04:05.678 +00:00`); text without an offset is UTC.
+ */
 export function sqlDate(value: Date | string | number): Date {
-  return value instanceof Date ? value : new Date(value);
+  if (value instanceof Date) return value;
+  if (typeof value === "string" && /^\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d(\.\d+)?$/.test(value)) return new Date(`${value.replace(" ", "T")}Z`);
+  return new Date(value);
 }
 
 /** A nullable DATE column (see sqlDate). */
