@@ -38,8 +38,6 @@ export interface BuildAppOptions {
   verifier: TokenVerifier;
   sequelize: Sequelize;
   validateResponses: boolean;
-  /** Routes outside the contract (e.g. passport's form login), mounted after the body parsers. */
-  configure?: (app: Express) => void;
   trustProxy?: boolean;
 }
 
@@ -130,8 +128,6 @@ export function buildApp(options: BuildAppOptions): Express {
     res.json(spec);
   });
   app.use("/docs", swaggerUi.serve, swaggerUi.setup(spec as object, { customSiteTitle: spec.info.title }));
-
-  options.configure?.(app);
 
   memoizeValidatorRoutes();
   app.use(

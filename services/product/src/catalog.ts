@@ -2,7 +2,6 @@ import { QueryTypes, type Sequelize, type Transaction } from "sequelize";
 import { conflict, createSqlReader, decodeCursor, encodeCursor, isUniqueViolation, notFound, unprocessable, type Logger, type Principal } from "@disqo-commerce/kit";
 import type { components } from "./generated/openapi.js";
 import type { ProductModel, ProductModels } from "./models/index.js";
-import { inTransaction } from "./transactions.js";
 import { COUNT_CAP, searchTerms, type SearchIndex, type SearchPosition, type SearchSort } from "./search/search-index.js";
 
 export type ProductDto = components["schemas"]["Product"];
@@ -201,7 +200,7 @@ export function createCatalog(deps: { sequelize: Sequelize; models: ProductModel
     async create(input: ProductCreate): Promise<ProductDto> {
       let created: ProductModel;
       try {
-        created = await inTransaction(sequelize, logger, async (t) => {
+        created = await sequelize.transaction(async (t) => {
           const seq = await nextChangeSeq(t);
           return Product.create(
             {
@@ -227,7 +226,7 @@ export function createCatalog(deps: { sequelize: Sequelize; models: ProductModel
 
     async update(id: number, changes: ProductUpdate): Promise<ProductDto> {
       try {
-        await inTransaction(sequelize, logger, async (t) => {
+        await sequelize.transaction(async (t) => {
           const product = await Product.findByPk(id, { transaction: t, lock: t.LOCK.UPDATE });
           if (!product) throw notFound("No such product.");
           if (changes.name !== undefined) product.name = changes.name.trim();
@@ -252,7 +251,7 @@ export function createCatalog(deps: { sequelize: Sequelize; models: ProductModel
     },
 
     async deactivate(id: number): Promise<ProductDto> {
-      await inTransaction(sequelize, logger, async (t) => {
+      await sequelize.transaction(async (t) => {
         const product = await Product.findByPk(id, { transaction: t, lock: t.LOCK.UPDATE });
         if (!product) throw notFound("No such product.");
         if (!product.is_active) return;
