@@ -42,13 +42,17 @@ contract: setup
 e2e: setup
 	npx tsx scripts/e2e.ts
 
-# Benchmarks (not part of make test): ratios measured side by side in one run.
-bench: bench-search bench-checkout
+# Benchmarks (not part of make test): ratios measured side by side in one run; they print the
+# tables (docs/PERFORMANCE-CORE.md). bench-floor and bench-checkout run the production build.
+bench: bench-floor bench-search bench-checkout
+
+bench-floor: build
+	npx tsx scripts/bench/floor/run.ts $(BENCH_ARGS)
 
 bench-search: setup
 	npx tsx --conditions=development scripts/bench/search/run.ts $(BENCH_ARGS)
 
-bench-checkout: setup
+bench-checkout: build
 	npx tsx --conditions=development scripts/bench/checkout/run.ts $(BENCH_ARGS)
 
 # Production build: compiles each package to its dist/ (what the container images run).
@@ -66,4 +70,4 @@ test: setup lint drift typecheck unit contract e2e-if-chromium
 e2e-if-chromium: setup
 	@if [ -x /usr/bin/chromium ]; then npx tsx scripts/e2e.ts; else echo "e2e: SKIPPED - /usr/bin/chromium is not installed (apt-get install chromium; CI installs it)"; fi
 
-.PHONY: help setup start generate lint typecheck drift unit contract e2e bench build test e2e-if-chromium docs-sdk bench-search bench-checkout
+.PHONY: help setup start generate lint typecheck drift unit contract e2e bench build test e2e-if-chromium docs-sdk bench-search bench-checkout bench-floor
