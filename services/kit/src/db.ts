@@ -34,7 +34,9 @@ export function openDatabase(options: DatabaseOptions): Sequelize {
       logging,
       pool: { max: 10, min: 0, idle: 10_000 },
       timezone: "+00:00",
-      dialectOptions: { dateStrings: false, supportBigNumbers: true },
+      // maxPreparedStatements: the SqlReader's statements (see sql.ts) are prepared per connection; the
+      // server's limit (max_prepared_stmt_count, 16382 by default) is shared by every connection and service
+      dialectOptions: { dateStrings: false, supportBigNumbers: true, maxPreparedStatements: 200 },
       define: { underscored: true },
     });
     hardenTransactions(sequelize);
