@@ -46,13 +46,17 @@ e2e: setup
 sdk-polyglot: setup
 	npx tsx scripts/sdk-polyglot.ts
 
-# Benchmarks (not part of make test): ratios measured side by side in one run.
-bench: bench-search bench-checkout
+# Benchmarks (not part of make test): ratios measured side by side in one run; they print the
+# tables (docs/PERFORMANCE-CORE.md). bench-floor and bench-checkout run the production build.
+bench: bench-floor bench-search bench-checkout
+
+bench-floor: build
+	npx tsx scripts/bench/floor/run.ts $(BENCH_ARGS)
 
 bench-search: setup
 	npx tsx --conditions=development scripts/bench/search/run.ts $(BENCH_ARGS)
 
-bench-checkout: setup
+bench-checkout: build
 	npx tsx --conditions=development scripts/bench/checkout/run.ts $(BENCH_ARGS)
 
 # Publishes the SDK's release build to a local registry (Verdaccio, fetched into .tools/ once),
@@ -67,11 +71,12 @@ docs-sdk: setup
 # Production build: compiles each package to its dist/ (what the container images run).
 build: setup
 	for p in services/kit sdk services/auth services/product services/cart services/order services/gateway web; do \
-	  if [ -f $$p/tsconfig.json ]; then echo "build $$p"; (cd $$p && npx tsc -p tsconfig.json) || exit 1; fi; done
+	  if [ -f $$p/scripts/build.mjs ]; then echo "build $$p"; node $$p/scripts/build.mjs || exit 1; \
+	  elif [ -f $$p/tsconfig.json ]; then echo "build $$p"; (cd $$p && npx tsc -p tsconfig.json) || exit 1; fi; done
 
 test: setup lint drift typecheck unit contract e2e-if-chromium
 
 e2e-if-chromium: setup
 	@if [ -x /usr/bin/chromium ]; then npx tsx scripts/e2e.ts; else echo "e2e: SKIPPED - /usr/bin/chromium is not installed (apt-get install chromium; CI installs it)"; fi
 
-.PHONY: help setup start generate lint typecheck drift unit contract e2e bench build test e2e-if-chromium docs-sdk sdk-publish-test bench-search bench-checkout sdk-polyglot
+.PHONY: help setup start generate lint typecheck drift unit contract e2e bench build test e2e-if-chromium docs-sdk sdk-publish-test bench-search bench-checkout bench-floor sdk-polyglot

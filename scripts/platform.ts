@@ -20,6 +20,8 @@ export interface ProcessSpec {
 export interface Platform {
   ports: Record<string, number>;
   urls: Record<string, string>;
+  /** The process id of each child (with `built`, the server process itself). */
+  pids: Record<string, number>;
   stop(): Promise<void>;
   /** Resolves when any child exits on its own (a crash). */
   exited: Promise<{ name: string; code: number | null }>;
@@ -32,6 +34,10 @@ export interface PlatformOptions {
   /** Child output: "inherit" shows service logs, "ignore" hides them, or a file path. */
   output?: "inherit" | "ignore" | string;
   include?: string[];
+  /** Extra node flags per child when `built` (e.g. `--cpu-prof`). */
+  nodeArgs?: Record<string, string[]>;
+  /** Run the production build (`make build`: <package>/dist/main.js under plain node) instead of the sources under tsx. */
+  built?: boolean;
 }
 
 const DEFAULT_PORTS = { auth: 8001, product: 8002, cart: 8003, order: 8004, gateway: 8080, web: 3000 };
@@ -45,6 +51,13 @@ async function waitHealthy(url: string, child: ChildProcess, timeoutMs: number):
     await new Promise((r) => setTimeout(r, 250));
   }
   throw new Error(`${url} did not become healthy within ${timeoutMs} ms`);
+}
+
+/** services/x/src/main.ts -> services/x/dist/main.js, which must exist (`make build`). */
+function builtEntry(entry: string): string {
+  const built = entry.replace(/\/src\/main\.ts$/, "/dist/main.js");
+  if (!fs.existsSync(path.join(ROOT, built))) throw new Error(`${built} is missing: run \`make build\` first`);
+  return built;
 }
 
 export async function startPlatform(options: PlatformOptions): Promise<Platform> {
@@ -103,7 +116,8 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     for (const group of [specs.filter((s) => s.name === "auth"), specs.filter((s) => s.name !== "auth")]) {
       await Promise.all(
         group.map(async (spec) => {
-          const child = spawn(process.execPath, ["--import", "tsx", "--conditions=development", spec.entry], {
+          const args = options.built ? [...(options.nodeArgs?.[spec.name] ?? []), builtEntry(spec.entry)] : ["--import", "tsx", "--conditions=development", spec.entry];
+          const child = spawn(process.execPath, args, {
             cwd: ROOT,
             env: { ...process.env, ...shared, ...spec.env, PORT: String(spec.port) },
             stdio: stdio as never,
@@ -121,5 +135,6 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     throw error;
   }
   const started = Object.fromEntries(specs.map((s) => [s.name, s.port]));
-  return { ports: started, urls: Object.fromEntries(specs.map((s) => [s.name, `http://127.0.0.1:${s.port}`])), stop, exited };
+  const pids = Object.fromEntries([...children].map(([name, child]) => [name, child.pid!]));
+  return { ports: started, pids, urls: Object.fromEntries(specs.map((s) => [s.name, `http://127.0.0.1:${s.port}`])), stop, exited };
 }

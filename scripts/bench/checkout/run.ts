@@ -9,18 +9,24 @@
  *   initial stock = available + units sold (+ units still held by open quotes, expected 0)
  *   units sold (order items) = units committed at the product service
  *
- *   npx tsx --conditions=development scripts/bench/checkout/run.ts
+ *   make build && npx tsx --conditions=development scripts/bench/checkout/run.ts
  *   TEST_MYSQL_URL=mysql://user:pw@127.0.0.1:3306 npx tsx --conditions=development scripts/bench/checkout/run.ts \
- *     [--backends sqlite,mariadb] [--concurrency 1,8,32] [--seconds 20] [--products 8] [--max-load 1.5]
+ *     [--backends sqlite,mariadb] [--concurrency 1,8] [--seconds 20] [--products 8] [--max-load 1.5] [--source] [--profile <dir>]
  *
  * The platform (auth, product, cart, order, gateway; no web) runs as child processes on a
- * fresh DATA_DIR and non-default ports (27001-27004, gateway 27080). On MariaDB each service
+ * fresh DATA_DIR and ports 38201-38204 (gateway 38280), in production configuration: the
+ * production build (`make build`, dist/main.js under plain node; `--source` runs the sources
+ * under tsx instead), NODE_ENV=production, a random SERVICE_SECRET and JWT_PRIVATE_KEY, response validation off,
+ * logs at info (demo accounts are seeded for the admin login; no demo catalog). Reported per
+ * run: checkouts/s, latencies, and the CPU ms per checkout of each service (from /proc) and
+ * summed over the services, against issue 11's goals. On MariaDB each service
  * gets its own database (bench_auth, bench_product, bench_cart, bench_order), created fresh and
  * dropped at the end. The machine is shared: before each measurement it waits (30 s steps, at
  * most --load-wait seconds) while the 1-minute load average is above --max-load, and reports
  * the load it started at. Not part of `make test`.
  */
 import { execSync } from "node:child_process";
+import crypto from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -35,14 +41,19 @@ const arg = (name: string, fallback: string) => {
   return i >= 0 ? args[i + 1]! : fallback;
 };
 const backends = arg("backends", process.env.TEST_MYSQL_URL ? "sqlite,mariadb" : "sqlite").split(",") as ("sqlite" | "mariadb")[];
-const concurrencies = arg("concurrency", "1,8,32").split(",").map(Number);
+const concurrencies = arg("concurrency", "1,8").split(",").map(Number);
 const seconds = Number(arg("seconds", "20"));
 const productCount = Number(arg("products", "8"));
 const initialStock = Number(arg("stock", "1000000"));
 const maxLoad = Number(arg("max-load", "1.5"));
 const loadWaitSeconds = Number(arg("load-wait", "300"));
-const logLevel = arg("log-level", "warn");
-const PORTS = { auth: 27001, product: 27002, cart: 27003, order: 27004, gateway: 27080 };
+const logLevel = arg("log-level", "info");
+const fromSource = args.includes("--source");
+/** `--profile <dir>`: each service writes a V8 CPU profile (node --cpu-prof) there when it stops. */
+const profileDir = args.includes("--profile") ? path.resolve(arg("profile", "profiles")) : undefined;
+const serviceSecret = crypto.randomBytes(24).toString("hex");
+const jwtPrivateKey = crypto.generateKeyPairSync("ec", { namedCurve: "P-256" }).privateKey.export({ type: "pkcs8", format: "pem" }).toString();
+const PORTS = { auth: 38201, product: 38202, cart: 38203, order: 38204, gateway: 38280 };
 const SERVICES = ["auth", "product", "cart", "order"] as const;
 const SHOPPER_PASSWORD = "bench-shopper-pass-2024";
 const mysqlBase = process.env.TEST_MYSQL_URL;
@@ -142,10 +153,10 @@ async function startServices(dataDir: string, dbUrls: Databases["urls"], logFile
   const platforms: Platform[] = [];
   const crashes: string[] = [];
   // Every benchmark shopper registers from loopback: lift the per-client registration limit.
-  const common = { LOG_LEVEL: logLevel, VALIDATE_RESPONSES: "false", NODE_ENV: "development", REGISTER_MAX_PER_CLIENT: "100000" };
+  const common = { LOG_LEVEL: logLevel, VALIDATE_RESPONSES: "false", NODE_ENV: "production", SERVICE_SECRET: serviceSecret, JWT_PRIVATE_KEY: jwtPrivateKey, SEED_DEMO_DATA: "true", SEED_PRODUCT_COUNT: "0", REGISTER_MAX_PER_CLIENT: "100000" };
   const start = async (name: string) => {
     const url = (dbUrls as Record<string, string | undefined>)[name];
-    const platform = await startPlatform({ dataDir, ports: PORTS, include: [name], output: logFile, env: { ...common, ...(url ? { DATABASE_URL: url } : {}) } });
+    const platform = await startPlatform({ dataDir, ports: PORTS, include: [name], built: !fromSource, nodeArgs: profileDir ? { [name]: ["--cpu-prof", `--cpu-prof-dir=${profileDir}/${name}`] } : undefined, output: logFile, env: { ...common, ...(url ? { DATABASE_URL: url } : {}) } });
     platform.exited.then(({ name: n, code }) => crashes.push(`${n} exited with code ${code}`));
     platforms.push(platform);
   };
@@ -342,6 +353,9 @@ interface Row {
   invariants: string;
   load: number;
   cpu: string;
+  /** CPU ms per checkout summed over auth, product, cart, order and the gateway. */
+  cpuServices: number;
+  addP50: number;
 }
 
 const rows: Row[] = [];
@@ -412,7 +426,9 @@ async function runBackend(backend: "sqlite" | "mariadb") {
       const benchCpuBefore = process.cpuUsage();
       const deadline = performance.now() + seconds * 1000;
       const stats = await shop(`${backend}-c${concurrency}`, shoppers.slice(0, concurrency), productIds, () => performance.now() < deadline);
-      const cpu = Object.entries(pids).map(([n, pid]) => `${n} ${(((cpuSeconds(pid) - cpuBefore[n]!) * 1000) / Math.max(1, stats.checkouts)).toFixed(0)}`);
+      const cpuMs = Object.fromEntries(Object.entries(pids).map(([n, pid]) => [n, ((cpuSeconds(pid) - cpuBefore[n]!) * 1000) / Math.max(1, stats.checkouts)]));
+      const cpuServices = [...SERVICES, "gateway"].reduce((sum, n) => sum + cpuMs[n]!, 0);
+      const cpu = Object.entries(cpuMs).map(([n, ms]) => `${n} ${ms.toFixed(1)}`);
       const benchCpu = process.cpuUsage(benchCpuBefore);
       cpu.push(`bench client ${((benchCpu.user + benchCpu.system) / 1000 / Math.max(1, stats.checkouts)).toFixed(0)}`);
       addExpected(expected, stats);
@@ -433,10 +449,12 @@ async function runBackend(backend: "sqlite" | "mariadb") {
         invariants: check.ok ? "OK" : "FAILED",
         load,
         cpu: cpu.join(", "),
+        cpuServices,
+        addP50: percentile(stats.steps.add_item!, 0.5),
       });
       say(`  load at start ${load.toFixed(2)} (waited ${waitedS.toFixed(0)} s)`);
       say(`  ${stats.checkouts} checkouts in ${stats.elapsedS.toFixed(1)} s = ${perSecond.toFixed(1)}/s; p50 ${percentile(stats.latencies, 0.5).toFixed(0)} ms, p99 ${percentile(stats.latencies, 0.99).toFixed(0)} ms; ${stats.failures.length} failures`);
-      say(`  CPU ms per checkout: ${cpu.join(", ")}${backend === "mariadb" ? " (mariadbd is shared with other work)" : ""}`);
+      say(`  CPU ms per checkout: services ${cpuServices.toFixed(1)} (${cpu.join(", ")})${backend === "mariadb" ? " (mariadbd is shared with other work)" : ""}`);
       say(`  totals: ${expected.checkouts} checkouts answered 201, ${check.orders} orders, ${check.charges} successful charges, ${check.acceptedQuotes} accepted quotes; ${check.orderTotal} cents ordered, ${check.chargedTotal} charged`);
       for (const p of check.products) say(`    product ${p.id}: initial ${p.initial} = available ${p.available} + sold ${p.sold} + held ${p.held}; committed ${p.committed}`);
       say(`  invariants: ${check.ok ? "OK" : `FAILED: ${check.problems.join("; ")}`}`);
@@ -467,14 +485,22 @@ async function runBackend(backend: "sqlite" | "mariadb") {
 for (const backend of backends) await runBackend(backend);
 
 const table = [
-  "| backend | shoppers | checkouts | failed | seconds | checkouts/s | p50 ms | p99 ms | p50 add / quote / pay ms | invariants | 1-min load at start |",
-  "|---|---:|---:|---:|---:|---:|---:|---:|---|---|---:|",
+  "| backend | shoppers | checkouts | failed | seconds | checkouts/s | p50 ms | p99 ms | p50 add / quote / pay ms | CPU ms per checkout (services) | invariants | 1-min load at start |",
+  "|---|---:|---:|---:|---:|---:|---:|---:|---|---:|---|---:|",
   ...rows.map(
     (r) =>
-      `| ${r.backend} | ${r.concurrency} | ${r.checkouts} | ${r.failures} | ${r.seconds.toFixed(1)} | ${r.perSecond.toFixed(1)} | ${r.p50.toFixed(0)} | ${r.p99.toFixed(0)} | ${r.steps} | ${r.invariants} | ${r.load.toFixed(2)} |`,
+      `| ${r.backend} | ${r.concurrency} | ${r.checkouts} | ${r.failures} | ${r.seconds.toFixed(1)} | ${r.perSecond.toFixed(1)} | ${r.p50.toFixed(0)} | ${r.p99.toFixed(0)} | ${r.steps} | ${r.cpuServices.toFixed(1)} | ${r.invariants} | ${r.load.toFixed(2)} |`,
   ),
 ].join("\n");
 say(`\n${table}\n`);
 say(`CPU ms per checkout, by process:\n${rows.map((r) => `- ${r.backend}, ${r.concurrency} shoppers: ${r.cpu}`).join("\n")}\n`);
+// issue 11's goals, from this run
+const goalLines: string[] = [];
+for (const r of rows) {
+  goalLines.push(`- ${r.backend}, ${r.concurrency} shopper(s): ${r.cpuServices.toFixed(1)} ms CPU per checkout over the services (goal <= 40: ${r.cpuServices <= 40 ? "met" : `missed by ${(r.cpuServices - 40).toFixed(1)}`})`);
+  if (r.concurrency === 8) goalLines.push(`- ${r.backend}, 8 shoppers: ${r.perSecond.toFixed(1)} checkouts/s (goal >= 40: ${r.perSecond >= 40 ? "met" : `missed by ${(40 - r.perSecond).toFixed(1)}`})`);
+  if (r.concurrency === 1) goalLines.push(`- ${r.backend}, 1 shopper: add-to-cart p50 ${r.addP50.toFixed(1)} ms (goal <= 10: ${r.addP50 <= 10 ? "met" : `missed by ${(r.addP50 - 10).toFixed(1)}`})`);
+}
+say(`Goals (issue 11):\n${goalLines.join("\n")}\n`);
 if (findings.length) say(`Findings:\n${findings.map((f) => `- ${f}`).join("\n")}\n`);
 process.exit(findings.some((f) => f.includes("invariants FAILED")) ? 1 : 0);

@@ -1,5 +1,5 @@
 import { Op, type Sequelize, type Transaction } from "sequelize";
-import { AppError, isUniqueViolation, notFound, unprocessable } from "@disqo-commerce/kit";
+import { AppError, createSqlReader, isUniqueViolation, notFound, sqlDate, unprocessable } from "@disqo-commerce/kit";
 import type { components } from "./generated/openapi.js";
 import type { CartModel, CartModels } from "./models/index.js";
 import { CURRENCY, money } from "./money.js";
@@ -23,10 +23,13 @@ const productUnavailable = (productId: number) => new AppError(404, "product_una
 export function createCarts(deps: CartDeps) {
   const { sequelize, models, products, now } = deps;
 
+  // the hot reads (every cart request) as prepared statements, see the kit's SqlReader
+  const reader = createSqlReader(sequelize);
+
   /** The user's active cart, created on first use; two first requests racing end with one cart. */
-  async function ensureActiveCart(userId: number): Promise<CartModel> {
-    const existing = await models.Cart.findOne({ where: { active_user_id: userId } });
-    if (existing) return existing;
+  async function ensureActiveCart(userId: number): Promise<{ id: number }> {
+    const [existing] = await reader.all<{ id: number }>("SELECT id FROM carts WHERE active_user_id = ?", [userId]);
+    if (existing) return { id: Number(existing.id) };
     try {
       return await models.Cart.create({ user_id: userId, active_user_id: userId, is_active: true });
     } catch (error) {
@@ -89,27 +92,32 @@ export function createCarts(deps: CartDeps) {
   }
 
   async function view(cartId: number): Promise<CartView> {
-    const cart = await models.Cart.findByPk(cartId, { rejectOnEmpty: true });
-    const items = await models.CartItem.findAll({ where: { cart_id: cartId }, order: [["id", "ASC"]] });
+    const [cart] = await reader.all<{ id: number; created_at: Date | string; updated_at: Date | string }>("SELECT id, created_at, updated_at FROM carts WHERE id = ?", [cartId]);
+    if (!cart) throw new Error(`cart ${cartId} vanished`);
+    const items = await reader.all<{ id: number; product_id: number; name: string; quantity: number; unit_price: number | string; currency: string; created_at: Date | string }>(
+      "SELECT id, product_id, name, quantity, unit_price, currency, created_at FROM cart_items WHERE cart_id = ? ORDER BY id ASC",
+      [cartId],
+    );
     const lines = items.map((item) => {
       const unit = Number(item.unit_price);
+      const quantity = Number(item.quantity);
       return {
-        id: item.id,
-        product_id: item.product_id,
+        id: Number(item.id),
+        product_id: Number(item.product_id),
         name: item.name,
-        quantity: item.quantity,
+        quantity,
         unit_price: money(unit, item.currency),
-        line_total: money(unit * item.quantity, item.currency),
-        added_at: item.created_at.toISOString(),
+        line_total: money(unit * quantity, item.currency),
+        added_at: sqlDate(item.created_at).toISOString(),
       };
     });
     return {
-      id: cart.id,
+      id: Number(cart.id),
       items: lines,
       item_count: lines.reduce((n, l) => n + l.quantity, 0),
       subtotal: money(lines.reduce((s, l) => s + l.line_total.amount, 0)),
-      created_at: cart.created_at.toISOString(),
-      updated_at: cart.updated_at.toISOString(),
+      created_at: sqlDate(cart.created_at).toISOString(),
+      updated_at: sqlDate(cart.updated_at).toISOString(),
     };
   }
 

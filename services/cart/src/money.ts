@@ -5,6 +5,7 @@ export const CURRENCY = "USD";
 
 export type Money = components["schemas"]["Money"];
 
-export function money(amount: number, currency: string = CURRENCY): Money {
+/** An amount in minor units; BIGINT columns may arrive as text. */
+export function money(amount: number | string, currency: string = CURRENCY): Money {
   return { amount: Number(amount), currency };
 }

@@ -12,7 +12,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { Op, type Sequelize } from "sequelize";
-import { conflict, notFound, unprocessable, type Logger, type Principal } from "@disqo-commerce/kit";
+import { conflict, createSqlReader, notFound, sqlDate, sqlDateOrNull, unprocessable, type Logger, type Principal } from "@disqo-commerce/kit";
 import type { components } from "./generated/openapi.js";
 import type { Carts } from "./carts.js";
 import type { CartModels, QuoteItemModel, QuoteModel } from "./models/index.js";
@@ -44,22 +44,43 @@ export function newQuoteId(): string {
   return `q_${randomBytes(16).toString("base64url")}`;
 }
 
+const QUOTE_COLUMNS =
+  "id, cart_id, user_id, status, currency, subtotal, discount_total, shipping_total, tax_total, total, promo_code, shipping_address, price_changes, expires_at, order_id, accepted_at, created_at";
+const QUOTE_ITEM_COLUMNS = "cart_item_id, product_id, name, quantity, unit_price, subtotal, discount, tax, total";
+
+/** A quote as read (see the kit's SqlReader): numbers may be text (BIGINT), dates text (SQLite). */
+type QuoteRow = Pick<QuoteModel, "id" | "status" | "currency" | "promo_code" | "shipping_address" | "price_changes" | "order_id"> & {
+  cart_id: number | string;
+  user_id: number | string;
+  subtotal: number | string;
+  discount_total: number | string;
+  shipping_total: number | string;
+  tax_total: number | string;
+  total: number | string;
+  expires_at: Date | string;
+  accepted_at: Date | string | null;
+  created_at: Date | string;
+};
+type QuoteItemRow = Pick<QuoteItemModel, "name"> & Record<"cart_item_id" | "product_id" | "quantity" | "unit_price" | "subtotal" | "discount" | "tax" | "total", number | string>;
+
 export function createQuotes(deps: QuoteDeps) {
   const { sequelize, models, products, carts, promoCodes, redemptions, rules, now, logger } = deps;
 
-  function toView(quote: QuoteModel, items: QuoteItemModel[]): QuoteView {
+  function toView(quote: QuoteRow, items: QuoteItemRow[]): QuoteView {
     const c = quote.currency;
-    const expired = quote.status === "open" && quote.expires_at.getTime() <= now().getTime();
+    const expiresAt = sqlDate(quote.expires_at);
+    const acceptedAt = sqlDateOrNull(quote.accepted_at);
+    const expired = quote.status === "open" && expiresAt.getTime() <= now().getTime();
     const view: QuoteView = {
       id: quote.id,
-      cart_id: quote.cart_id,
-      user_id: quote.user_id,
+      cart_id: Number(quote.cart_id),
+      user_id: Number(quote.user_id),
       status: expired ? "expired" : quote.status,
       items: items.map((i) => ({
-        cart_item_id: i.cart_item_id,
-        product_id: i.product_id,
+        cart_item_id: Number(i.cart_item_id),
+        product_id: Number(i.product_id),
         name: i.name,
-        quantity: i.quantity,
+        quantity: Number(i.quantity),
         unit_price: money(i.unit_price, c),
         subtotal: money(i.subtotal, c),
         discount: money(i.discount, c),
@@ -73,10 +94,10 @@ export function createQuotes(deps: QuoteDeps) {
       total: money(quote.total, c),
       promo_code: quote.promo_code,
       price_changes: JSON.parse(quote.price_changes) as PriceChange[],
-      expires_at: quote.expires_at.toISOString(),
+      expires_at: expiresAt.toISOString(),
       order_id: quote.order_id ?? null,
-      accepted_at: quote.accepted_at ? quote.accepted_at.toISOString() : null,
-      created_at: quote.created_at.toISOString(),
+      accepted_at: acceptedAt ? acceptedAt.toISOString() : null,
+      created_at: sqlDate(quote.created_at).toISOString(),
     };
     if (quote.shipping_address) {
       // one shape whatever the request left out: optional lines are null, never missing
@@ -86,10 +107,13 @@ export function createQuotes(deps: QuoteDeps) {
     return view;
   }
 
+  // a quote is read after every change and by the order service: prepared statements (see the kit's SqlReader)
+  const reader = createSqlReader(sequelize);
+
   async function load(id: string): Promise<QuoteView | null> {
-    const quote = await models.Quote.findByPk(id);
+    const [quote] = await reader.all<QuoteRow>(`SELECT ${QUOTE_COLUMNS} FROM quotes WHERE id = ?`, [id]);
     if (!quote) return null;
-    const items = await models.QuoteItem.findAll({ where: { quote_id: id }, order: [["id", "ASC"]] });
+    const items = await reader.all<QuoteItemRow>(`SELECT ${QUOTE_ITEM_COLUMNS} FROM quote_items WHERE quote_id = ? ORDER BY id ASC`, [id]);
     return toView(quote, items);
   }
 

@@ -1,12 +1,13 @@
 import { randomUUID } from "node:crypto";
 import express, { type Express, type NextFunction, type Request, type Response } from "express";
 import * as OpenApiValidator from "express-openapi-validator";
-import { pinoHttp } from "pino-http";
 import swaggerUi from "swagger-ui-express";
 import type { Sequelize } from "sequelize";
 import type { Logger } from "pino";
 import { requestContext } from "./context.js";
 import { problemMiddleware } from "./problem.js";
+import { requestLogger } from "./request-log.js";
+import { memoizeValidatorRoutes } from "./validator-routes.js";
 import { AppError, forbidden, titleFor, unauthenticated } from "./errors.js";
 import type { Principal, TokenVerifier } from "./tokens.js";
 import { IdempotencyStore, idempotencyScope, idempotencyStoreKey, requestHash } from "./idempotency.js";
@@ -37,8 +38,6 @@ export interface BuildAppOptions {
   verifier: TokenVerifier;
   sequelize: Sequelize;
   validateResponses: boolean;
-  /** Routes outside the contract (e.g. passport's form login), mounted after the body parsers. */
-  configure?: (app: Express) => void;
   /**
    * Whose X-Forwarded-For decides `req.ip` (the key of per-client limits): Express's `trust
    * proxy` value, normally the service's TRUSTED_PROXIES list. Default: loopback only.
@@ -114,14 +113,7 @@ export function buildApp(options: BuildAppOptions): Express {
     res.setHeader("X-Request-Id", requestId);
     requestContext.run({ requestId }, () => next());
   });
-  app.use(
-    pinoHttp({
-      logger,
-      genReqId: (_req, res) => String(res.getHeader("X-Request-Id")),
-      autoLogging: { ignore: (req) => req.url === "/healthz" || req.url === "/readyz" },
-      serializers: { req: (req) => ({ method: req.method, url: req.url }), res: (res) => ({ status: res.statusCode }) },
-    }),
-  );
+  app.use(requestLogger(logger));
   app.use(express.json({ limit: "1mb" }));
   app.use(express.urlencoded({ extended: false, limit: "100kb" }));
 
@@ -141,8 +133,7 @@ export function buildApp(options: BuildAppOptions): Express {
   });
   app.use("/docs", swaggerUi.serve, swaggerUi.setup(spec as object, { customSiteTitle: spec.info.title }));
 
-  options.configure?.(app);
-
+  memoizeValidatorRoutes();
   app.use(
     OpenApiValidator.middleware({
       apiSpec: spec as never,

@@ -26,14 +26,17 @@ export interface DatabaseOptions {
  * instead of failing with SQLITE_BUSY half-way through a transaction.
  */
 export function openDatabase(options: DatabaseOptions): Sequelize {
-  const logging = options.logger ? (sql: string) => options.logger!.trace({ sql }, "sql") : false;
+  // Sequelize builds the log line of every query when logging is a function: only when trace is on
+  const logging = options.logger?.isLevelEnabled("trace") ? (sql: string) => options.logger!.trace({ sql }, "sql") : false;
   if (options.url && /^mysql|^mariadb/.test(options.url)) {
     const sequelize = new Sequelize(options.url.replace(/^mariadb:/, "mysql:"), {
       dialect: "mysql",
       logging,
       pool: { max: 10, min: 0, idle: 10_000 },
       timezone: "+00:00",
-      dialectOptions: { dateStrings: false, supportBigNumbers: true },
+      // maxPreparedStatements: the SqlReader's statements (see sql.ts) are prepared per connection; the
+      // server's limit (max_prepared_stmt_count, 16382 by default) is shared by every connection and service
+      dialectOptions: { dateStrings: false, supportBigNumbers: true, maxPreparedStatements: 200 },
       define: { underscored: true },
     });
     hardenTransactions(sequelize);
@@ -82,23 +85,55 @@ export function isUniqueViolation(error: unknown): boolean {
 }
 
 type SqliteConnection = { configure(o: "busyTimeout", ms: number): void; exec(sql: string, cb: (e: Error | null) => void): void; __disqoReady?: Promise<void> };
+type SqliteManager = {
+  getConnection(options?: { uuid?: string }): Promise<SqliteConnection>;
+  releaseConnection(connection: SqliteConnection, force?: boolean): unknown;
+  destroyConnection(connection: SqliteConnection): Promise<unknown>;
+  connections: Record<string, SqliteConnection>;
+};
+
+/** The key of the one connection every transaction of the process uses (see configureSqliteConnections). */
+const WRITER = "disqo-writer";
+/**
+ * A transaction asks for its connection under its id, a v4 UUID (Sequelize's Transaction);
+ * other named connections (e.g. the product search's reader) keep their own.
+ */
+const TRANSACTION_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
 
 /**
- * Sequelize's SQLite dialect opens a connection per transaction and never fires the
- * afterConnect hook, so each connection is set up here: WAL (readers never wait for the
- * writer) and a busy timeout (a statement waits for the lock instead of failing at once).
+ * Sequelize's SQLite dialect never fires the afterConnect hook, so each connection is set up
+ * here: WAL (readers never wait for the writer) and a busy timeout (a statement waits for the
+ * lock instead of failing at once).
+ *
+ * It also opens a new connection for every transaction and closes it after (file open, WAL
+ * index mapping, pragmas: issue 11 counted 7 per checkout). The process's transactions
+ * already run one at a time (hardenTransactions), so they all share one long-lived writer
+ * connection instead; queries outside transactions keep the shared "default" connection.
  */
 function configureSqliteConnections(sequelize: Sequelize): void {
-  const manager = sequelize.connectionManager as unknown as { getConnection(options?: unknown): Promise<SqliteConnection> };
+  const manager = sequelize.connectionManager as unknown as SqliteManager;
   const getConnection = manager.getConnection.bind(manager);
-  manager.getConnection = async (options?: unknown) => {
-    const connection = await getConnection(options);
+  const releaseConnection = manager.releaseConnection.bind(manager);
+  const destroyConnection = manager.destroyConnection.bind(manager);
+  manager.getConnection = async (options?: { uuid?: string }) => {
+    const forTransaction = options?.uuid !== undefined && TRANSACTION_ID.test(options.uuid);
+    const connection = await getConnection(forTransaction ? { ...options, uuid: WRITER } : options);
     connection.__disqoReady ??= new Promise<void>((resolve, reject) => {
       connection.configure("busyTimeout", 10_000);
       connection.exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", (e) => (e ? reject(e) : resolve()));
     });
     await connection.__disqoReady;
     return connection;
+  };
+  manager.releaseConnection = (connection: SqliteConnection, force?: boolean) => {
+    if (connection === manager.connections[WRITER]) return;
+    return releaseConnection(connection, force);
+  };
+  // a transaction that could not even roll back drops its connection: the next one opens afresh
+  manager.destroyConnection = async (connection: SqliteConnection) => {
+    if (connection !== manager.connections[WRITER]) return destroyConnection(connection);
+    delete manager.connections[WRITER];
+    await new Promise<void>((resolve) => (connection as unknown as { close(cb: () => void): void }).close(() => resolve()));
   };
 }
 

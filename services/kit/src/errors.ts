@@ -88,8 +88,6 @@ export class AppError extends Error {
   }
 }
 
-export const badRequest = (code: ErrorCode, detail: string, ext?: ProblemExtensions) =>
-  new AppError(400, code, detail, { extensions: ext });
 export const unauthenticated = (detail = "A valid bearer token is required.", code: ErrorCode = "unauthenticated") =>
   new AppError(401, code, detail, { headers: { "WWW-Authenticate": 'Bearer realm="disqo-commerce"' } });
 export const forbidden = (detail = "You may not do this.") => new AppError(403, "forbidden", detail);
@@ -99,9 +97,3 @@ export const conflict = (code: ErrorCode, detail: string, ext?: ProblemExtension
 export const unprocessable = (code: ErrorCode, detail: string, ext?: ProblemExtensions) =>
   new AppError(422, code, detail, { extensions: ext });
 export const serviceUnavailable = (detail: string) => new AppError(503, "service_unavailable", detail);
-
-/** Guard in the style of `assert`: throws the given AppError when the condition does not hold. */
-export function assertFound<T>(value: T | null | undefined, detail?: string): T {
-  if (value === null || value === undefined) throw notFound(detail);
-  return value;
-}

@@ -10,3 +10,4 @@ export * from "./logger.js";
 export * from "./problem.js";
 export * from "./server.js";
 export * from "./tokens.js";
+export * from "./sql.js";

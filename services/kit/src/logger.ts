@@ -1,20 +1,40 @@
-import { pino, type Logger } from "pino";
+import { destination, pino, type Logger } from "pino";
 import { currentRequestId } from "./context.js";
 
 export type { Logger };
 
-/** pino logger whose every line carries the request id of the request it runs in, when there is one. */
+/** Lines are written in chunks of at least this many bytes, or every FLUSH_MS, whichever comes first. */
+const CHUNK_BYTES = 4096;
+const FLUSH_MS = 200;
+
+/**
+ * pino logger whose every line carries the request id of the request it runs in, when there is one.
+ * Lines go to stdout in chunks: one write per ~4 KB (about 15 request lines) and at least every
+ * 200 ms, instead of one write per line (issue 11: writing each line was ~15% of a product
+ * read's CPU). pino flushes what is buffered when the process exits.
+ */
 export function createLogger(options: { service: string; level?: string }): Logger {
-  return pino({
-    name: options.service,
-    level: options.level ?? "info",
-    mixin() {
-      const requestId = currentRequestId();
-      return requestId ? { request_id: requestId } : {};
+  const stream = destination({ dest: 1, sync: false, minLength: CHUNK_BYTES });
+  setInterval(() => {
+    try {
+      stream.flush();
+    } catch {
+      // a stream being closed at exit: pino's own exit handler writes what is left
+    }
+  }, FLUSH_MS).unref();
+  return pino(
+    {
+      name: options.service,
+      level: options.level ?? "info",
+      mixin() {
+        const requestId = currentRequestId();
+        return requestId ? { request_id: requestId } : {};
+      },
+      redact: {
+        paths: ["req.headers.authorization", "req.headers.cookie", "password", "*.password", "refresh_token", "*.refresh_token"],
+        censor: "[redacted]",
+      },
     },
-    redact: {
-      paths: ["req.headers.authorization", "req.headers.cookie", "password", "*.password", "refresh_token", "*.refresh_token"],
-      censor: "[redacted]",
-    },
-  });
+    stream,
+  );
 }

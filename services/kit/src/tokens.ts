@@ -1,5 +1,6 @@
 import { createPublicKey, createSecretKey, type JsonWebKey, type KeyObject } from "node:crypto";
 import jwt from "jsonwebtoken";
+import { LRUCache } from "lru-cache";
 import { unauthenticated, forbidden } from "./errors.js";
 
 export const ACCESS_TOKEN_ISSUER = "disqo-auth";
@@ -70,9 +71,34 @@ export class StaticKeys implements KeySource {
   }
 }
 
+/** How long a verified token is trusted without checking its signature again (at most until it expires). */
+const VERIFIED_TTL_MS = 60_000;
+
+/**
+ * Verification results by the token's exact text. A shopper's token is verified by every
+ * service on every request (ES256: an elliptic-curve signature check each time, issue 11);
+ * a token's text cannot change without missing the cache, and its claims are what was
+ * verified, so a hit is as good as the check. An entry lives until the token expires or
+ * VERIFIED_TTL_MS, whichever is first: that also bounds how long a token signed by a key
+ * since withdrawn from the JWKS stays accepted. Failures are not cached.
+ */
+class VerifiedTokens {
+  private readonly cache = new LRUCache<string, Principal>({ max: 10_000 });
+
+  get(token: string): Principal | undefined {
+    return this.cache.get(token);
+  }
+
+  remember(token: string, principal: Principal, expiresAtSeconds: number | undefined): void {
+    const ttl = Math.min(VERIFIED_TTL_MS, (expiresAtSeconds ?? 0) * 1000 - Date.now());
+    if (ttl > 0) this.cache.set(token, principal, { ttl });
+  }
+}
+
 export class TokenVerifier {
   /** Built once: given a string, jsonwebtoken tries (and fails) to parse it as a public key on every call. */
   private readonly serviceKey: KeyObject;
+  private readonly verified = new VerifiedTokens();
 
   constructor(
     private readonly keys: KeySource,
@@ -83,6 +109,8 @@ export class TokenVerifier {
 
   /** Verifies a user's access token: ES256 only (so `alg: none` and HMAC forgeries fail), issuer and audience pinned. */
   async verifyAccessToken(token: string): Promise<Principal> {
+    const known = this.verified.get(token);
+    if (known?.kind === "user") return known;
     const decoded = jwt.decode(token, { complete: true });
     const kid = decoded?.header.kid;
     if (!decoded || decoded.header.alg !== "ES256" || !kid) throw unauthenticated("The access token is invalid.", "token_invalid");
@@ -102,15 +130,21 @@ export class TokenVerifier {
     const userId = Number(payload.sub);
     const role = payload.role;
     if (!Number.isInteger(userId) || (role !== "customer" && role !== "admin")) throw unauthenticated("The access token is invalid.", "token_invalid");
-    return { kind: "user", userId, role };
+    const principal: Principal = { kind: "user", userId, role };
+    this.verified.remember(token, principal, payload.exp);
+    return principal;
   }
 
   /** Verifies a service credential: HS256 with the shared secret and the internal audience only. */
   verifyServiceToken(token: string): Principal {
+    const known = this.verified.get(token);
+    if (known?.kind === "service") return known;
     try {
       const payload = jwt.verify(token, this.serviceKey, { algorithms: ["HS256"], audience: SERVICE_TOKEN_AUDIENCE }) as jwt.JwtPayload;
       if (typeof payload.sub !== "string" || !payload.sub.startsWith("service:")) throw new Error("not a service");
-      return { kind: "service", service: payload.sub.slice("service:".length) };
+      const principal: Principal = { kind: "service", service: payload.sub.slice("service:".length) };
+      this.verified.remember(token, principal, payload.exp);
+      return principal;
     } catch {
       throw forbidden("This operation is for the platform's services only.");
     }

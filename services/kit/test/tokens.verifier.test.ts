@@ -102,6 +102,22 @@ describe("kit: TokenVerifier", () => {
       }
     });
 
+    it("when a verified token is presented again, then it is not re-checked until it expires, and a changed copy still fails", async () => {
+      const token = t.user(7, "customer", 1);
+      expect(await t.verifier.verifyAccessToken(token)).to.deep.equal({ kind: "user", userId: 7, role: "customer" });
+      // a second verification is answered from the cache: the key source is not asked again
+      const counted = new TokenVerifier({ getKey: async (kid) => (calls++, t.keys.getKey(kid)) }, t.serviceSecret);
+      let calls = 0;
+      await counted.verifyAccessToken(token);
+      await counted.verifyAccessToken(token);
+      expect(calls).to.equal(1);
+      const [header, payload, signature] = token.split(".");
+      expect((await rejection(counted.verifyAccessToken(`${header}.${payload}.${signature!.slice(0, -2)}AA`))).code).to.equal("token_invalid");
+      // the cache entry lives no longer than the token (exp is in whole seconds: at most 2 s away)
+      await new Promise((r) => setTimeout(r, 2_100));
+      expect((await rejection(counted.verifyAccessToken(token))).code).to.equal("token_expired");
+    }).timeout(5_000);
+
     it("when a service token is offered as an access token, then it is 401 token_invalid", async () => {
       expect((await rejection(t.verifier.verifyAccessToken(t.service("cart")))).code).to.equal("token_invalid");
     });
@@ -113,7 +129,8 @@ describe("kit: TokenVerifier", () => {
       expect(t.verifier.verifyServiceToken(signServiceToken("cart", t.serviceSecret))).to.deep.equal({ kind: "service", service: "cart" });
     });
 
-    it("when a user's access token (even an admin's) is offered, then it is 403 forbidden", async () => {
+    it("when a user's access token (even an admin's, even one verified before) is offered, then it is 403 forbidden", async () => {
+      await t.verifier.verifyAccessToken(t.admin());
       for (const token of [t.user(7), t.admin()]) {
         const error = await rejection(() => t.verifier.verifyServiceToken(token));
         expect(error.status).to.equal(403);

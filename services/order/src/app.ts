@@ -116,5 +116,3 @@ export function createApp(deps: OrderAppDeps) {
   };
   return { app, domain };
 }
-
-export type OrderDomainHandle = ReturnType<typeof createApp>["domain"];

@@ -1,8 +1,7 @@
 import { QueryTypes, type Sequelize, type Transaction } from "sequelize";
-import { conflict, decodeCursor, encodeCursor, isUniqueViolation, notFound, unprocessable, type Logger, type Principal } from "@disqo-commerce/kit";
+import { conflict, createSqlReader, decodeCursor, encodeCursor, isUniqueViolation, notFound, unprocessable, type Logger, type Principal } from "@disqo-commerce/kit";
 import type { components } from "./generated/openapi.js";
 import type { ProductModel, ProductModels } from "./models/index.js";
-import { inTransaction } from "./transactions.js";
 import { COUNT_CAP, searchTerms, type SearchIndex, type SearchPosition, type SearchSort } from "./search/search-index.js";
 
 export type ProductDto = components["schemas"]["Product"];
@@ -44,16 +43,24 @@ function decodePosition(cursor: string | undefined, sort: SearchSort): SearchPos
   return { sort, price: c.a, id: c.b };
 }
 
-export function toProductDto(p: ProductModel, held: number): ProductDto {
+/** A product as stored: a model instance, or a raw row (SQLite gives 0/1 and date text). */
+type ProductRow = Pick<ProductModel, "id" | "name" | "description" | "sku" | "price_amount" | "currency" | "stock" | "committed"> & {
+  is_active: boolean | number;
+  created_at: Date | string;
+  updated_at: Date | string;
+  held?: number | string;
+};
+
+export function toProductDto(p: ProductRow, held: number): ProductDto {
   return {
-    id: p.id,
+    id: Number(p.id),
     name: p.name,
     description: p.description,
     sku: p.sku,
-    price: { amount: p.price_amount, currency: p.currency },
+    price: { amount: Number(p.price_amount), currency: p.currency },
     is_active: Boolean(p.is_active),
-    stock: p.stock,
-    available: Math.max(0, p.stock - p.committed - held),
+    stock: Number(p.stock),
+    available: Math.max(0, Number(p.stock) - Number(p.committed) - held),
     created_at: new Date(p.created_at).toISOString(),
     updated_at: new Date(p.updated_at).toISOString(),
   };
@@ -65,24 +72,24 @@ export function createCatalog(deps: { sequelize: Sequelize; models: ProductModel
   const { sequelize, models, search, logger } = deps;
   const { Product } = models;
 
-  /** Units held by unexpired reservations, per product. */
-  async function heldUnits(ids: number[], options: { transaction?: Transaction } = {}): Promise<Map<number, number>> {
-    if (ids.length === 0) return new Map();
-    const rows = await sequelize.query<{ product_id: number; held: number | string }>(
-      "SELECT product_id, SUM(quantity) AS held FROM reservation_items WHERE product_id IN (?) AND held_until > ? GROUP BY product_id",
-      { replacements: [ids, Date.now()], type: QueryTypes.SELECT, transaction: options.transaction },
-    );
-    return new Map(rows.map((r) => [Number(r.product_id), Number(r.held)]));
-  }
+  const reader = createSqlReader(sequelize);
 
-  /** The products with these ids, in this order, with their available stock. */
+  /**
+   * The products with these ids, in this order, with their available stock: one prepared
+   * statement that also sums the units held by unexpired reservations (the hot read path).
+   */
   async function load(ids: number[]): Promise<ProductDto[]> {
     if (ids.length === 0) return [];
-    const [rows, held] = await Promise.all([Product.findAll({ where: { id: ids } }), heldUnits(ids)]);
-    const byId = new Map(rows.map((r) => [r.id, r]));
+    const rows = await reader.all<ProductRow>(
+      `SELECT p.id, p.name, p.description, p.sku, p.price_amount, p.currency, p.is_active, p.stock, p.committed, p.created_at, p.updated_at,
+         (SELECT COALESCE(SUM(r.quantity), 0) FROM reservation_items r WHERE r.product_id = p.id AND r.held_until > ?) AS held
+       FROM products p WHERE p.id IN (${ids.map(() => "?").join(", ")})`,
+      [Date.now(), ...ids],
+    );
+    const byId = new Map(rows.map((r) => [Number(r.id), r]));
     return ids.flatMap((id) => {
       const p = byId.get(id);
-      return p ? [toProductDto(p, held.get(id) ?? 0)] : [];
+      return p ? [toProductDto(p, Number(p.held))] : [];
     });
   }
 
@@ -155,7 +162,6 @@ export function createCatalog(deps: { sequelize: Sequelize; models: ProductModel
 
   return {
     load,
-    heldUnits,
 
     async search(params: SearchParams, principal: Principal | null): Promise<ProductPage> {
       const includeInactive = seesInactive(principal);
@@ -194,7 +200,7 @@ export function createCatalog(deps: { sequelize: Sequelize; models: ProductModel
     async create(input: ProductCreate): Promise<ProductDto> {
       let created: ProductModel;
       try {
-        created = await inTransaction(sequelize, logger, async (t) => {
+        created = await sequelize.transaction(async (t) => {
           const seq = await nextChangeSeq(t);
           return Product.create(
             {
@@ -220,7 +226,7 @@ export function createCatalog(deps: { sequelize: Sequelize; models: ProductModel
 
     async update(id: number, changes: ProductUpdate): Promise<ProductDto> {
       try {
-        await inTransaction(sequelize, logger, async (t) => {
+        await sequelize.transaction(async (t) => {
           const product = await Product.findByPk(id, { transaction: t, lock: t.LOCK.UPDATE });
           if (!product) throw notFound("No such product.");
           if (changes.name !== undefined) product.name = changes.name.trim();
@@ -245,7 +251,7 @@ export function createCatalog(deps: { sequelize: Sequelize; models: ProductModel
     },
 
     async deactivate(id: number): Promise<ProductDto> {
-      await inTransaction(sequelize, logger, async (t) => {
+      await sequelize.transaction(async (t) => {
         const product = await Product.findByPk(id, { transaction: t, lock: t.LOCK.UPDATE });
         if (!product) throw notFound("No such product.");
         if (!product.is_active) return;

@@ -2,7 +2,6 @@ import { QueryTypes, type Sequelize, type Transaction } from "sequelize";
 import { conflict, isMysql, isUniqueViolation, notFound, unprocessable, type Logger } from "@disqo-commerce/kit";
 import type { components } from "./generated/openapi.js";
 import type { ProductModels, ReservationItemModel, ReservationModel } from "./models/index.js";
-import { inTransaction as runInTransaction } from "./transactions.js";
 
 export type ReservationDto = components["schemas"]["Reservation"];
 export type ReservationInput = components["schemas"]["ReservationInput"];
@@ -52,7 +51,7 @@ export function createInventory(deps: { sequelize: Sequelize; models: ProductMod
   const mysql = isMysql(sequelize);
   const forUpdate = mysql ? " FOR UPDATE" : "";
 
-  const inTransaction = <T>(work: (t: Transaction) => Promise<T>) => runInTransaction(sequelize, deps.logger, work);
+  const inTransaction = <T>(work: (t: Transaction) => Promise<T>) => sequelize.transaction(work);
 
   async function lockReservation(id: string, t: Transaction): Promise<{ reservation: ReservationModel; items: Item[] } | null> {
     const reservation = await Reservation.findByPk(id, { transaction: t, lock: t.LOCK.UPDATE });

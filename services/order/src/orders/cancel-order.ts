@@ -183,8 +183,3 @@ export function createCancelOrder(deps: CancelDeps) {
 }
 
 export type CancelOrder = ReturnType<typeof createCancelOrder>;
-
-export function principalUser(principal: Principal | null): { userId: number; role: string } {
-  if (!principal || principal.kind !== "user") throw notFound("No such order.");
-  return principal;
-}

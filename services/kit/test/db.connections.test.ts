@@ -1,0 +1,78 @@
+import { expect } from "chai";
+import type { Sequelize, Transaction } from "sequelize";
+import { createSqlReader, sqlDate } from "../src/index.js";
+import { testBackends, type FreshDatabase } from "../src/testing.js";
+import { kitDatabase } from "./support.js";
+
+const connectionOf = (t: Transaction) => (t as unknown as { connection: object }).connection;
+
+describe("kit: SQLite connections", () => {
+  let sequelize: Sequelize;
+  let db: FreshDatabase;
+  before(async () => {
+    ({ sequelize, db } = await kitDatabase("sqlite"));
+    await sequelize.query("CREATE TABLE things (id INTEGER PRIMARY KEY, name TEXT NOT NULL)");
+  });
+  after(async () => {
+    await sequelize.close();
+    await db.drop();
+  });
+
+  it("when transactions run one after another, then they share one writer connection, apart from other named connections", async () => {
+    const first = await sequelize.transaction(async (t) => connectionOf(t));
+    const second = await sequelize.transaction(async (t) => connectionOf(t));
+    expect(second).to.equal(first);
+    const manager = sequelize.connectionManager as unknown as { getConnection(o: object): Promise<object> };
+    expect(await manager.getConnection({ uuid: "search-reader" })).to.not.equal(first);
+    expect(await manager.getConnection({})).to.not.equal(first);
+  });
+
+  it("when a transaction on the shared connection fails, then its writes are gone and the next transaction works", async () => {
+    const failed = await sequelize
+      .transaction(async (t) => {
+        await sequelize.query("INSERT INTO things (id, name) VALUES (1, 'lost')", { transaction: t });
+        throw new Error("boom");
+      })
+      .catch((e: Error) => e.message);
+    expect(failed).to.equal("boom");
+    await sequelize.transaction(async (t) => sequelize.query("INSERT INTO things (id, name) VALUES (2, 'kept')", { transaction: t }));
+    const reader = createSqlReader(sequelize);
+    expect(await reader.all("SELECT id, name FROM things ORDER BY id", [])).to.deep.equal([{ id: 2, name: "kept" }]);
+  });
+});
+
+for (const backend of testBackends()) {
+  describe(`kit: SqlReader (${backend})`, () => {
+    let sequelize: Sequelize;
+    let db: FreshDatabase;
+    before(async () => {
+      ({ sequelize, db } = await kitDatabase(backend));
+      await sequelize.query("CREATE TABLE gadgets (id INTEGER PRIMARY KEY, name VARCHAR(50) NOT NULL, made_at DATETIME(3) NOT NULL)");
+    });
+    after(async () => {
+      await sequelize.close();
+      await db.drop();
+    });
+
+    it("when rows are committed by a transaction, then the reader sees them at once, with bound parameters and dates read back", async () => {
+      const reader = createSqlReader(sequelize);
+      const madeAt = new Date("2026-01-02T03:04:05.678Z");
+      expect(await reader.all("SELECT id FROM gadgets WHERE id = ?", [1])).to.deep.equal([]);
+      // (the date as text: Sequelize's replacement escaping drops the milliseconds on MariaDB)
+      await sequelize.transaction(async (t) =>
+        sequelize.query("INSERT INTO gadgets (id, name, made_at) VALUES (?, ?, '2026-01-02 03:04:05.678')", { replacements: [1, "o'clock; DROP TABLE gadgets"], transaction: t }),
+      );
+      const rows = await reader.all<{ id: number; name: string; made_at: Date | string }>("SELECT id, name, made_at FROM gadgets WHERE id = ? AND name = ?", [1, "o'clock; DROP TABLE gadgets"]);
+      expect(rows.map((r) => ({ id: Number(r.id), name: r.name, made_at: sqlDate(r.made_at).toISOString() }))).to.deep.equal([
+        { id: 1, name: "o'clock; DROP TABLE gadgets", made_at: madeAt.toISOString() },
+      ]);
+    });
+
+    it("when a statement is wrong, then the read fails with the driver's error and the reader keeps working", async () => {
+      const reader = createSqlReader(sequelize);
+      const error = await reader.all("SELECT nope FROM gadgets", []).catch((e: Error) => e);
+      expect(error).to.be.instanceOf(Error);
+      expect(await reader.all("SELECT COUNT(*) AS n FROM gadgets", [])).to.have.length(1);
+    });
+  });
+}
