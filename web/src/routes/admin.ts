@@ -11,7 +11,7 @@ import { parseMajorUnits, toMajorUnits } from "../money.js";
 import { locals, requireLogin } from "../session.js";
 import { humanize, shortId } from "../views.js";
 
-export const ORDER_STATUSES: readonly OrderStatus[] = ["pending", "paid", "partially_shipped", "shipped", "delivered", "cancelled"];
+export const ORDER_STATUSES: readonly OrderStatus[] = ["pending", "paid", "cancelling", "partially_shipped", "shipped", "delivered", "cancelled"];
 /** The catalog is priced in US dollars (the product contract's only currency). */
 const CURRENCY = "USD" as const;
 
