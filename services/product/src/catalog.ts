@@ -3,6 +3,7 @@ import { conflict, decodeCursor, encodeCursor, isUniqueViolation, notFound, unpr
 import type { components } from "./generated/openapi.js";
 import type { ProductModel, ProductModels } from "./models/index.js";
 import { inTransaction } from "./transactions.js";
+import { assertStockCoversPromised } from "./stock-rule.js";
 import { COUNT_CAP, searchTerms, type SearchIndex, type SearchPosition, type SearchSort } from "./search/search-index.js";
 
 export type ProductDto = components["schemas"]["Product"];
@@ -229,6 +230,11 @@ export function createCatalog(deps: { sequelize: Sequelize; models: ProductModel
           if (changes.price !== undefined) {
             product.price_amount = changes.price.amount;
             product.currency = changes.price.currency;
+          }
+          if (changes.stock !== undefined && changes.stock < product.stock) {
+            // locked above, and every hold takes this lock first: the units promised cannot grow meanwhile
+            const held = (await heldUnits([id], { transaction: t })).get(id) ?? 0;
+            assertStockCoversPromised(changes.stock, { held, committed: Number(product.committed) });
           }
           if (changes.stock !== undefined) product.stock = changes.stock;
           if (changes.is_active !== undefined) product.is_active = changes.is_active;
