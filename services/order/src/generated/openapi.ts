@@ -1137,7 +1137,7 @@ export interface components {
                 "application/problem+json": components["schemas"]["PaymentProblem"];
             };
         };
-        /** @description The quote cannot be paid now: it expired (`quote_expired`), is not open any more or is being paid by another request (`quote_not_open`), its stock is gone (`insufficient_stock`, naming the products), or a request with the same `Idempotency-Key` is still running (`idempotency_key_in_flight`). */
+        /** @description The quote cannot be paid now: it expired (`quote_expired`), is not open any more or is being paid by another request (`quote_not_open`), its stock is gone (`insufficient_stock`, naming the products), a product of it was deactivated since the quote (`product_unavailable`, naming the products: the hold is extended before the card is charged, so nothing was charged), or a request with the same `Idempotency-Key` is still running (`idempotency_key_in_flight`). */
         CheckoutConflict: {
             headers: {
                 "X-Request-Id": components["headers"]["X-Request-Id"];
