@@ -229,6 +229,10 @@ export function adminRoutes({ sessions }: RouteContext): Router {
 }
 
 function productError(error: unknown): { status: number; errors: Record<string, string>; message: string } | null {
+  if (apiCode(error) === "stock_below_reserved") {
+    // the stock rule: the product service's detail names the units held and sold
+    return { status: 409, errors: { stock: apiMessage(error) }, message: apiMessage(error) };
+  }
   if (apiCode(error) === "sku_taken" || apiStatus(error) === 409) {
     return { status: 409, errors: { sku: "Another product already has this SKU" }, message: "That SKU is taken." };
   }
