@@ -209,10 +209,17 @@ when(`${UPDATE} > 404 > application/problem+json`, (t) => {
   setPath(t, "/v1/products/99999999");
   setBody(t, { stock: 1 });
 });
-when(`${UPDATE} > 409 > application/problem+json`, (t) => {
+// the stock rule: a product holding 2 units for a quote cannot go to stock 0 (409 stock_below_reserved)
+when(`${UPDATE} > 409 > application/problem+json`, async (t) => {
+  const held = await newProduct({ stock: 5 });
+  await api(PRODUCT_URL, "PUT", `/v1/inventory/reservations/${unique("ct_floor")}`, {
+    token: serviceToken(),
+    expect: [201],
+    body: { items: [{ product_id: held.id, quantity: 2 }], expires_at: inMinutes(15) },
+  });
   bearer(t, state.adminToken);
-  setPath(t, `/v1/products/${state.product.id}`);
-  setBody(t, { sku: state.other.sku });
+  setPath(t, `/v1/products/${held.id}`);
+  setBody(t, { stock: 0 });
 });
 when(`${UPDATE} > 422 > application/problem+json`, (t) => {
   bearer(t, state.adminToken);

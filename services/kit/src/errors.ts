@@ -20,6 +20,7 @@ export const ERROR_CODES = [
   "rate_limited",
   "insufficient_stock",
   "product_unavailable",
+  "stock_below_reserved",
   "cart_empty",
   "invalid_promo_code",
   "promo_code_exhausted",

@@ -2,6 +2,7 @@ import { QueryTypes, type Sequelize, type Transaction } from "sequelize";
 import { conflict, createSqlReader, decodeCursor, encodeCursor, isUniqueViolation, notFound, unprocessable, type Logger, type Principal } from "@disqo-commerce/kit";
 import type { components } from "./generated/openapi.js";
 import type { ProductModel, ProductModels } from "./models/index.js";
+import { assertStockCoversPromised } from "./stock-rule.js";
 import { COUNT_CAP, searchTerms, type SearchIndex, type SearchPosition, type SearchSort } from "./search/search-index.js";
 
 export type ProductDto = components["schemas"]["Product"];
@@ -73,6 +74,16 @@ export function createCatalog(deps: { sequelize: Sequelize; models: ProductModel
   const { Product } = models;
 
   const reader = createSqlReader(sequelize);
+
+  /** Units held by unexpired reservations, per product (inside `transaction` when given: the stock rule's check). */
+  async function heldUnits(ids: number[], options: { transaction?: Transaction } = {}): Promise<Map<number, number>> {
+    if (ids.length === 0) return new Map();
+    const rows = await sequelize.query<{ product_id: number; held: number | string }>(
+      "SELECT product_id, SUM(quantity) AS held FROM reservation_items WHERE product_id IN (?) AND held_until > ? GROUP BY product_id",
+      { replacements: [ids, Date.now()], type: QueryTypes.SELECT, transaction: options.transaction },
+    );
+    return new Map(rows.map((r) => [Number(r.product_id), Number(r.held)]));
+  }
 
   /**
    * The products with these ids, in this order, with their available stock: one prepared
@@ -235,6 +246,11 @@ export function createCatalog(deps: { sequelize: Sequelize; models: ProductModel
           if (changes.price !== undefined) {
             product.price_amount = changes.price.amount;
             product.currency = changes.price.currency;
+          }
+          if (changes.stock !== undefined && changes.stock < product.stock) {
+            // locked above, and every hold takes this lock first: the units promised cannot grow meanwhile
+            const held = (await heldUnits([id], { transaction: t })).get(id) ?? 0;
+            assertStockCoversPromised(changes.stock, { held, committed: Number(product.committed) });
           }
           if (changes.stock !== undefined) product.stock = changes.stock;
           if (changes.is_active !== undefined) product.is_active = changes.is_active;

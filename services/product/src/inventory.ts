@@ -67,8 +67,12 @@ export function createInventory(deps: { sequelize: Sequelize; models: ProductMod
     );
   }
 
-  /** Locks the products and throws a 409 naming every product that cannot give the units asked for. */
-  async function assertStock(items: Item[], t: Transaction, now: number, excludeReservation?: string): Promise<void> {
+  /**
+   * Locks the products and throws a 409 naming every product that cannot give the units asked
+   * for: unknown ones, inactive ones (unless `allowInactive`), then those whose stock minus sold
+   * units minus other unexpired holds is short.
+   */
+  async function assertStock(items: Item[], t: Transaction, now: number, excludeReservation?: string, allowInactive = false): Promise<void> {
     const ids = items.map((i) => i.product_id);
     const products = new Map((await lockProducts(ids, t)).map((p) => [Number(p.id), p]));
     const holds = await sequelize.query<{ product_id: number; held: number | string }>(
@@ -77,7 +81,10 @@ export function createInventory(deps: { sequelize: Sequelize; models: ProductMod
       { replacements: [ids, now, ...(excludeReservation ? [excludeReservation] : [])], type: QueryTypes.SELECT, transaction: t },
     );
     const held = new Map(holds.map((h) => [Number(h.product_id), Number(h.held)]));
-    const unavailable = items.filter((i) => !products.get(i.product_id)?.is_active);
+    const unavailable = items.filter((i) => {
+      const p = products.get(i.product_id);
+      return !p || (!allowInactive && !p.is_active);
+    });
     if (unavailable.length > 0) {
       throw conflict("product_unavailable", `${unavailable.length} product(s) are unknown or no longer sold.`, {
         products: unavailable.map((i) => ({ product_id: i.product_id, requested: i.quantity, available: 0 })),
@@ -133,9 +140,9 @@ export function createInventory(deps: { sequelize: Sequelize; models: ProductMod
           if (!sameItems(existing.items, items)) throw illegal("committed", "This reservation is already committed with other items.");
           return { created: false, reservation: toDto(reservation, existing.items, now) };
         }
-        const stillHeld = new Date(reservation.expires_at).getTime() > now;
-        // the same items, still held: the units are already ours, only the deadline moves
-        if (!(stillHeld && sameItems(existing.items, items))) await assertStock(items, t, now, id);
+        // an extension re-checks too: the product may have been deactivated (the checkout must
+        // fail here, before the card is charged), and the stock must still cover the hold
+        await assertStock(items, t, now, id);
         await writeItems(id, items, expiresAt.getTime(), t);
         reservation.expires_at = expiresAt;
         reservation.changed("updated_at", true);
@@ -157,9 +164,12 @@ export function createInventory(deps: { sequelize: Sequelize; models: ProductMod
       const { reservation, items } = existing;
       if (reservation.status === "committed") return toDto(reservation, items, now);
       if (reservation.status === "released") throw illegal("released", "This reservation was released and cannot be committed.");
-      if (new Date(reservation.expires_at).getTime() > now) await lockProducts(items.map((i) => i.product_id), t);
-      // the hold lapsed: its units count only if nobody took them meanwhile
-      else await assertStock(items, t, now, id);
+      // the stock must still cover the hold (the stock rule keeps it so; checked, not assumed).
+      // A live hold was last placed or extended while its products were on sale, and the order
+      // service extends it before charging: that sale stands even if a product was deactivated
+      // since. A lapsed hold is a new sale: its products must still be on sale.
+      const live = new Date(reservation.expires_at).getTime() > now;
+      await assertStock(items, t, now, id, live);
       await addCommitted(items, 1, t);
       await ReservationItem.update({ held_until: null }, { where: { reservation_id: id }, transaction: t });
       reservation.status = "committed";

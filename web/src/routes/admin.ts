@@ -11,7 +11,7 @@ import { parseMajorUnits, toMajorUnits } from "../money.js";
 import { locals, requireLogin } from "../session.js";
 import { humanize, shortId } from "../views.js";
 
-export const ORDER_STATUSES: readonly OrderStatus[] = ["pending", "paid", "partially_shipped", "shipped", "delivered", "cancelled"];
+export const ORDER_STATUSES: readonly OrderStatus[] = ["pending", "paid", "cancelling", "partially_shipped", "shipped", "delivered", "cancelled"];
 /** The catalog is priced in US dollars (the product contract's only currency). */
 const CURRENCY = "USD" as const;
 
@@ -229,6 +229,10 @@ export function adminRoutes({ sessions }: RouteContext): Router {
 }
 
 function productError(error: unknown): { status: number; errors: Record<string, string>; message: string } | null {
+  if (apiCode(error) === "stock_below_reserved") {
+    // the stock rule: the product service's detail names the units held and sold
+    return { status: 409, errors: { stock: apiMessage(error) }, message: apiMessage(error) };
+  }
   if (apiCode(error) === "sku_taken" || apiStatus(error) === 409) {
     return { status: 409, errors: { sku: "Another product already has this SKU" }, message: "That SKU is taken." };
   }

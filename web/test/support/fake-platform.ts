@@ -378,9 +378,14 @@ class FakeClient implements Shop {
       await this.enter("products.update");
       this.admin();
       const product = this.product(id, true);
+      // the product service's stock rule: never below the units held and sold
+      const promised = product.stock - product.available;
+      if (body.stock !== undefined && body.stock < product.stock && body.stock < promised) {
+        throw apiError(409, "stock_below_reserved", `Stock cannot go below ${promised} units: they are held by reservations or sold.`);
+      }
       const { price, ...rest } = body;
       Object.assign(product, rest, price ? { price } : {}, { updated_at: new Date().toISOString() });
-      if (body.stock !== undefined) product.available = body.stock;
+      if (body.stock !== undefined) product.available = Math.max(0, body.stock - promised);
       return product;
     },
     deactivate: async (id) => {

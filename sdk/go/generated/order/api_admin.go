@@ -49,7 +49,7 @@ func (r ApiCreateShipmentRequest) Execute() (*ShipmentResult, *http.Response, er
 /*
 CreateShipment Ship order items (admin)
 
-Records a shipment of some or all of the order's unshipped items (all of them when `item_ids` is omitted). The items get the shipment id and the expected arrival date; the order becomes `shipped` when every item has shipped, else `partially_shipped`. Only a `paid` or `partially_shipped` order can ship (409 `illegal_transition` otherwise). Admin only.
+Records a shipment of some or all of the order's unshipped items (all of them when `item_ids` is omitted). The items get the shipment id and the expected arrival date; the order becomes `shipped` when every item has shipped, else `partially_shipped`. Only a `paid` or `partially_shipped` order can ship (409 `illegal_transition` otherwise, also for an order that is `cancelling`: its refund is on its way). Admin only.
 
  @param ctx context.Context - for authentication, logging, cancellation, deadlines, tracing, etc. Passed from http.Request or context.Background().
  @param id The order's id.

@@ -37,6 +37,7 @@ const (
 	ERRORCODE_RATE_LIMITED ErrorCode = "rate_limited"
 	ERRORCODE_INSUFFICIENT_STOCK ErrorCode = "insufficient_stock"
 	ERRORCODE_PRODUCT_UNAVAILABLE ErrorCode = "product_unavailable"
+	ERRORCODE_STOCK_BELOW_RESERVED ErrorCode = "stock_below_reserved"
 	ERRORCODE_CART_EMPTY ErrorCode = "cart_empty"
 	ERRORCODE_INVALID_PROMO_CODE ErrorCode = "invalid_promo_code"
 	ERRORCODE_PROMO_CODE_EXHAUSTED ErrorCode = "promo_code_exhausted"
@@ -72,6 +73,7 @@ var AllowedErrorCodeEnumValues = []ErrorCode{
 	"rate_limited",
 	"insufficient_stock",
 	"product_unavailable",
+	"stock_below_reserved",
 	"cart_empty",
 	"invalid_promo_code",
 	"promo_code_exhausted",

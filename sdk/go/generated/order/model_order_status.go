@@ -15,13 +15,14 @@ import (
 	"fmt"
 )
 
-// OrderStatus Where the order is: `pending` (payment not settled yet), `paid`, `partially_shipped`, `shipped`, `delivered`, or `cancelled` (refunded).
+// OrderStatus Where the order is: `pending` (payment not settled yet), `paid`, `cancelling` (cancelled by its owner or an admin, the refund on its way: the status is the lock that makes a cancel and a shipment racing each other exclusive, and a refund is only ever sent for a `cancelling` order; it cannot ship), `partially_shipped`, `shipped`, `delivered`, or `cancelled` (refunded).
 type OrderStatus string
 
 // List of OrderStatus
 const (
 	ORDERSTATUS_PENDING OrderStatus = "pending"
 	ORDERSTATUS_PAID OrderStatus = "paid"
+	ORDERSTATUS_CANCELLING OrderStatus = "cancelling"
 	ORDERSTATUS_PARTIALLY_SHIPPED OrderStatus = "partially_shipped"
 	ORDERSTATUS_SHIPPED OrderStatus = "shipped"
 	ORDERSTATUS_DELIVERED OrderStatus = "delivered"
@@ -32,6 +33,7 @@ const (
 var AllowedOrderStatusEnumValues = []OrderStatus{
 	"pending",
 	"paid",
+	"cancelling",
 	"partially_shipped",
 	"shipped",
 	"delivered",

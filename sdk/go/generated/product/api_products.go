@@ -210,7 +210,9 @@ func (r ApiDeactivateProductRequest) Execute() (*Product, *http.Response, error)
 /*
 DeactivateProduct Deactivate a product (admin)
 
-Takes the product off the shelf: it is no longer listed or reservable, but its row, its history and existing reservations stay. Deactivating twice is not an error. Admin only.
+Takes the product off the shelf: it is no longer listed or reservable, but its row, its history and existing reservations stay. Deactivating twice is not an error.
+
+Deactivation is never refused and takes effect at once, because pulling a product (a recall, a wrong price) must not wait for shoppers' open quotes. From then on no hold of it can be placed, changed or extended (409 `product_unavailable`): a checkout extends its quote's hold before it charges the card, so a checkout that has not been charged yet fails with that 409 and nothing is charged. Holds already extended for a checkout (its card being charged) still commit: that sale was accepted while the product was on sale, and refusing it would leave a paid order without its stock. Existing holds keep their units until they lapse or are released. Admin only.
 
  @param ctx context.Context - for authentication, logging, cancellation, deadlines, tracing, etc. Passed from http.Request or context.Background().
  @param id The product's id.
@@ -681,7 +683,9 @@ func (r ApiUpdateProductRequest) Execute() (*Product, *http.Response, error) {
 /*
 UpdateProduct Change a product (admin)
 
-Changes the given fields; others stay. Setting `is_active` to true reactivates a product. A new sku must be unique (409 `sku_taken`). Admin only.
+Changes the given fields; others stay. Setting `is_active` to true reactivates a product, false deactivates it (as `DELETE` does). A new sku must be unique (409 `sku_taken`).
+
+Stock rule: `stock` may not go below the units already promised, i.e. the units of unexpired reservations (`held`: quotes and checkouts in progress) plus the units sold (`committed`). Lower is a 409 `stock_below_reserved` carrying `held`, `committed` and `minimum_stock` (their sum), and nothing changes; lower the stock once the holds lapse or are released, or deactivate the product to stop new sales at once. The check and the write run under the product's row lock, which every reservation write also takes, so a hold or commit racing the change can never leave more units promised than the stock. Admin only.
 
  @param ctx context.Context - for authentication, logging, cancellation, deadlines, tracing, etc. Passed from http.Request or context.Background().
  @param id The product's id.
@@ -812,7 +816,7 @@ func (a *ProductsAPIService) UpdateProductExecute(r ApiUpdateProductRequest) (*P
 			return localVarReturnValue, localVarHTTPResponse, newErr
 		}
 		if localVarHTTPResponse.StatusCode == 409 {
-			var v Problem
+			var v StockBelowReservedProblem
 			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
 			if err != nil {
 				newErr.error = err.Error()

@@ -75,7 +75,7 @@ export interface paths {
         put?: never;
         /**
          * Cancel an order
-         * @description Cancels a paid order that has not shipped: refunds the charge (a refund transaction and a new refund receipt; the sale receipt is never changed), returns the stock and sets the status to `cancelled`. Once any item has shipped it is a 409 `illegal_transition` naming the current status. The order's owner or an admin may cancel. The `Idempotency-Key` is required, so a retry never refunds twice.
+         * @description Cancels a paid order that has not shipped. The order first becomes `cancelling` (a conditional update of its status, before any money moves: a shipment racing the cancel either won, and this is a 409, or is itself refused with a 409), then the charge is refunded (a refund transaction and a new refund receipt; the sale receipt is never changed), the stock is returned and the status becomes `cancelled`. Once any item has shipped it is a 409 `illegal_transition` naming the current status; while another cancellation of the order is running it is a 409 `conflict`. When the processor refuses the refund (503 `payment_failed`) the order is `paid` again; when its answer is lost (503) the order stays `cancelling` and the refund is sent again under the same reference until it settles. The order's owner or an admin may cancel. The `Idempotency-Key` is required, so a retry never refunds twice.
          */
         post: operations["cancelOrder"];
         delete?: never;
@@ -95,7 +95,7 @@ export interface paths {
         put?: never;
         /**
          * Ship order items (admin)
-         * @description Records a shipment of some or all of the order's unshipped items (all of them when `item_ids` is omitted). The items get the shipment id and the expected arrival date; the order becomes `shipped` when every item has shipped, else `partially_shipped`. Only a `paid` or `partially_shipped` order can ship (409 `illegal_transition` otherwise). Admin only.
+         * @description Records a shipment of some or all of the order's unshipped items (all of them when `item_ids` is omitted). The items get the shipment id and the expected arrival date; the order becomes `shipped` when every item has shipped, else `partially_shipped`. Only a `paid` or `partially_shipped` order can ship (409 `illegal_transition` otherwise, also for an order that is `cancelling`: its refund is on its way). Admin only.
          */
         post: operations["createShipment"];
         delete?: never;
@@ -403,11 +403,11 @@ export interface components {
             reason?: string;
         };
         /**
-         * @description Where the order is: `pending` (payment not settled yet), `paid`, `partially_shipped`, `shipped`, `delivered`, or `cancelled` (refunded).
+         * @description Where the order is: `pending` (payment not settled yet), `paid`, `cancelling` (cancelled by its owner or an admin, the refund on its way: the status is the lock that makes a cancel and a shipment racing each other exclusive, and a refund is only ever sent for a `cancelling` order; it cannot ship), `partially_shipped`, `shipped`, `delivered`, or `cancelled` (refunded).
          * @example paid
          * @enum {string}
          */
-        OrderStatus: "pending" | "paid" | "partially_shipped" | "shipped" | "delivered" | "cancelled";
+        OrderStatus: "pending" | "paid" | "cancelling" | "partially_shipped" | "shipped" | "delivered" | "cancelled";
         /**
          * @description One line of an order, priced as in the quote that was paid.
          * @example {
@@ -1004,7 +1004,7 @@ export interface components {
          * @example validation_failed
          * @enum {string}
          */
-        ErrorCode: "validation_failed" | "malformed_request" | "unauthenticated" | "invalid_credentials" | "token_expired" | "token_invalid" | "forbidden" | "not_found" | "method_not_allowed" | "unsupported_media_type" | "conflict" | "email_taken" | "weak_password" | "sku_taken" | "rate_limited" | "insufficient_stock" | "product_unavailable" | "cart_empty" | "invalid_promo_code" | "promo_code_exhausted" | "promo_code_already_used" | "quote_expired" | "quote_not_open" | "price_changed" | "payment_declined" | "payment_failed" | "idempotency_key_reused" | "idempotency_key_in_flight" | "illegal_transition" | "service_unavailable" | "internal_error";
+        ErrorCode: "validation_failed" | "malformed_request" | "unauthenticated" | "invalid_credentials" | "token_expired" | "token_invalid" | "forbidden" | "not_found" | "method_not_allowed" | "unsupported_media_type" | "conflict" | "email_taken" | "weak_password" | "sku_taken" | "rate_limited" | "insufficient_stock" | "product_unavailable" | "stock_below_reserved" | "cart_empty" | "invalid_promo_code" | "promo_code_exhausted" | "promo_code_already_used" | "quote_expired" | "quote_not_open" | "price_changed" | "payment_declined" | "payment_failed" | "idempotency_key_reused" | "idempotency_key_in_flight" | "illegal_transition" | "service_unavailable" | "internal_error";
         /**
          * @description One failing field of a request that did not validate.
          * @example {
@@ -1137,7 +1137,7 @@ export interface components {
                 "application/problem+json": components["schemas"]["PaymentProblem"];
             };
         };
-        /** @description The quote cannot be paid now: it expired (`quote_expired`), is not open any more or is being paid by another request (`quote_not_open`), its stock is gone (`insufficient_stock`, naming the products), or a request with the same `Idempotency-Key` is still running (`idempotency_key_in_flight`). */
+        /** @description The quote cannot be paid now: it expired (`quote_expired`), is not open any more or is being paid by another request (`quote_not_open`), its stock is gone (`insufficient_stock`, naming the products), a product of it was deactivated since the quote (`product_unavailable`, naming the products: the hold is extended before the card is charged, so nothing was charged), or a request with the same `Idempotency-Key` is still running (`idempotency_key_in_flight`). */
         CheckoutConflict: {
             headers: {
                 "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -1168,7 +1168,7 @@ export interface components {
                  *       "type": "https://docs.disqo-commerce.example/problems/illegal_transition",
                  *       "title": "Conflict",
                  *       "status": 409,
-                 *       "detail": "An order that is shipped cannot become cancelled.",
+                 *       "detail": "An order that is shipped cannot be cancelled.",
                  *       "code": "illegal_transition",
                  *       "current_status": "shipped"
                  *     }

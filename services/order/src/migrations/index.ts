@@ -184,4 +184,26 @@ const createOutbox: Migration = {
   },
 };
 
-export const migrations: Migration[] = [idempotencyMigration, createCheckoutAttempts, createTransactions, createOrders, createReceipts, createOutbox];
+/**
+ * Cancels now claim the order (`paid -> cancelling`) before the refund is sent. A cancel that
+ * was in flight under the older code left its order `paid` next to a pending refund: those
+ * orders are `cancelling` from now on, so recovery finishes them and nothing ships them.
+ */
+const claimInFlightCancellations: Migration = {
+  name: "006-claim-in-flight-cancellations",
+  async up({ sequelize }) {
+    await sequelize.query(
+      "UPDATE orders SET status = 'cancelling' WHERE status = 'paid' AND id IN (SELECT order_id FROM transactions WHERE type = 'refund' AND status = 'pending')",
+    );
+  },
+};
+
+export const migrations: Migration[] = [
+  idempotencyMigration,
+  createCheckoutAttempts,
+  createTransactions,
+  createOrders,
+  createReceipts,
+  createOutbox,
+  claimInFlightCancellations,
+];

@@ -1,7 +1,7 @@
 import { DataTypes, Model, type CreationOptional, type InferAttributes, type InferCreationAttributes, type Sequelize } from "sequelize";
 
 export type AttemptState = "started" | "charging" | "completed" | "declined" | "failed";
-export type OrderStatus = "pending" | "paid" | "partially_shipped" | "shipped" | "delivered" | "cancelled";
+export type OrderStatus = "pending" | "paid" | "cancelling" | "partially_shipped" | "shipped" | "delivered" | "cancelled";
 export type TransactionType = "charge" | "refund";
 export type TransactionStatus = "pending" | "succeeded" | "declined" | "failed";
 export type OutboxState = "pending" | "done" | "failed";

@@ -6,7 +6,7 @@ import type { Outbox } from "../outbox/outbox.js";
 import type { GatewayOutcome } from "../payments/gateway.js";
 import type { Payments } from "../payments/payments.js";
 import type { OrderModels, TransactionModel } from "../models/index.js";
-import { assertTransition } from "./status.js";
+import { assertTransition, statusesBefore } from "./status.js";
 import type { OrderDto, Views } from "./views.js";
 
 export interface CancelDeps {
@@ -20,12 +20,15 @@ export interface CancelDeps {
 }
 
 /**
- * Cancelling a paid order is a small saga of its own: a pending refund transaction is
- * written first (under a reference unique per order, so two cancels cannot both refund),
- * then the processor refunds, then one DB transaction marks the refund, writes the refund
- * receipt (the sale receipt stays as it was), cancels the order and queues the stock's
- * return. A refund whose answer was lost stays pending and is sent again under the same
- * reference by recovery.
+ * Cancelling a paid order is a small saga of its own. First, in one DB transaction, the
+ * order is claimed by a conditional update `paid -> cancelling` (the status is the lock: a
+ * shipment racing the cancel either got there first, and the cancel is a 409, or finds the
+ * order `cancelling` and is the 409) and a pending refund transaction is written under a
+ * reference unique per order. Only then does the processor refund, and one DB transaction
+ * marks the refund, writes the refund receipt (the sale receipt stays as it was), moves the
+ * order `cancelling -> cancelled` and queues the stock's return. A refused refund puts the
+ * order back to `paid`; a refund whose answer was lost stays pending (the order stays
+ * `cancelling`) and is sent again under the same reference by recovery.
  */
 export function createCancelOrder(deps: CancelDeps) {
   const { sequelize, Order, Transaction, Receipt, ReceiptItem } = deps.models;
@@ -41,6 +44,12 @@ export function createCancelOrder(deps: CancelDeps) {
         { status: "succeeded", gateway_transaction_id: outcome.gatewayTransactionId, response_code: outcome.responseCode },
         { where: { id: refund.id }, transaction: t },
       );
+      if (order.status !== "cancelling") {
+        // only a refund sent before cancels claimed the order (older releases) can get here: the
+        // money did go back, so the ledger says so, but the order's fate is a person's call
+        deps.logger.error({ order_id: order.id, refund_id: refund.id, status: order.status }, "refund settled for an order that is not cancelling; needs an operator");
+        return;
+      }
       const sale = await Receipt.findOne({ where: { order_id: order.id, kind: "sale" }, transaction: t });
       const saleItems = sale ? await ReceiptItem.findAll({ where: { receipt_id: sale.id }, order: [["position", "ASC"]], transaction: t }) : [];
       const receiptId = randomUUID();
@@ -75,8 +84,7 @@ export function createCancelOrder(deps: CancelDeps) {
         })),
         { transaction: t },
       );
-      assertTransition(order.status, "cancelled");
-      await Order.update({ status: "cancelled" }, { where: { id: order.id }, transaction: t });
+      await Order.update({ status: "cancelled" }, { where: { id: order.id, status: "cancelling" }, transaction: t });
       await deps.outbox.enqueue([followUps.releaseReservation(order.quote_id, order.id)], t);
     });
   }
@@ -86,10 +94,15 @@ export function createCancelOrder(deps: CancelDeps) {
     const settlement = await deps.payments.refund({ reference: refund.reference, chargeId, amount: refund.amount, currency: refund.currency });
     if (settlement.kind !== "settled") return "unknown";
     if (settlement.outcome.status === "declined") {
-      await Transaction.update(
-        { status: "declined", gateway_transaction_id: settlement.outcome.gatewayTransactionId, response_code: settlement.outcome.responseCode },
-        { where: { id: refund.id, status: "pending" } },
-      );
+      const declined = settlement.outcome;
+      await sequelize.transaction(async (t) => {
+        const [marked] = await Transaction.update(
+          { status: "declined", gateway_transaction_id: declined.gatewayTransactionId, response_code: declined.responseCode },
+          { where: { id: refund.id, status: "pending" }, transaction: t },
+        );
+        // the cancellation failed: the order is paid again and may ship or be cancelled anew
+        if (marked === 1) await Order.update({ status: "paid" }, { where: { id: refund.order_id!, status: "cancelling" }, transaction: t });
+      });
       return "declined";
     }
     await finish(refund, settlement.outcome);
@@ -98,19 +111,24 @@ export function createCancelOrder(deps: CancelDeps) {
     return "succeeded";
   }
 
-  /** Opens (or takes over a stale) pending refund for the order; refuses a second live cancellation. */
+  /**
+   * Claims the order (`paid -> cancelling`, a conditional update: exactly one request can) and
+   * opens its pending refund; or takes over the pending refund of an order left `cancelling`
+   * by a request that gave up. Refuses a second live cancellation.
+   */
   async function beginRefund(orderId: string): Promise<{ refund: TransactionModel; chargeId: string }> {
     return sequelize.transaction(async (t) => {
-      const lock = isMysql(sequelize) ? { lock: t.LOCK.UPDATE } : {};
-      const order = await Order.findByPk(orderId, { transaction: t, ...lock });
+      const [claimed] = await Order.update({ status: "cancelling" }, { where: { id: orderId, status: statusesBefore("cancelling") }, transaction: t });
+      const order = await Order.findByPk(orderId, { transaction: t });
       if (!order) throw notFound("No such order.");
-      assertTransition(order.status, "cancelled");
+      if (claimed !== 1 && order.status !== "cancelling") assertTransition(order.status, "cancelling");
       const charge = await Transaction.findOne({ where: { order_id: orderId, type: "charge", status: "succeeded" }, transaction: t });
       if (!charge?.gateway_transaction_id) throw new Error(`order ${orderId} has no settled charge`);
       const refunds = await Transaction.findAll({ where: { order_id: orderId, type: "refund" }, order: [["created_at", "ASC"]], transaction: t });
       const pending = refunds.find((r) => r.status === "pending");
-      if (pending) {
-        if (new Date(pending.updated_at).getTime() > deps.clock().getTime() - deps.leaseMs) {
+      if (claimed !== 1) {
+        // already cancelling: another request's refund is in flight, or one that gave up is taken over
+        if (!pending || new Date(pending.updated_at).getTime() > deps.clock().getTime() - deps.leaseMs) {
           throw conflict("conflict", "A cancellation of this order is already in progress; retry shortly.");
         }
         await Transaction.update({ status: "pending" }, { where: { id: pending.id }, transaction: t });

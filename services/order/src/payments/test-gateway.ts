@@ -38,11 +38,17 @@ export class TestPaymentGateway implements PaymentGateway {
   /** Every call that reached the processor, in order (tests count charges with it). */
   readonly calls: { op: "charge" | "refund" | "lookup"; reference: string }[] = [];
   private down = false;
+  /** How long a refund takes to answer (a real processor's round trip; tests widen race windows with it). */
+  private refundLatencyMs = 0;
   private readonly refundsFail = new Set<string>();
 
   /** Simulates an outage: every call fails as if the network were gone. */
   setAvailable(available: boolean): void {
     this.down = !available;
+  }
+
+  setRefundLatency(ms: number): void {
+    this.refundLatencyMs = ms;
   }
 
   /** Successful money movements on record (a repeated reference counts once). */
@@ -86,6 +92,7 @@ export class TestPaymentGateway implements PaymentGateway {
 
   async refund(request: RefundRequest, _options: CallOptions): Promise<GatewayOutcome> {
     this.reachable("refund", request.reference);
+    if (this.refundLatencyMs > 0) await new Promise((r) => setTimeout(r, this.refundLatencyMs));
     let outcome = this.records.get(request.reference);
     if (!outcome) {
       const charge = [...this.records.values()].find((r) => r.type === "charge" && r.gatewayTransactionId === request.chargeId);

@@ -50,14 +50,18 @@ export interface paths {
         post?: never;
         /**
          * Deactivate a product (admin)
-         * @description Takes the product off the shelf: it is no longer listed or reservable, but its row, its history and existing reservations stay. Deactivating twice is not an error. Admin only.
+         * @description Takes the product off the shelf: it is no longer listed or reservable, but its row, its history and existing reservations stay. Deactivating twice is not an error.
+         *
+         *     Deactivation is never refused and takes effect at once, because pulling a product (a recall, a wrong price) must not wait for shoppers' open quotes. From then on no hold of it can be placed, changed or extended (409 `product_unavailable`): a checkout extends its quote's hold before it charges the card, so a checkout that has not been charged yet fails with that 409 and nothing is charged. Holds already extended for a checkout (its card being charged) still commit: that sale was accepted while the product was on sale, and refusing it would leave a paid order without its stock. Existing holds keep their units until they lapse or are released. Admin only.
          */
         delete: operations["deactivateProduct"];
         options?: never;
         head?: never;
         /**
          * Change a product (admin)
-         * @description Changes the given fields; others stay. Setting `is_active` to true reactivates a product. A new sku must be unique (409 `sku_taken`). Admin only.
+         * @description Changes the given fields; others stay. Setting `is_active` to true reactivates a product, false deactivates it (as `DELETE` does). A new sku must be unique (409 `sku_taken`).
+         *
+         *     Stock rule: `stock` may not go below the units already promised, i.e. the units of unexpired reservations (`held`: quotes and checkouts in progress) plus the units sold (`committed`). Lower is a 409 `stock_below_reserved` carrying `held`, `committed` and `minimum_stock` (their sum), and nothing changes; lower the stock once the holds lapse or are released, or deactivate the product to stop new sales at once. The check and the write run under the product's row lock, which every reservation write also takes, so a hold or commit racing the change can never leave more units promised than the stock. Admin only.
          */
         patch: operations["updateProduct"];
         trace?: never;
@@ -78,7 +82,7 @@ export interface paths {
         get?: never;
         /**
          * Reserve stock (service only)
-         * @description Holds the given quantities until `expires_at`, all or nothing. A new reservation is 201. Sending it again is 200: the same items while it is still held only move `expires_at` (extend a hold for checkout); other items replace the held ones if the stock allows. A committed reservation with the same items replays 200. 409 `insufficient_stock` names the products that are short (`products`); 409 `product_unavailable` names unknown or inactive products; 409 `illegal_transition` when the reservation was released, or committed with other items (nothing changes on any 409). An expired hold frees its stock by itself. For the cart and order services only.
+         * @description Holds the given quantities until `expires_at`, all or nothing. A new reservation is 201. Sending it again is 200: the same items while it is still held move `expires_at` (extend a hold for checkout); other items replace the held ones if the stock allows. Every new hold, change and extension re-checks that the products are active and that their stock still covers the hold, under the products' row locks. A committed reservation with the same items replays 200. 409 `insufficient_stock` names the products that are short (`products`); 409 `product_unavailable` names unknown or inactive products; 409 `illegal_transition` when the reservation was released, or committed with other items (nothing changes on any 409). An expired hold frees its stock by itself. For the cart and order services only.
          */
         put: operations["putReservation"];
         post?: never;
@@ -109,7 +113,7 @@ export interface paths {
         put?: never;
         /**
          * Commit a reservation as a sale (service only)
-         * @description Turns the held units into sold ones. Committing twice is not an error (200 again). A hold that has expired is committed only if the stock is still there (409 `insufficient_stock` otherwise); a released one is 409 `illegal_transition`. For the cart and order services only.
+         * @description Turns the held units into sold ones. Committing twice is not an error (200 again). The stock is re-checked under the products' row locks: a hold is committed only if the stock minus the units sold and held by others still covers it (409 `insufficient_stock` otherwise). A hold that has expired is committed only if its products are also still active (409 `product_unavailable`); an unexpired one was last placed or extended while they were, so it commits even if a product was deactivated since (see `deactivateProduct`). A released one is 409 `illegal_transition`. For the cart and order services only.
          */
         post: operations["commitReservation"];
         delete?: never;
@@ -143,6 +147,24 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** @description A problem body; for `stock_below_reserved` it also says how many units are promised. */
+        StockBelowReservedProblem: components["schemas"]["Problem"] & {
+            /**
+             * @description Units held by unexpired reservations.
+             * @example 2
+             */
+            held?: number;
+            /**
+             * @description Units sold (committed reservations).
+             * @example 5
+             */
+            committed?: number;
+            /**
+             * @description The lowest stock allowed now (`held` + `committed`).
+             * @example 7
+             */
+            minimum_stock?: number;
+        };
         /**
          * @description Result order.
          * @example relevance
@@ -553,7 +575,7 @@ export interface components {
          * @example validation_failed
          * @enum {string}
          */
-        ErrorCode: "validation_failed" | "malformed_request" | "unauthenticated" | "invalid_credentials" | "token_expired" | "token_invalid" | "forbidden" | "not_found" | "method_not_allowed" | "unsupported_media_type" | "conflict" | "email_taken" | "weak_password" | "sku_taken" | "rate_limited" | "insufficient_stock" | "product_unavailable" | "cart_empty" | "invalid_promo_code" | "promo_code_exhausted" | "promo_code_already_used" | "quote_expired" | "quote_not_open" | "price_changed" | "payment_declined" | "payment_failed" | "idempotency_key_reused" | "idempotency_key_in_flight" | "illegal_transition" | "service_unavailable" | "internal_error";
+        ErrorCode: "validation_failed" | "malformed_request" | "unauthenticated" | "invalid_credentials" | "token_expired" | "token_invalid" | "forbidden" | "not_found" | "method_not_allowed" | "unsupported_media_type" | "conflict" | "email_taken" | "weak_password" | "sku_taken" | "rate_limited" | "insufficient_stock" | "product_unavailable" | "stock_below_reserved" | "cart_empty" | "invalid_promo_code" | "promo_code_exhausted" | "promo_code_already_used" | "quote_expired" | "quote_not_open" | "price_changed" | "payment_declined" | "payment_failed" | "idempotency_key_reused" | "idempotency_key_in_flight" | "illegal_transition" | "service_unavailable" | "internal_error";
         /**
          * @description One failing field of a request that did not validate.
          * @example {
@@ -660,6 +682,28 @@ export interface components {
         };
     };
     responses: {
+        /** @description The sku is taken (`sku_taken`), or the new `stock` is below the units already promised (`stock_below_reserved`, with `held`, `committed` and `minimum_stock`). */
+        ProductConflict: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "type": "https://docs.disqo-commerce.example/problems/stock_below_reserved",
+                 *       "title": "Conflict",
+                 *       "status": 409,
+                 *       "detail": "Stock cannot go below 7 units: 2 are held by reservations and 5 are sold.",
+                 *       "code": "stock_below_reserved",
+                 *       "held": 2,
+                 *       "committed": 5,
+                 *       "minimum_stock": 7
+                 *     }
+                 */
+                "application/problem+json": components["schemas"]["StockBelowReservedProblem"];
+            };
+        };
         /** @description The stock is not there (`insufficient_stock`, with the short `products`), a product is unknown or inactive (`product_unavailable`, with those `products`), or the reservation is in a state that does not allow this (`illegal_transition`, with `current_status`). */
         StockConflict: {
             headers: {
@@ -1033,7 +1077,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
-            409: components["responses"]["Conflict"];
+            409: components["responses"]["ProductConflict"];
             422: components["responses"]["UnprocessableEntity"];
         };
     };

@@ -46,6 +46,7 @@ __all__ = [
     "ReservationInput",
     "ReservationItem",
     "ReservationStatus",
+    "StockBelowReservedProblem",
     "StockShortage",
 ]
 
@@ -82,5 +83,6 @@ from disqo_commerce.generated.product.models.reservation import Reservation as R
 from disqo_commerce.generated.product.models.reservation_input import ReservationInput as ReservationInput
 from disqo_commerce.generated.product.models.reservation_item import ReservationItem as ReservationItem
 from disqo_commerce.generated.product.models.reservation_status import ReservationStatus as ReservationStatus
+from disqo_commerce.generated.product.models.stock_below_reserved_problem import StockBelowReservedProblem as StockBelowReservedProblem
 from disqo_commerce.generated.product.models.stock_shortage import StockShortage as StockShortage
 

@@ -35,6 +35,7 @@ export const ErrorCode = {
     RateLimited: 'rate_limited',
     InsufficientStock: 'insufficient_stock',
     ProductUnavailable: 'product_unavailable',
+    StockBelowReserved: 'stock_below_reserved',
     CartEmpty: 'cart_empty',
     InvalidPromoCode: 'invalid_promo_code',
     PromoCodeExhausted: 'promo_code_exhausted',

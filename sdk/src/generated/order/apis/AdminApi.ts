@@ -103,7 +103,7 @@ export interface AdminApiInterface {
     createShipmentRequestOpts(requestParameters: CreateShipmentRequest): Promise<runtime.RequestOpts>;
 
     /**
-     * Records a shipment of some or all of the order\'s unshipped items (all of them when `item_ids` is omitted). The items get the shipment id and the expected arrival date; the order becomes `shipped` when every item has shipped, else `partially_shipped`. Only a `paid` or `partially_shipped` order can ship (409 `illegal_transition` otherwise). Admin only.
+     * Records a shipment of some or all of the order\'s unshipped items (all of them when `item_ids` is omitted). The items get the shipment id and the expected arrival date; the order becomes `shipped` when every item has shipped, else `partially_shipped`. Only a `paid` or `partially_shipped` order can ship (409 `illegal_transition` otherwise, also for an order that is `cancelling`: its refund is on its way). Admin only.
      * @summary Ship order items (admin)
      * @param {string} id The order\&#39;s id.
      * @param {ShipmentInput} ShipmentInput 
@@ -115,7 +115,7 @@ export interface AdminApiInterface {
     createShipmentRaw(requestParameters: CreateShipmentRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<ShipmentResult>>;
 
     /**
-     * Records a shipment of some or all of the order\'s unshipped items (all of them when `item_ids` is omitted). The items get the shipment id and the expected arrival date; the order becomes `shipped` when every item has shipped, else `partially_shipped`. Only a `paid` or `partially_shipped` order can ship (409 `illegal_transition` otherwise). Admin only.
+     * Records a shipment of some or all of the order\'s unshipped items (all of them when `item_ids` is omitted). The items get the shipment id and the expected arrival date; the order becomes `shipped` when every item has shipped, else `partially_shipped`. Only a `paid` or `partially_shipped` order can ship (409 `illegal_transition` otherwise, also for an order that is `cancelling`: its refund is on its way). Admin only.
      * Ship order items (admin)
      */
     createShipment(requestParameters: CreateShipmentRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<ShipmentResult>;
@@ -231,7 +231,7 @@ export class AdminApi extends runtime.BaseAPI implements AdminApiInterface {
     }
 
     /**
-     * Records a shipment of some or all of the order\'s unshipped items (all of them when `item_ids` is omitted). The items get the shipment id and the expected arrival date; the order becomes `shipped` when every item has shipped, else `partially_shipped`. Only a `paid` or `partially_shipped` order can ship (409 `illegal_transition` otherwise). Admin only.
+     * Records a shipment of some or all of the order\'s unshipped items (all of them when `item_ids` is omitted). The items get the shipment id and the expected arrival date; the order becomes `shipped` when every item has shipped, else `partially_shipped`. Only a `paid` or `partially_shipped` order can ship (409 `illegal_transition` otherwise, also for an order that is `cancelling`: its refund is on its way). Admin only.
      * Ship order items (admin)
      */
     async createShipmentRaw(requestParameters: CreateShipmentRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<ShipmentResult>> {
@@ -242,7 +242,7 @@ export class AdminApi extends runtime.BaseAPI implements AdminApiInterface {
     }
 
     /**
-     * Records a shipment of some or all of the order\'s unshipped items (all of them when `item_ids` is omitted). The items get the shipment id and the expected arrival date; the order becomes `shipped` when every item has shipped, else `partially_shipped`. Only a `paid` or `partially_shipped` order can ship (409 `illegal_transition` otherwise). Admin only.
+     * Records a shipment of some or all of the order\'s unshipped items (all of them when `item_ids` is omitted). The items get the shipment id and the expected arrival date; the order becomes `shipped` when every item has shipped, else `partially_shipped`. Only a `paid` or `partially_shipped` order can ship (409 `illegal_transition` otherwise, also for an order that is `cancelling`: its refund is on its way). Admin only.
      * Ship order items (admin)
      */
     async createShipment(requestParameters: CreateShipmentRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<ShipmentResult> {

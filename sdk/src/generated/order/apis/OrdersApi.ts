@@ -85,7 +85,7 @@ export interface OrdersApiInterface {
     cancelOrderRequestOpts(requestParameters: CancelOrderRequest): Promise<runtime.RequestOpts>;
 
     /**
-     * Cancels a paid order that has not shipped: refunds the charge (a refund transaction and a new refund receipt; the sale receipt is never changed), returns the stock and sets the status to `cancelled`. Once any item has shipped it is a 409 `illegal_transition` naming the current status. The order\'s owner or an admin may cancel. The `Idempotency-Key` is required, so a retry never refunds twice.
+     * Cancels a paid order that has not shipped. The order first becomes `cancelling` (a conditional update of its status, before any money moves: a shipment racing the cancel either won, and this is a 409, or is itself refused with a 409), then the charge is refunded (a refund transaction and a new refund receipt; the sale receipt is never changed), the stock is returned and the status becomes `cancelled`. Once any item has shipped it is a 409 `illegal_transition` naming the current status; while another cancellation of the order is running it is a 409 `conflict`. When the processor refuses the refund (503 `payment_failed`) the order is `paid` again; when its answer is lost (503) the order stays `cancelling` and the refund is sent again under the same reference until it settles. The order\'s owner or an admin may cancel. The `Idempotency-Key` is required, so a retry never refunds twice.
      * @summary Cancel an order
      * @param {string} id The order\&#39;s id.
      * @param {string} Idempotency_Key A client-chosen unique key (8 to 200 characters), required on this operation. The same key with the same body replays the first response; with another body it is a 422; while the first request is still running it is a 409.
@@ -97,7 +97,7 @@ export interface OrdersApiInterface {
     cancelOrderRaw(requestParameters: CancelOrderRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<Order>>;
 
     /**
-     * Cancels a paid order that has not shipped: refunds the charge (a refund transaction and a new refund receipt; the sale receipt is never changed), returns the stock and sets the status to `cancelled`. Once any item has shipped it is a 409 `illegal_transition` naming the current status. The order\'s owner or an admin may cancel. The `Idempotency-Key` is required, so a retry never refunds twice.
+     * Cancels a paid order that has not shipped. The order first becomes `cancelling` (a conditional update of its status, before any money moves: a shipment racing the cancel either won, and this is a 409, or is itself refused with a 409), then the charge is refunded (a refund transaction and a new refund receipt; the sale receipt is never changed), the stock is returned and the status becomes `cancelled`. Once any item has shipped it is a 409 `illegal_transition` naming the current status; while another cancellation of the order is running it is a 409 `conflict`. When the processor refuses the refund (503 `payment_failed`) the order is `paid` again; when its answer is lost (503) the order stays `cancelling` and the refund is sent again under the same reference until it settles. The order\'s owner or an admin may cancel. The `Idempotency-Key` is required, so a retry never refunds twice.
      * Cancel an order
      */
     cancelOrder(requestParameters: CancelOrderRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<Order>;
@@ -209,7 +209,7 @@ export class OrdersApi extends runtime.BaseAPI implements OrdersApiInterface {
     }
 
     /**
-     * Cancels a paid order that has not shipped: refunds the charge (a refund transaction and a new refund receipt; the sale receipt is never changed), returns the stock and sets the status to `cancelled`. Once any item has shipped it is a 409 `illegal_transition` naming the current status. The order\'s owner or an admin may cancel. The `Idempotency-Key` is required, so a retry never refunds twice.
+     * Cancels a paid order that has not shipped. The order first becomes `cancelling` (a conditional update of its status, before any money moves: a shipment racing the cancel either won, and this is a 409, or is itself refused with a 409), then the charge is refunded (a refund transaction and a new refund receipt; the sale receipt is never changed), the stock is returned and the status becomes `cancelled`. Once any item has shipped it is a 409 `illegal_transition` naming the current status; while another cancellation of the order is running it is a 409 `conflict`. When the processor refuses the refund (503 `payment_failed`) the order is `paid` again; when its answer is lost (503) the order stays `cancelling` and the refund is sent again under the same reference until it settles. The order\'s owner or an admin may cancel. The `Idempotency-Key` is required, so a retry never refunds twice.
      * Cancel an order
      */
     async cancelOrderRaw(requestParameters: CancelOrderRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<Order>> {
@@ -220,7 +220,7 @@ export class OrdersApi extends runtime.BaseAPI implements OrdersApiInterface {
     }
 
     /**
-     * Cancels a paid order that has not shipped: refunds the charge (a refund transaction and a new refund receipt; the sale receipt is never changed), returns the stock and sets the status to `cancelled`. Once any item has shipped it is a 409 `illegal_transition` naming the current status. The order\'s owner or an admin may cancel. The `Idempotency-Key` is required, so a retry never refunds twice.
+     * Cancels a paid order that has not shipped. The order first becomes `cancelling` (a conditional update of its status, before any money moves: a shipment racing the cancel either won, and this is a 409, or is itself refused with a 409), then the charge is refunded (a refund transaction and a new refund receipt; the sale receipt is never changed), the stock is returned and the status becomes `cancelled`. Once any item has shipped it is a 409 `illegal_transition` naming the current status; while another cancellation of the order is running it is a 409 `conflict`. When the processor refuses the refund (503 `payment_failed`) the order is `paid` again; when its answer is lost (503) the order stays `cancelling` and the refund is sent again under the same reference until it settles. The order\'s owner or an admin may cancel. The `Idempotency-Key` is required, so a retry never refunds twice.
      * Cancel an order
      */
     async cancelOrder(requestParameters: CancelOrderRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<Order> {

@@ -14,12 +14,13 @@
 
 
 /**
- * Where the order is: `pending` (payment not settled yet), `paid`, `partially_shipped`, `shipped`, `delivered`, or `cancelled` (refunded).
+ * Where the order is: `pending` (payment not settled yet), `paid`, `cancelling` (cancelled by its owner or an admin, the refund on its way: the status is the lock that makes a cancel and a shipment racing each other exclusive, and a refund is only ever sent for a `cancelling` order; it cannot ship), `partially_shipped`, `shipped`, `delivered`, or `cancelled` (refunded).
  * @export
  */
 export const OrderStatus = {
     Pending: 'pending',
     Paid: 'paid',
+    Cancelling: 'cancelling',
     PartiallyShipped: 'partially_shipped',
     Shipped: 'shipped',
     Delivered: 'delivered',

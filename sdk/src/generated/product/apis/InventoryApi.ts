@@ -70,7 +70,7 @@ export interface InventoryApiInterface {
     commitReservationRequestOpts(requestParameters: CommitReservationRequest): Promise<runtime.RequestOpts>;
 
     /**
-     * Turns the held units into sold ones. Committing twice is not an error (200 again). A hold that has expired is committed only if the stock is still there (409 `insufficient_stock` otherwise); a released one is 409 `illegal_transition`. For the cart and order services only.
+     * Turns the held units into sold ones. Committing twice is not an error (200 again). The stock is re-checked under the products\' row locks: a hold is committed only if the stock minus the units sold and held by others still covers it (409 `insufficient_stock` otherwise). A hold that has expired is committed only if its products are also still active (409 `product_unavailable`); an unexpired one was last placed or extended while they were, so it commits even if a product was deactivated since (see `deactivateProduct`). A released one is 409 `illegal_transition`. For the cart and order services only.
      * @summary Commit a reservation as a sale (service only)
      * @param {string} reservation_id The caller-chosen reservation id (the cart uses its quote id).
      * @param {*} [options] Override http request option.
@@ -80,7 +80,7 @@ export interface InventoryApiInterface {
     commitReservationRaw(requestParameters: CommitReservationRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<Reservation>>;
 
     /**
-     * Turns the held units into sold ones. Committing twice is not an error (200 again). A hold that has expired is committed only if the stock is still there (409 `insufficient_stock` otherwise); a released one is 409 `illegal_transition`. For the cart and order services only.
+     * Turns the held units into sold ones. Committing twice is not an error (200 again). The stock is re-checked under the products\' row locks: a hold is committed only if the stock minus the units sold and held by others still covers it (409 `insufficient_stock` otherwise). A hold that has expired is committed only if its products are also still active (409 `product_unavailable`); an unexpired one was last placed or extended while they were, so it commits even if a product was deactivated since (see `deactivateProduct`). A released one is 409 `illegal_transition`. For the cart and order services only.
      * Commit a reservation as a sale (service only)
      */
     commitReservation(requestParameters: CommitReservationRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<Reservation>;
@@ -95,7 +95,7 @@ export interface InventoryApiInterface {
     putReservationRequestOpts(requestParameters: PutReservationRequest): Promise<runtime.RequestOpts>;
 
     /**
-     * Holds the given quantities until `expires_at`, all or nothing. A new reservation is 201. Sending it again is 200: the same items while it is still held only move `expires_at` (extend a hold for checkout); other items replace the held ones if the stock allows. A committed reservation with the same items replays 200. 409 `insufficient_stock` names the products that are short (`products`); 409 `product_unavailable` names unknown or inactive products; 409 `illegal_transition` when the reservation was released, or committed with other items (nothing changes on any 409). An expired hold frees its stock by itself. For the cart and order services only.
+     * Holds the given quantities until `expires_at`, all or nothing. A new reservation is 201. Sending it again is 200: the same items while it is still held move `expires_at` (extend a hold for checkout); other items replace the held ones if the stock allows. Every new hold, change and extension re-checks that the products are active and that their stock still covers the hold, under the products\' row locks. A committed reservation with the same items replays 200. 409 `insufficient_stock` names the products that are short (`products`); 409 `product_unavailable` names unknown or inactive products; 409 `illegal_transition` when the reservation was released, or committed with other items (nothing changes on any 409). An expired hold frees its stock by itself. For the cart and order services only.
      * @summary Reserve stock (service only)
      * @param {string} reservation_id The caller-chosen reservation id (the cart uses its quote id).
      * @param {ReservationInput} ReservationInput 
@@ -106,7 +106,7 @@ export interface InventoryApiInterface {
     putReservationRaw(requestParameters: PutReservationRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<Reservation>>;
 
     /**
-     * Holds the given quantities until `expires_at`, all or nothing. A new reservation is 201. Sending it again is 200: the same items while it is still held only move `expires_at` (extend a hold for checkout); other items replace the held ones if the stock allows. A committed reservation with the same items replays 200. 409 `insufficient_stock` names the products that are short (`products`); 409 `product_unavailable` names unknown or inactive products; 409 `illegal_transition` when the reservation was released, or committed with other items (nothing changes on any 409). An expired hold frees its stock by itself. For the cart and order services only.
+     * Holds the given quantities until `expires_at`, all or nothing. A new reservation is 201. Sending it again is 200: the same items while it is still held move `expires_at` (extend a hold for checkout); other items replace the held ones if the stock allows. Every new hold, change and extension re-checks that the products are active and that their stock still covers the hold, under the products\' row locks. A committed reservation with the same items replays 200. 409 `insufficient_stock` names the products that are short (`products`); 409 `product_unavailable` names unknown or inactive products; 409 `illegal_transition` when the reservation was released, or committed with other items (nothing changes on any 409). An expired hold frees its stock by itself. For the cart and order services only.
      * Reserve stock (service only)
      */
     putReservation(requestParameters: PutReservationRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<Reservation>;
@@ -178,7 +178,7 @@ export class InventoryApi extends runtime.BaseAPI implements InventoryApiInterfa
     }
 
     /**
-     * Turns the held units into sold ones. Committing twice is not an error (200 again). A hold that has expired is committed only if the stock is still there (409 `insufficient_stock` otherwise); a released one is 409 `illegal_transition`. For the cart and order services only.
+     * Turns the held units into sold ones. Committing twice is not an error (200 again). The stock is re-checked under the products\' row locks: a hold is committed only if the stock minus the units sold and held by others still covers it (409 `insufficient_stock` otherwise). A hold that has expired is committed only if its products are also still active (409 `product_unavailable`); an unexpired one was last placed or extended while they were, so it commits even if a product was deactivated since (see `deactivateProduct`). A released one is 409 `illegal_transition`. For the cart and order services only.
      * Commit a reservation as a sale (service only)
      */
     async commitReservationRaw(requestParameters: CommitReservationRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<Reservation>> {
@@ -189,7 +189,7 @@ export class InventoryApi extends runtime.BaseAPI implements InventoryApiInterfa
     }
 
     /**
-     * Turns the held units into sold ones. Committing twice is not an error (200 again). A hold that has expired is committed only if the stock is still there (409 `insufficient_stock` otherwise); a released one is 409 `illegal_transition`. For the cart and order services only.
+     * Turns the held units into sold ones. Committing twice is not an error (200 again). The stock is re-checked under the products\' row locks: a hold is committed only if the stock minus the units sold and held by others still covers it (409 `insufficient_stock` otherwise). A hold that has expired is committed only if its products are also still active (409 `product_unavailable`); an unexpired one was last placed or extended while they were, so it commits even if a product was deactivated since (see `deactivateProduct`). A released one is 409 `illegal_transition`. For the cart and order services only.
      * Commit a reservation as a sale (service only)
      */
     async commitReservation(requestParameters: CommitReservationRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<Reservation> {
@@ -243,7 +243,7 @@ export class InventoryApi extends runtime.BaseAPI implements InventoryApiInterfa
     }
 
     /**
-     * Holds the given quantities until `expires_at`, all or nothing. A new reservation is 201. Sending it again is 200: the same items while it is still held only move `expires_at` (extend a hold for checkout); other items replace the held ones if the stock allows. A committed reservation with the same items replays 200. 409 `insufficient_stock` names the products that are short (`products`); 409 `product_unavailable` names unknown or inactive products; 409 `illegal_transition` when the reservation was released, or committed with other items (nothing changes on any 409). An expired hold frees its stock by itself. For the cart and order services only.
+     * Holds the given quantities until `expires_at`, all or nothing. A new reservation is 201. Sending it again is 200: the same items while it is still held move `expires_at` (extend a hold for checkout); other items replace the held ones if the stock allows. Every new hold, change and extension re-checks that the products are active and that their stock still covers the hold, under the products\' row locks. A committed reservation with the same items replays 200. 409 `insufficient_stock` names the products that are short (`products`); 409 `product_unavailable` names unknown or inactive products; 409 `illegal_transition` when the reservation was released, or committed with other items (nothing changes on any 409). An expired hold frees its stock by itself. For the cart and order services only.
      * Reserve stock (service only)
      */
     async putReservationRaw(requestParameters: PutReservationRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<Reservation>> {
@@ -254,7 +254,7 @@ export class InventoryApi extends runtime.BaseAPI implements InventoryApiInterfa
     }
 
     /**
-     * Holds the given quantities until `expires_at`, all or nothing. A new reservation is 201. Sending it again is 200: the same items while it is still held only move `expires_at` (extend a hold for checkout); other items replace the held ones if the stock allows. A committed reservation with the same items replays 200. 409 `insufficient_stock` names the products that are short (`products`); 409 `product_unavailable` names unknown or inactive products; 409 `illegal_transition` when the reservation was released, or committed with other items (nothing changes on any 409). An expired hold frees its stock by itself. For the cart and order services only.
+     * Holds the given quantities until `expires_at`, all or nothing. A new reservation is 201. Sending it again is 200: the same items while it is still held move `expires_at` (extend a hold for checkout); other items replace the held ones if the stock allows. Every new hold, change and extension re-checks that the products are active and that their stock still covers the hold, under the products\' row locks. A committed reservation with the same items replays 200. 409 `insufficient_stock` names the products that are short (`products`); 409 `product_unavailable` names unknown or inactive products; 409 `illegal_transition` when the reservation was released, or committed with other items (nothing changes on any 409). An expired hold frees its stock by itself. For the cart and order services only.
      * Reserve stock (service only)
      */
     async putReservation(requestParameters: PutReservationRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<Reservation> {

@@ -43,6 +43,11 @@ import {
     ProductUpdateFromJSON,
     ProductUpdateToJSON,
 } from '../models/ProductUpdate.js';
+import {
+    type StockBelowReservedProblem,
+    StockBelowReservedProblemFromJSON,
+    StockBelowReservedProblemToJSON,
+} from '../models/StockBelowReservedProblem.js';
 
 export interface CreateProductRequest {
     /**
@@ -153,7 +158,7 @@ export interface ProductsApiInterface {
     deactivateProductRequestOpts(requestParameters: DeactivateProductRequest): Promise<runtime.RequestOpts>;
 
     /**
-     * Takes the product off the shelf: it is no longer listed or reservable, but its row, its history and existing reservations stay. Deactivating twice is not an error. Admin only.
+     * Takes the product off the shelf: it is no longer listed or reservable, but its row, its history and existing reservations stay. Deactivating twice is not an error.  Deactivation is never refused and takes effect at once, because pulling a product (a recall, a wrong price) must not wait for shoppers\' open quotes. From then on no hold of it can be placed, changed or extended (409 `product_unavailable`): a checkout extends its quote\'s hold before it charges the card, so a checkout that has not been charged yet fails with that 409 and nothing is charged. Holds already extended for a checkout (its card being charged) still commit: that sale was accepted while the product was on sale, and refusing it would leave a paid order without its stock. Existing holds keep their units until they lapse or are released. Admin only.
      * @summary Deactivate a product (admin)
      * @param {number} id The product\&#39;s id.
      * @param {*} [options] Override http request option.
@@ -163,7 +168,7 @@ export interface ProductsApiInterface {
     deactivateProductRaw(requestParameters: DeactivateProductRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<Product>>;
 
     /**
-     * Takes the product off the shelf: it is no longer listed or reservable, but its row, its history and existing reservations stay. Deactivating twice is not an error. Admin only.
+     * Takes the product off the shelf: it is no longer listed or reservable, but its row, its history and existing reservations stay. Deactivating twice is not an error.  Deactivation is never refused and takes effect at once, because pulling a product (a recall, a wrong price) must not wait for shoppers\' open quotes. From then on no hold of it can be placed, changed or extended (409 `product_unavailable`): a checkout extends its quote\'s hold before it charges the card, so a checkout that has not been charged yet fails with that 409 and nothing is charged. Holds already extended for a checkout (its card being charged) still commit: that sale was accepted while the product was on sale, and refusing it would leave a paid order without its stock. Existing holds keep their units until they lapse or are released. Admin only.
      * Deactivate a product (admin)
      */
     deactivateProduct(requestParameters: DeactivateProductRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<Product>;
@@ -238,7 +243,7 @@ export interface ProductsApiInterface {
     updateProductRequestOpts(requestParameters: UpdateProductRequest): Promise<runtime.RequestOpts>;
 
     /**
-     * Changes the given fields; others stay. Setting `is_active` to true reactivates a product. A new sku must be unique (409 `sku_taken`). Admin only.
+     * Changes the given fields; others stay. Setting `is_active` to true reactivates a product, false deactivates it (as `DELETE` does). A new sku must be unique (409 `sku_taken`).  Stock rule: `stock` may not go below the units already promised, i.e. the units of unexpired reservations (`held`: quotes and checkouts in progress) plus the units sold (`committed`). Lower is a 409 `stock_below_reserved` carrying `held`, `committed` and `minimum_stock` (their sum), and nothing changes; lower the stock once the holds lapse or are released, or deactivate the product to stop new sales at once. The check and the write run under the product\'s row lock, which every reservation write also takes, so a hold or commit racing the change can never leave more units promised than the stock. Admin only.
      * @summary Change a product (admin)
      * @param {number} id The product\&#39;s id.
      * @param {ProductUpdate} ProductUpdate 
@@ -249,7 +254,7 @@ export interface ProductsApiInterface {
     updateProductRaw(requestParameters: UpdateProductRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<Product>>;
 
     /**
-     * Changes the given fields; others stay. Setting `is_active` to true reactivates a product. A new sku must be unique (409 `sku_taken`). Admin only.
+     * Changes the given fields; others stay. Setting `is_active` to true reactivates a product, false deactivates it (as `DELETE` does). A new sku must be unique (409 `sku_taken`).  Stock rule: `stock` may not go below the units already promised, i.e. the units of unexpired reservations (`held`: quotes and checkouts in progress) plus the units sold (`committed`). Lower is a 409 `stock_below_reserved` carrying `held`, `committed` and `minimum_stock` (their sum), and nothing changes; lower the stock once the holds lapse or are released, or deactivate the product to stop new sales at once. The check and the write run under the product\'s row lock, which every reservation write also takes, so a hold or commit racing the change can never leave more units promised than the stock. Admin only.
      * Change a product (admin)
      */
     updateProduct(requestParameters: UpdateProductRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<Product>;
@@ -358,7 +363,7 @@ export class ProductsApi extends runtime.BaseAPI implements ProductsApiInterface
     }
 
     /**
-     * Takes the product off the shelf: it is no longer listed or reservable, but its row, its history and existing reservations stay. Deactivating twice is not an error. Admin only.
+     * Takes the product off the shelf: it is no longer listed or reservable, but its row, its history and existing reservations stay. Deactivating twice is not an error.  Deactivation is never refused and takes effect at once, because pulling a product (a recall, a wrong price) must not wait for shoppers\' open quotes. From then on no hold of it can be placed, changed or extended (409 `product_unavailable`): a checkout extends its quote\'s hold before it charges the card, so a checkout that has not been charged yet fails with that 409 and nothing is charged. Holds already extended for a checkout (its card being charged) still commit: that sale was accepted while the product was on sale, and refusing it would leave a paid order without its stock. Existing holds keep their units until they lapse or are released. Admin only.
      * Deactivate a product (admin)
      */
     async deactivateProductRaw(requestParameters: DeactivateProductRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<Product>> {
@@ -369,7 +374,7 @@ export class ProductsApi extends runtime.BaseAPI implements ProductsApiInterface
     }
 
     /**
-     * Takes the product off the shelf: it is no longer listed or reservable, but its row, its history and existing reservations stay. Deactivating twice is not an error. Admin only.
+     * Takes the product off the shelf: it is no longer listed or reservable, but its row, its history and existing reservations stay. Deactivating twice is not an error.  Deactivation is never refused and takes effect at once, because pulling a product (a recall, a wrong price) must not wait for shoppers\' open quotes. From then on no hold of it can be placed, changed or extended (409 `product_unavailable`): a checkout extends its quote\'s hold before it charges the card, so a checkout that has not been charged yet fails with that 409 and nothing is charged. Holds already extended for a checkout (its card being charged) still commit: that sale was accepted while the product was on sale, and refusing it would leave a paid order without its stock. Existing holds keep their units until they lapse or are released. Admin only.
      * Deactivate a product (admin)
      */
     async deactivateProduct(requestParameters: DeactivateProductRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<Product> {
@@ -537,7 +542,7 @@ export class ProductsApi extends runtime.BaseAPI implements ProductsApiInterface
     }
 
     /**
-     * Changes the given fields; others stay. Setting `is_active` to true reactivates a product. A new sku must be unique (409 `sku_taken`). Admin only.
+     * Changes the given fields; others stay. Setting `is_active` to true reactivates a product, false deactivates it (as `DELETE` does). A new sku must be unique (409 `sku_taken`).  Stock rule: `stock` may not go below the units already promised, i.e. the units of unexpired reservations (`held`: quotes and checkouts in progress) plus the units sold (`committed`). Lower is a 409 `stock_below_reserved` carrying `held`, `committed` and `minimum_stock` (their sum), and nothing changes; lower the stock once the holds lapse or are released, or deactivate the product to stop new sales at once. The check and the write run under the product\'s row lock, which every reservation write also takes, so a hold or commit racing the change can never leave more units promised than the stock. Admin only.
      * Change a product (admin)
      */
     async updateProductRaw(requestParameters: UpdateProductRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<Product>> {
@@ -548,7 +553,7 @@ export class ProductsApi extends runtime.BaseAPI implements ProductsApiInterface
     }
 
     /**
-     * Changes the given fields; others stay. Setting `is_active` to true reactivates a product. A new sku must be unique (409 `sku_taken`). Admin only.
+     * Changes the given fields; others stay. Setting `is_active` to true reactivates a product, false deactivates it (as `DELETE` does). A new sku must be unique (409 `sku_taken`).  Stock rule: `stock` may not go below the units already promised, i.e. the units of unexpired reservations (`held`: quotes and checkouts in progress) plus the units sold (`committed`). Lower is a 409 `stock_below_reserved` carrying `held`, `committed` and `minimum_stock` (their sum), and nothing changes; lower the stock once the holds lapse or are released, or deactivate the product to stop new sales at once. The check and the write run under the product\'s row lock, which every reservation write also takes, so a hold or commit racing the change can never leave more units promised than the stock. Admin only.
      * Change a product (admin)
      */
     async updateProduct(requestParameters: UpdateProductRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<Product> {

@@ -17,4 +17,5 @@ export * from './Reservation.js';
 export * from './ReservationInput.js';
 export * from './ReservationItem.js';
 export * from './ReservationStatus.js';
+export * from './StockBelowReservedProblem.js';
 export * from './StockShortage.js';

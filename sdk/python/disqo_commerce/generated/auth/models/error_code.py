@@ -43,6 +43,7 @@ class ErrorCode(str, Enum):
     RATE_LIMITED = 'rate_limited'
     INSUFFICIENT_STOCK = 'insufficient_stock'
     PRODUCT_UNAVAILABLE = 'product_unavailable'
+    STOCK_BELOW_RESERVED = 'stock_below_reserved'
     CART_EMPTY = 'cart_empty'
     INVALID_PROMO_CODE = 'invalid_promo_code'
     PROMO_CODE_EXHAUSTED = 'promo_code_exhausted'

@@ -64,7 +64,7 @@ class AdminApi:
     ) -> ShipmentResult:
         """Ship order items (admin)
 
-        Records a shipment of some or all of the order's unshipped items (all of them when `item_ids` is omitted). The items get the shipment id and the expected arrival date; the order becomes `shipped` when every item has shipped, else `partially_shipped`. Only a `paid` or `partially_shipped` order can ship (409 `illegal_transition` otherwise). Admin only.
+        Records a shipment of some or all of the order's unshipped items (all of them when `item_ids` is omitted). The items get the shipment id and the expected arrival date; the order becomes `shipped` when every item has shipped, else `partially_shipped`. Only a `paid` or `partially_shipped` order can ship (409 `illegal_transition` otherwise, also for an order that is `cancelling`: its refund is on its way). Admin only.
 
         :param id: The order's id. (required)
         :type id: UUID
@@ -145,7 +145,7 @@ class AdminApi:
     ) -> ApiResponse[ShipmentResult]:
         """Ship order items (admin)
 
-        Records a shipment of some or all of the order's unshipped items (all of them when `item_ids` is omitted). The items get the shipment id and the expected arrival date; the order becomes `shipped` when every item has shipped, else `partially_shipped`. Only a `paid` or `partially_shipped` order can ship (409 `illegal_transition` otherwise). Admin only.
+        Records a shipment of some or all of the order's unshipped items (all of them when `item_ids` is omitted). The items get the shipment id and the expected arrival date; the order becomes `shipped` when every item has shipped, else `partially_shipped`. Only a `paid` or `partially_shipped` order can ship (409 `illegal_transition` otherwise, also for an order that is `cancelling`: its refund is on its way). Admin only.
 
         :param id: The order's id. (required)
         :type id: UUID
@@ -226,7 +226,7 @@ class AdminApi:
     ) -> RESTResponseType:
         """Ship order items (admin)
 
-        Records a shipment of some or all of the order's unshipped items (all of them when `item_ids` is omitted). The items get the shipment id and the expected arrival date; the order becomes `shipped` when every item has shipped, else `partially_shipped`. Only a `paid` or `partially_shipped` order can ship (409 `illegal_transition` otherwise). Admin only.
+        Records a shipment of some or all of the order's unshipped items (all of them when `item_ids` is omitted). The items get the shipment id and the expected arrival date; the order becomes `shipped` when every item has shipped, else `partially_shipped`. Only a `paid` or `partially_shipped` order can ship (409 `illegal_transition` otherwise, also for an order that is `cancelling`: its refund is on its way). Admin only.
 
         :param id: The order's id. (required)
         :type id: UUID

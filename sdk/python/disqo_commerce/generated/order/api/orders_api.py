@@ -62,7 +62,7 @@ class OrdersApi:
     ) -> Order:
         """Cancel an order
 
-        Cancels a paid order that has not shipped: refunds the charge (a refund transaction and a new refund receipt; the sale receipt is never changed), returns the stock and sets the status to `cancelled`. Once any item has shipped it is a 409 `illegal_transition` naming the current status. The order's owner or an admin may cancel. The `Idempotency-Key` is required, so a retry never refunds twice.
+        Cancels a paid order that has not shipped. The order first becomes `cancelling` (a conditional update of its status, before any money moves: a shipment racing the cancel either won, and this is a 409, or is itself refused with a 409), then the charge is refunded (a refund transaction and a new refund receipt; the sale receipt is never changed), the stock is returned and the status becomes `cancelled`. Once any item has shipped it is a 409 `illegal_transition` naming the current status; while another cancellation of the order is running it is a 409 `conflict`. When the processor refuses the refund (503 `payment_failed`) the order is `paid` again; when its answer is lost (503) the order stays `cancelling` and the refund is sent again under the same reference until it settles. The order's owner or an admin may cancel. The `Idempotency-Key` is required, so a retry never refunds twice.
 
         :param id: The order's id. (required)
         :type id: UUID
@@ -143,7 +143,7 @@ class OrdersApi:
     ) -> ApiResponse[Order]:
         """Cancel an order
 
-        Cancels a paid order that has not shipped: refunds the charge (a refund transaction and a new refund receipt; the sale receipt is never changed), returns the stock and sets the status to `cancelled`. Once any item has shipped it is a 409 `illegal_transition` naming the current status. The order's owner or an admin may cancel. The `Idempotency-Key` is required, so a retry never refunds twice.
+        Cancels a paid order that has not shipped. The order first becomes `cancelling` (a conditional update of its status, before any money moves: a shipment racing the cancel either won, and this is a 409, or is itself refused with a 409), then the charge is refunded (a refund transaction and a new refund receipt; the sale receipt is never changed), the stock is returned and the status becomes `cancelled`. Once any item has shipped it is a 409 `illegal_transition` naming the current status; while another cancellation of the order is running it is a 409 `conflict`. When the processor refuses the refund (503 `payment_failed`) the order is `paid` again; when its answer is lost (503) the order stays `cancelling` and the refund is sent again under the same reference until it settles. The order's owner or an admin may cancel. The `Idempotency-Key` is required, so a retry never refunds twice.
 
         :param id: The order's id. (required)
         :type id: UUID
@@ -224,7 +224,7 @@ class OrdersApi:
     ) -> RESTResponseType:
         """Cancel an order
 
-        Cancels a paid order that has not shipped: refunds the charge (a refund transaction and a new refund receipt; the sale receipt is never changed), returns the stock and sets the status to `cancelled`. Once any item has shipped it is a 409 `illegal_transition` naming the current status. The order's owner or an admin may cancel. The `Idempotency-Key` is required, so a retry never refunds twice.
+        Cancels a paid order that has not shipped. The order first becomes `cancelling` (a conditional update of its status, before any money moves: a shipment racing the cancel either won, and this is a 409, or is itself refused with a 409), then the charge is refunded (a refund transaction and a new refund receipt; the sale receipt is never changed), the stock is returned and the status becomes `cancelled`. Once any item has shipped it is a 409 `illegal_transition` naming the current status; while another cancellation of the order is running it is a 409 `conflict`. When the processor refuses the refund (503 `payment_failed`) the order is `paid` again; when its answer is lost (503) the order stays `cancelling` and the refund is sent again under the same reference until it settles. The order's owner or an admin may cancel. The `Idempotency-Key` is required, so a retry never refunds twice.
 
         :param id: The order's id. (required)
         :type id: UUID

@@ -20,7 +20,7 @@ from typing_extensions import Self
 
 class OrderStatus(str, Enum):
     """
-    Where the order is: `pending` (payment not settled yet), `paid`, `partially_shipped`, `shipped`, `delivered`, or `cancelled` (refunded).
+    Where the order is: `pending` (payment not settled yet), `paid`, `cancelling` (cancelled by its owner or an admin, the refund on its way: the status is the lock that makes a cancel and a shipment racing each other exclusive, and a refund is only ever sent for a `cancelling` order; it cannot ship), `partially_shipped`, `shipped`, `delivered`, or `cancelled` (refunded).
     """
 
     """
@@ -28,6 +28,7 @@ class OrderStatus(str, Enum):
     """
     PENDING = 'pending'
     PAID = 'paid'
+    CANCELLING = 'cancelling'
     PARTIALLY_SHIPPED = 'partially_shipped'
     SHIPPED = 'shipped'
     DELIVERED = 'delivered'

@@ -57,7 +57,7 @@ class InventoryApi:
     ) -> Reservation:
         """Commit a reservation as a sale (service only)
 
-        Turns the held units into sold ones. Committing twice is not an error (200 again). A hold that has expired is committed only if the stock is still there (409 `insufficient_stock` otherwise); a released one is 409 `illegal_transition`. For the cart and order services only.
+        Turns the held units into sold ones. Committing twice is not an error (200 again). The stock is re-checked under the products' row locks: a hold is committed only if the stock minus the units sold and held by others still covers it (409 `insufficient_stock` otherwise). A hold that has expired is committed only if its products are also still active (409 `product_unavailable`); an unexpired one was last placed or extended while they were, so it commits even if a product was deactivated since (see `deactivateProduct`). A released one is 409 `illegal_transition`. For the cart and order services only.
 
         :param reservation_id: The caller-chosen reservation id (the cart uses its quote id). (required)
         :type reservation_id: str
@@ -129,7 +129,7 @@ class InventoryApi:
     ) -> ApiResponse[Reservation]:
         """Commit a reservation as a sale (service only)
 
-        Turns the held units into sold ones. Committing twice is not an error (200 again). A hold that has expired is committed only if the stock is still there (409 `insufficient_stock` otherwise); a released one is 409 `illegal_transition`. For the cart and order services only.
+        Turns the held units into sold ones. Committing twice is not an error (200 again). The stock is re-checked under the products' row locks: a hold is committed only if the stock minus the units sold and held by others still covers it (409 `insufficient_stock` otherwise). A hold that has expired is committed only if its products are also still active (409 `product_unavailable`); an unexpired one was last placed or extended while they were, so it commits even if a product was deactivated since (see `deactivateProduct`). A released one is 409 `illegal_transition`. For the cart and order services only.
 
         :param reservation_id: The caller-chosen reservation id (the cart uses its quote id). (required)
         :type reservation_id: str
@@ -201,7 +201,7 @@ class InventoryApi:
     ) -> RESTResponseType:
         """Commit a reservation as a sale (service only)
 
-        Turns the held units into sold ones. Committing twice is not an error (200 again). A hold that has expired is committed only if the stock is still there (409 `insufficient_stock` otherwise); a released one is 409 `illegal_transition`. For the cart and order services only.
+        Turns the held units into sold ones. Committing twice is not an error (200 again). The stock is re-checked under the products' row locks: a hold is committed only if the stock minus the units sold and held by others still covers it (409 `insufficient_stock` otherwise). A hold that has expired is committed only if its products are also still active (409 `product_unavailable`); an unexpired one was last placed or extended while they were, so it commits even if a product was deactivated since (see `deactivateProduct`). A released one is 409 `illegal_transition`. For the cart and order services only.
 
         :param reservation_id: The caller-chosen reservation id (the cart uses its quote id). (required)
         :type reservation_id: str
@@ -335,7 +335,7 @@ class InventoryApi:
     ) -> Reservation:
         """Reserve stock (service only)
 
-        Holds the given quantities until `expires_at`, all or nothing. A new reservation is 201. Sending it again is 200: the same items while it is still held only move `expires_at` (extend a hold for checkout); other items replace the held ones if the stock allows. A committed reservation with the same items replays 200. 409 `insufficient_stock` names the products that are short (`products`); 409 `product_unavailable` names unknown or inactive products; 409 `illegal_transition` when the reservation was released, or committed with other items (nothing changes on any 409). An expired hold frees its stock by itself. For the cart and order services only.
+        Holds the given quantities until `expires_at`, all or nothing. A new reservation is 201. Sending it again is 200: the same items while it is still held move `expires_at` (extend a hold for checkout); other items replace the held ones if the stock allows. Every new hold, change and extension re-checks that the products are active and that their stock still covers the hold, under the products' row locks. A committed reservation with the same items replays 200. 409 `insufficient_stock` names the products that are short (`products`); 409 `product_unavailable` names unknown or inactive products; 409 `illegal_transition` when the reservation was released, or committed with other items (nothing changes on any 409). An expired hold frees its stock by itself. For the cart and order services only.
 
         :param reservation_id: The caller-chosen reservation id (the cart uses its quote id). (required)
         :type reservation_id: str
@@ -412,7 +412,7 @@ class InventoryApi:
     ) -> ApiResponse[Reservation]:
         """Reserve stock (service only)
 
-        Holds the given quantities until `expires_at`, all or nothing. A new reservation is 201. Sending it again is 200: the same items while it is still held only move `expires_at` (extend a hold for checkout); other items replace the held ones if the stock allows. A committed reservation with the same items replays 200. 409 `insufficient_stock` names the products that are short (`products`); 409 `product_unavailable` names unknown or inactive products; 409 `illegal_transition` when the reservation was released, or committed with other items (nothing changes on any 409). An expired hold frees its stock by itself. For the cart and order services only.
+        Holds the given quantities until `expires_at`, all or nothing. A new reservation is 201. Sending it again is 200: the same items while it is still held move `expires_at` (extend a hold for checkout); other items replace the held ones if the stock allows. Every new hold, change and extension re-checks that the products are active and that their stock still covers the hold, under the products' row locks. A committed reservation with the same items replays 200. 409 `insufficient_stock` names the products that are short (`products`); 409 `product_unavailable` names unknown or inactive products; 409 `illegal_transition` when the reservation was released, or committed with other items (nothing changes on any 409). An expired hold frees its stock by itself. For the cart and order services only.
 
         :param reservation_id: The caller-chosen reservation id (the cart uses its quote id). (required)
         :type reservation_id: str
@@ -489,7 +489,7 @@ class InventoryApi:
     ) -> RESTResponseType:
         """Reserve stock (service only)
 
-        Holds the given quantities until `expires_at`, all or nothing. A new reservation is 201. Sending it again is 200: the same items while it is still held only move `expires_at` (extend a hold for checkout); other items replace the held ones if the stock allows. A committed reservation with the same items replays 200. 409 `insufficient_stock` names the products that are short (`products`); 409 `product_unavailable` names unknown or inactive products; 409 `illegal_transition` when the reservation was released, or committed with other items (nothing changes on any 409). An expired hold frees its stock by itself. For the cart and order services only.
+        Holds the given quantities until `expires_at`, all or nothing. A new reservation is 201. Sending it again is 200: the same items while it is still held move `expires_at` (extend a hold for checkout); other items replace the held ones if the stock allows. Every new hold, change and extension re-checks that the products are active and that their stock still covers the hold, under the products' row locks. A committed reservation with the same items replays 200. 409 `insufficient_stock` names the products that are short (`products`); 409 `product_unavailable` names unknown or inactive products; 409 `illegal_transition` when the reservation was released, or committed with other items (nothing changes on any 409). An expired hold frees its stock by itself. For the cart and order services only.
 
         :param reservation_id: The caller-chosen reservation id (the cart uses its quote id). (required)
         :type reservation_id: str

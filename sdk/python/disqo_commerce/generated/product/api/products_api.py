@@ -366,7 +366,7 @@ class ProductsApi:
     ) -> Product:
         """Deactivate a product (admin)
 
-        Takes the product off the shelf: it is no longer listed or reservable, but its row, its history and existing reservations stay. Deactivating twice is not an error. Admin only.
+        Takes the product off the shelf: it is no longer listed or reservable, but its row, its history and existing reservations stay. Deactivating twice is not an error.  Deactivation is never refused and takes effect at once, because pulling a product (a recall, a wrong price) must not wait for shoppers' open quotes. From then on no hold of it can be placed, changed or extended (409 `product_unavailable`): a checkout extends its quote's hold before it charges the card, so a checkout that has not been charged yet fails with that 409 and nothing is charged. Holds already extended for a checkout (its card being charged) still commit: that sale was accepted while the product was on sale, and refusing it would leave a paid order without its stock. Existing holds keep their units until they lapse or are released. Admin only.
 
         :param id: The product's id. (required)
         :type id: int
@@ -437,7 +437,7 @@ class ProductsApi:
     ) -> ApiResponse[Product]:
         """Deactivate a product (admin)
 
-        Takes the product off the shelf: it is no longer listed or reservable, but its row, its history and existing reservations stay. Deactivating twice is not an error. Admin only.
+        Takes the product off the shelf: it is no longer listed or reservable, but its row, its history and existing reservations stay. Deactivating twice is not an error.  Deactivation is never refused and takes effect at once, because pulling a product (a recall, a wrong price) must not wait for shoppers' open quotes. From then on no hold of it can be placed, changed or extended (409 `product_unavailable`): a checkout extends its quote's hold before it charges the card, so a checkout that has not been charged yet fails with that 409 and nothing is charged. Holds already extended for a checkout (its card being charged) still commit: that sale was accepted while the product was on sale, and refusing it would leave a paid order without its stock. Existing holds keep their units until they lapse or are released. Admin only.
 
         :param id: The product's id. (required)
         :type id: int
@@ -508,7 +508,7 @@ class ProductsApi:
     ) -> RESTResponseType:
         """Deactivate a product (admin)
 
-        Takes the product off the shelf: it is no longer listed or reservable, but its row, its history and existing reservations stay. Deactivating twice is not an error. Admin only.
+        Takes the product off the shelf: it is no longer listed or reservable, but its row, its history and existing reservations stay. Deactivating twice is not an error.  Deactivation is never refused and takes effect at once, because pulling a product (a recall, a wrong price) must not wait for shoppers' open quotes. From then on no hold of it can be placed, changed or extended (409 `product_unavailable`): a checkout extends its quote's hold before it charges the card, so a checkout that has not been charged yet fails with that 409 and nothing is charged. Holds already extended for a checkout (its card being charged) still commit: that sale was accepted while the product was on sale, and refusing it would leave a paid order without its stock. Existing holds keep their units until they lapse or are released. Admin only.
 
         :param id: The product's id. (required)
         :type id: int
@@ -1276,7 +1276,7 @@ class ProductsApi:
     ) -> Product:
         """Change a product (admin)
 
-        Changes the given fields; others stay. Setting `is_active` to true reactivates a product. A new sku must be unique (409 `sku_taken`). Admin only.
+        Changes the given fields; others stay. Setting `is_active` to true reactivates a product, false deactivates it (as `DELETE` does). A new sku must be unique (409 `sku_taken`).  Stock rule: `stock` may not go below the units already promised, i.e. the units of unexpired reservations (`held`: quotes and checkouts in progress) plus the units sold (`committed`). Lower is a 409 `stock_below_reserved` carrying `held`, `committed` and `minimum_stock` (their sum), and nothing changes; lower the stock once the holds lapse or are released, or deactivate the product to stop new sales at once. The check and the write run under the product's row lock, which every reservation write also takes, so a hold or commit racing the change can never leave more units promised than the stock. Admin only.
 
         :param id: The product's id. (required)
         :type id: int
@@ -1319,7 +1319,7 @@ class ProductsApi:
             '401': "Problem",
             '403': "Problem",
             '404': "Problem",
-            '409': "Problem",
+            '409': "StockBelowReservedProblem",
             '422': "Problem",
         }
         response_data = self.api_client.call_api(
@@ -1353,7 +1353,7 @@ class ProductsApi:
     ) -> ApiResponse[Product]:
         """Change a product (admin)
 
-        Changes the given fields; others stay. Setting `is_active` to true reactivates a product. A new sku must be unique (409 `sku_taken`). Admin only.
+        Changes the given fields; others stay. Setting `is_active` to true reactivates a product, false deactivates it (as `DELETE` does). A new sku must be unique (409 `sku_taken`).  Stock rule: `stock` may not go below the units already promised, i.e. the units of unexpired reservations (`held`: quotes and checkouts in progress) plus the units sold (`committed`). Lower is a 409 `stock_below_reserved` carrying `held`, `committed` and `minimum_stock` (their sum), and nothing changes; lower the stock once the holds lapse or are released, or deactivate the product to stop new sales at once. The check and the write run under the product's row lock, which every reservation write also takes, so a hold or commit racing the change can never leave more units promised than the stock. Admin only.
 
         :param id: The product's id. (required)
         :type id: int
@@ -1396,7 +1396,7 @@ class ProductsApi:
             '401': "Problem",
             '403': "Problem",
             '404': "Problem",
-            '409': "Problem",
+            '409': "StockBelowReservedProblem",
             '422': "Problem",
         }
         response_data = self.api_client.call_api(
@@ -1430,7 +1430,7 @@ class ProductsApi:
     ) -> RESTResponseType:
         """Change a product (admin)
 
-        Changes the given fields; others stay. Setting `is_active` to true reactivates a product. A new sku must be unique (409 `sku_taken`). Admin only.
+        Changes the given fields; others stay. Setting `is_active` to true reactivates a product, false deactivates it (as `DELETE` does). A new sku must be unique (409 `sku_taken`).  Stock rule: `stock` may not go below the units already promised, i.e. the units of unexpired reservations (`held`: quotes and checkouts in progress) plus the units sold (`committed`). Lower is a 409 `stock_below_reserved` carrying `held`, `committed` and `minimum_stock` (their sum), and nothing changes; lower the stock once the holds lapse or are released, or deactivate the product to stop new sales at once. The check and the write run under the product's row lock, which every reservation write also takes, so a hold or commit racing the change can never leave more units promised than the stock. Admin only.
 
         :param id: The product's id. (required)
         :type id: int
@@ -1473,7 +1473,7 @@ class ProductsApi:
             '401': "Problem",
             '403': "Problem",
             '404': "Problem",
-            '409': "Problem",
+            '409': "StockBelowReservedProblem",
             '422': "Problem",
         }
         response_data = self.api_client.call_api(

@@ -29,5 +29,6 @@ from disqo_commerce.generated.product.models.reservation import Reservation
 from disqo_commerce.generated.product.models.reservation_input import ReservationInput
 from disqo_commerce.generated.product.models.reservation_item import ReservationItem
 from disqo_commerce.generated.product.models.reservation_status import ReservationStatus
+from disqo_commerce.generated.product.models.stock_below_reserved_problem import StockBelowReservedProblem
 from disqo_commerce.generated.product.models.stock_shortage import StockShortage
 
