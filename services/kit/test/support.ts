@@ -83,6 +83,22 @@ export const miniSpec: OpenApiDocument = {
         security: [{ serviceAuth: [] }],
         responses: { "200": { description: "Yes.", content: { "application/json": { schema: { $ref: "#/components/schemas/Thing" } } } }, default: problem },
       } as never,
+      post: {
+        operationId: "internalCreate",
+        security: [{ serviceAuth: [] }],
+        requestBody: { required: true, content: { "application/json": { schema: { $ref: "#/components/schemas/NewThing" } } } },
+        responses: { "200": { description: "Yes.", content: { "application/json": { schema: { $ref: "#/components/schemas/Thing" } } } }, default: problem },
+      } as never,
+    },
+    "/admin/things/{id}": {
+      patch: {
+        operationId: "adminUpdate",
+        security: [{ bearerAuth: [] }],
+        "x-required-role": "admin",
+        parameters: [{ name: "id", in: "path", required: true, schema: { type: "integer", minimum: 1 } } as never],
+        requestBody: { required: true, content: { "application/json": { schema: { $ref: "#/components/schemas/NewThing" } } } },
+        responses: { "200": { description: "Yes.", content: { "application/json": { schema: { $ref: "#/components/schemas/Thing" } } } }, default: problem },
+      } as never,
     },
   },
   components: {
@@ -90,6 +106,7 @@ export const miniSpec: OpenApiDocument = {
     parameters: { IdempotencyKey: { name: "Idempotency-Key", in: "header", required: false, schema: { type: "string", minLength: 8, maxLength: 200 } } },
     schemas: {
       Thing: { type: "object", required: ["id", "name"], additionalProperties: false, properties: { id: { type: "integer" }, name: { type: "string" } } },
+      NewThing: { type: "object", required: ["name"], additionalProperties: false, properties: { name: { type: "string", minLength: 1 } } },
     },
   },
 };
@@ -106,7 +123,10 @@ export async function startMiniApp(backend: "sqlite" | "mariadb", handlers: Reco
   const { sequelize, db } = await kitDatabase(backend);
   const tokens = testTokens();
   const logs = captureLogs();
-  const app = buildApp({ spec: miniSpec, handlers, logger: logs.logger, verifier: tokens.verifier, sequelize, validateResponses: true });
+  // operations a test does not exercise answer a plain thing
+  const stub = async () => ({ status: 200, body: { id: 1, name: "stub" } });
+  const all = Object.fromEntries(["createThing", "getThing", "adminOnly", "internalOnly", "internalCreate", "adminUpdate"].map((id) => [id, handlers[id] ?? stub]));
+  const app = buildApp({ spec: miniSpec, handlers: all as never, logger: logs.logger, verifier: tokens.verifier, sequelize, validateResponses: true });
   const running: RunningServer = await listen(app, 0);
   return {
     url: running.url,
