@@ -11,6 +11,8 @@ import { AppError, forbidden, titleFor, unauthenticated } from "./errors.js";
 import type { Principal, TokenVerifier } from "./tokens.js";
 import { IdempotencyStore, idempotencyScope, idempotencyStoreKey, requestHash } from "./idempotency.js";
 
+const IDEMPOTENCY_PURGE_EVERY_MS = 60 * 60_000;
+
 type HttpMethod = "get" | "post" | "put" | "patch" | "delete";
 const METHODS: HttpMethod[] = ["get", "post", "put", "patch", "delete"];
 
@@ -113,6 +115,8 @@ export function buildApp(options: BuildAppOptions): Express {
   app.disable("x-powered-by");
   app.set("trust proxy", options.trustProxy ?? "loopback");
   const idempotency = new IdempotencyStore(sequelize);
+  // started by listen() (server.ts) and stopped by its close(): expired keys are purged hourly
+  app.locals.backgroundTasks = [() => idempotency.schedulePurge(IDEMPOTENCY_PURGE_EVERY_MS, (err) => logger.warn({ err }, "idempotency key purge failed"))];
 
   app.use((req, res, next) => {
     const incoming = req.headers["x-request-id"];
