@@ -13,7 +13,7 @@ export interface paths {
         };
         /**
          * Search and browse products
-         * @description Full-text search over name, description and sku when `q` is set: every word must match, each word also matches as a prefix (`manag` finds "management"), case does not matter. With the default `relevance` order, products whose name (or sku) holds every word come first, then those that match only through the description; newest first within each group. Without `q` it browses the catalog (newest first by default). `ids` fetches up to 100 given products in one call (it cannot be combined with `q`). Anonymous callers and customers see active products only; admins and services also see inactive ones (`is_active` tells them apart). `total_count` is exact up to 10,000 matches; beyond that it is 10,000 and `total_count_is_lower_bound` is true.
+         * @description Full-text search over name, description and sku when `q` is set: every word must match, each word also matches as a prefix (`manag` finds "management"), case does not matter. With the default `relevance` order, products whose name (or sku) holds every word come first, then those that match only through the description; newest first within each group. Without `q` it browses the catalog (newest first by default). `ids` fetches up to 100 given products in one call; with `q` it keeps the listed products that match. A `min_price` above `max_price` is an empty range (no products). Anonymous callers and customers see active products only; admins and services also see inactive ones (`is_active` tells them apart). `total_count` is exact up to 10,000 matches; beyond that it is 10,000 and `total_count_is_lower_bound` is true.
          */
         get: operations["searchProducts"];
         put?: never;
@@ -869,7 +869,7 @@ export interface operations {
         parameters: {
             query?: {
                 /**
-                 * @description Free text; every word must match name, description or sku (prefix matching).
+                 * @description Free text; every word must match name, description or sku (prefix matching). Omit it rather than send it empty.
                  * @example book
                  */
                 q?: string;
