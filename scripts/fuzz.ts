@@ -26,7 +26,8 @@ type Service = (typeof SERVICES)[number];
 type Operation = { operationId?: string; security?: Record<string, string[]>[]; "x-required-role"?: string };
 type Spec = { security?: Record<string, string[]>[]; paths: Record<string, Record<string, Operation>> };
 
-const ST = path.join(ROOT, ".venv-fuzz/bin/st");
+// the venv `make fuzz` installs (FUZZ_VENV, default .venv-fuzz)
+const ST = path.resolve(ROOT, process.env.FUZZ_VENV ?? ".venv-fuzz", "bin/st");
 const offset = Number(process.env.PORT_OFFSET ?? 0);
 const ports = { auth: 17001 + offset, product: 17002 + offset, cart: 17003 + offset, order: 17004 + offset };
 const maxExamples = Number(process.env.FUZZ_MAX_EXAMPLES ?? 25);

@@ -1706,7 +1706,7 @@ export interface operations {
                  */
                 cursor?: components["parameters"]["Cursor"];
                 /**
-                 * @description Only the transactions of checkouts of this quote.
+                 * @description Only the transactions of checkouts of this quote (a quote id is letters, digits, `_` and `-`).
                  * @example 7c9e6679-7425-40de-944b-e07fc1f90ae7
                  */
                 quote_id?: string;
