@@ -379,6 +379,25 @@ export interface components {
             quantity: number;
         };
         /**
+         * @description What a reservation holds of one product: the sum of the request's items for it (each item at most 10000 units, so a line may hold more; the product's stock bounds it).
+         * @example {
+         *       "product_id": 42,
+         *       "quantity": 2
+         *     }
+         */
+        ReservationLine: {
+            /**
+             * @description The product's id.
+             * @example 42
+             */
+            product_id: number;
+            /**
+             * @description Units held.
+             * @example 2
+             */
+            quantity: number;
+        };
+        /**
          * @description What to hold and until when. Items of the same product are added together; `expires_at` must be in the future and at most 30 days ahead.
          * @example {
          *       "items": [
@@ -431,7 +450,7 @@ export interface components {
             id: string;
             status: components["schemas"]["ReservationStatus"];
             /** @description The products and quantities, by product id. */
-            items: components["schemas"]["ReservationItem"][];
+            items: components["schemas"]["ReservationLine"][];
             /**
              * Format: date-time
              * @description When a held reservation lapses (UTC).
