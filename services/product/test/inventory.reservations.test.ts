@@ -73,6 +73,12 @@ for (const backend of testBackends()) {
       expect(await available(p)).to.equal(5_000);
     });
 
+    it("when a product id is beyond the product id range, then it is 422 naming the item, not a 409 listing a mangled id", async () => {
+      const res = await reserve(newReservationId(), [{ product_id: 24_731_850_385_452_144_001_024, quantity: 1 }]);
+      expect(res.status).to.equal(422);
+      expect(res.body.errors.map((e: { path: string }) => e.path)).to.include("/body/items/0/product_id");
+    });
+
     it("when a held reservation changes its items, then the new ones replace the old, within the stock", async () => {
       const p = await product(5);
       const id = newReservationId();
