@@ -4,18 +4,28 @@ SHELL := /bin/bash
 export NODE_OPTIONS ?=
 
 STAMP := node_modules/.install-stamp
+# The property-based fuzzer (Schemathesis, Python) lives in its own git-ignored venv.
+FUZZ_VENV := .venv-fuzz
+FUZZ_STAMP := $(FUZZ_VENV)/.install-stamp
+PYTHON ?= python3
 
 help:
 	@echo "make start     run the whole platform on SQLite (./data), seeded with demo data"
-	@echo "make test      lint specs + drift check + typecheck + mocha (unit, HTTP, SDK, web) + dredd + e2e"
+	@echo "make test      lint specs + drift check + typecheck + mocha (unit, HTTP, SDK, web) + dredd + fuzz + e2e"
 	@echo "make generate  regenerate bundled specs, server types and the SDK from openapi/*.yaml"
-	@echo "make lint | typecheck | unit | contract | e2e | bench | build | docs-sdk | sdk-polyglot | sdk-publish-test"
+	@echo "make fuzz      property-based tests of every spec against the running platform (Schemathesis)"
+	@echo "make lint | typecheck | unit | contract | fuzz | e2e | bench | build | docs-sdk | sdk-polyglot | sdk-publish-test"
 
 $(STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund
 	@touch $(STAMP)
 
 setup: $(STAMP)
+
+$(FUZZ_STAMP): scripts/fuzz/requirements.txt
+	$(PYTHON) -m venv $(FUZZ_VENV)
+	$(FUZZ_VENV)/bin/pip install --quiet --disable-pip-version-check -r scripts/fuzz/requirements.txt
+	@touch $(FUZZ_STAMP)
 
 start: setup
 	npx tsx scripts/start-all.ts
@@ -46,6 +56,10 @@ e2e: setup
 sdk-polyglot: setup
 	npx tsx scripts/sdk-polyglot.ts
 
+# Schemathesis against each service's bundled spec (--checks all), bounded: about 2 minutes.
+fuzz: setup $(FUZZ_STAMP)
+	FUZZ_VENV=$(FUZZ_VENV) npx tsx scripts/fuzz.ts
+
 # Benchmarks (not part of make test): ratios measured side by side in one run; they print the
 # tables (docs/PERFORMANCE-CORE.md). bench-floor and bench-checkout run the production build.
 bench: bench-floor bench-search bench-checkout
@@ -74,9 +88,9 @@ build: setup
 	  if [ -f $$p/scripts/build.mjs ]; then echo "build $$p"; node $$p/scripts/build.mjs || exit 1; \
 	  elif [ -f $$p/tsconfig.json ]; then echo "build $$p"; (cd $$p && npx tsc -p tsconfig.json) || exit 1; fi; done
 
-test: setup lint drift typecheck unit contract e2e-if-chromium
+test: setup lint drift typecheck unit contract fuzz e2e-if-chromium
 
 e2e-if-chromium: setup
 	@if [ -x /usr/bin/chromium ]; then npx tsx scripts/e2e.ts; else echo "e2e: SKIPPED - /usr/bin/chromium is not installed (apt-get install chromium; CI installs it)"; fi
 
-.PHONY: help setup start generate lint typecheck drift unit contract e2e bench build test e2e-if-chromium docs-sdk sdk-publish-test bench-search bench-checkout bench-floor sdk-polyglot
+.PHONY: help setup start generate lint typecheck drift unit contract e2e bench build test e2e-if-chromium docs-sdk sdk-publish-test bench-search bench-checkout bench-floor sdk-polyglot fuzz

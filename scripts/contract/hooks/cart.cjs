@@ -18,24 +18,20 @@
  * platform does not run on the development default.
  */
 const hooks = require("hooks");
-const { stripCharset } = require("./shared.cjs");
+const { SERVICE_SECRET, keyedCases, randomTag, serviceToken, setBody, setPath, setToken, setUnsupportedMediaType, stripCharset } = require("./shared.cjs");
 const { spawn } = require("node:child_process");
-const crypto = require("node:crypto");
 const fs = require("node:fs");
 const http = require("node:http");
 const os = require("node:os");
 const path = require("node:path");
-const jwt = require("jsonwebtoken");
 
 const ROOT = path.resolve(__dirname, "../../..");
 const AUTH_URL = process.env.AUTH_URL || "http://127.0.0.1:8001";
 const PRODUCT_URL = process.env.PRODUCT_URL || "http://127.0.0.1:8002";
 const CART_URL = process.env.CART_URL || "http://127.0.0.1:8003";
-// the kit's development default (services/kit/src/config.ts), used when the platform runs without SERVICE_SECRET
-const SERVICE_SECRET = process.env.SERVICE_SECRET || "dev-only-service-secret-do-not-use-in-production";
 
 const state = {};
-const tag = () => crypto.randomBytes(5).toString("hex");
+const tag = randomTag;
 
 async function call(base, method, urlPath, { token, body } = {}) {
   const response = await fetch(base + urlPath, {
@@ -79,9 +75,7 @@ async function shopperWithQuote() {
   return { token, quote };
 }
 
-function serviceToken() {
-  return jwt.sign({}, SERVICE_SECRET, { algorithm: "HS256", audience: "disqo-internal", subject: "service:order", expiresIn: 300 });
-}
+const orderService = () => serviceToken("service:order");
 
 // ---- the second cart service, behind a product proxy that can be switched off ----
 
@@ -150,26 +144,7 @@ function toDownCart(t) {
   proxyUp = false;
 }
 
-// ---- request shaping ----
-
-function headerKey(t, name) {
-  return Object.keys(t.request.headers).find((k) => k.toLowerCase() === name.toLowerCase());
-}
-function setToken(t, token) {
-  const key = headerKey(t, "authorization");
-  if (key) delete t.request.headers[key];
-  if (token) t.request.headers.Authorization = `Bearer ${token}`;
-}
-function setBody(t, body) {
-  const key = headerKey(t, "content-type");
-  if (key) delete t.request.headers[key];
-  t.request.headers["Content-Type"] = "application/json";
-  t.request.body = typeof body === "string" ? body : JSON.stringify(body);
-}
-function setPath(t, p) {
-  t.fullPath = p;
-  t.request.uri = p;
-}
+// request shaping (setToken, setBody, setPath, ...) and the case plumbing live in ./shared.cjs
 
 const ADD_BODY = () => ({ product_id: state.product.id, quantity: 1 });
 
@@ -195,6 +170,10 @@ const cases = {
   "POST /v1/cart/items 404": async (t) => {
     setToken(t, state.shopper);
     setBody(t, { product_id: state.inactive.id, quantity: 1 });
+  },
+  "POST /v1/cart/items 415": async (t) => {
+    setToken(t, state.shopper);
+    setUnsupportedMediaType(t);
   },
   "POST /v1/cart/items 422": async (t) => {
     setToken(t, state.shopper);
@@ -228,6 +207,10 @@ const cases = {
     setToken(t, state.other);
     setPath(t, `/v1/cart/items/${itemOf(cart, state.product.id)}`);
     setBody(t, { quantity: 2 });
+  },
+  "PATCH /v1/cart/items/{item_id} 415": async (t) => {
+    setToken(t, state.shopper);
+    setUnsupportedMediaType(t);
   },
   "PATCH /v1/cart/items/{item_id} 422": async (t) => {
     const cart = await addItem(state.shopper, state.product.id);
@@ -285,6 +268,10 @@ const cases = {
     setToken(t, second);
     setBody(t, {});
   },
+  "POST /v1/cart/quotes 415": async (t) => {
+    setToken(t, state.shopper);
+    setUnsupportedMediaType(t);
+  },
   "POST /v1/cart/quotes 422": async (t) => {
     await addItem(state.shopper, state.product.id);
     setToken(t, state.shopper);
@@ -313,13 +300,13 @@ const cases = {
 
   "POST /v1/quotes/{id}/accept 200": async (t) => {
     const { quote } = await shopperWithQuote();
-    setToken(t, serviceToken());
+    setToken(t, orderService());
     setPath(t, `/v1/quotes/${quote.id}/accept`);
     setBody(t, { order_id: `dredd-${tag()}` });
   },
   "POST /v1/quotes/{id}/accept 400": async (t) => {
     const { quote } = await shopperWithQuote();
-    setToken(t, serviceToken());
+    setToken(t, orderService());
     setPath(t, `/v1/quotes/${quote.id}/accept`);
     setBody(t, "{not json");
   },
@@ -335,20 +322,24 @@ const cases = {
     setBody(t, { order_id: "1001" });
   },
   "POST /v1/quotes/{id}/accept 404": async (t) => {
-    setToken(t, serviceToken());
+    setToken(t, orderService());
     setPath(t, `/v1/quotes/q_${tag()}/accept`);
     setBody(t, { order_id: "1001" });
   },
   "POST /v1/quotes/{id}/accept 409": async (t) => {
     const { quote } = await shopperWithQuote();
-    await call(CART_URL, "POST", `/v1/quotes/${quote.id}/accept`, { token: serviceToken(), body: { order_id: `dredd-first-${tag()}` } });
-    setToken(t, serviceToken());
+    await call(CART_URL, "POST", `/v1/quotes/${quote.id}/accept`, { token: orderService(), body: { order_id: `dredd-first-${tag()}` } });
+    setToken(t, orderService());
     setPath(t, `/v1/quotes/${quote.id}/accept`);
     setBody(t, { order_id: `dredd-other-${tag()}` });
   },
+  "POST /v1/quotes/{id}/accept 415": async (t) => {
+    setToken(t, orderService());
+    setUnsupportedMediaType(t);
+  },
   "POST /v1/quotes/{id}/accept 422": async (t) => {
     const { quote } = await shopperWithQuote();
-    setToken(t, serviceToken());
+    setToken(t, orderService());
     setPath(t, `/v1/quotes/${quote.id}/accept`);
     setBody(t, {});
   },
@@ -390,18 +381,15 @@ const cases = {
     setToken(t, state.admin);
     setBody(t, { code: "WELCOME10", kind: "percent", percent_off: 10 });
   },
+  "POST /v1/promo-codes 415": async (t) => {
+    setToken(t, state.admin);
+    setUnsupportedMediaType(t);
+  },
   "POST /v1/promo-codes 422": async (t) => {
     setToken(t, state.admin);
     setBody(t, { code: `DREDD${tag()}`, kind: "amount", percent_off: 15 });
   },
 };
-
-/** "<METHOD> <path template> <status>" from a transaction named "... > /v1/x/{id} > Summary > 404 > application/problem+json". */
-function caseKey(t) {
-  const parts = t.name.split(" > ");
-  const template = parts[parts.length - 4];
-  return `${t.request.method} ${template} ${t.expected.statusCode}`;
-}
 
 hooks.beforeAll((transactions, done) => {
   (async () => {
@@ -427,23 +415,9 @@ hooks.afterAll((_transactions, done) => {
   done();
 });
 
-hooks.beforeEach((t, done) => {
-  // dredd would send the spec's example key with every request; keys are set per case where wanted
-  const idem = headerKey(t, "idempotency-key");
-  if (idem) delete t.request.headers[idem];
+// every documented status is exercised; the product proxy is back up before each case
+keyedCases(hooks, cases, "cart.cjs", () => {
   proxyUp = true;
-  const arrange = cases[caseKey(t)];
-  if (!arrange) {
-    t.fail = `no contract case for ${caseKey(t)}; add one to scripts/contract/hooks/cart.cjs`;
-    return done();
-  }
-  arrange(t).then(
-    () => done(),
-    (error) => {
-      t.fail = `arranging ${caseKey(t)} failed: ${error.message}`;
-      done();
-    },
-  );
 });
 
 hooks.beforeEachValidation((transaction) => stripCharset(transaction));

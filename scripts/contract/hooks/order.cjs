@@ -15,7 +15,7 @@
  * Env: AUTH_URL, PRODUCT_URL, CART_URL, ORDER_URL (set by scripts/contract.ts).
  */
 const hooks = require("hooks");
-const { stripCharset } = require("./shared.cjs");
+const { keyedCases, setBody, setHeader, setPath, setToken, setUnsupportedMediaType, stripCharset } = require("./shared.cjs");
 const crypto = require("node:crypto");
 
 const AUTH_URL = process.env.AUTH_URL || "http://127.0.0.1:8001";
@@ -77,29 +77,10 @@ async function paidOrder(shopper, { products, cardToken = "tok_visa" } = {}) {
   return { shopper: who, quote, ...result };
 }
 
-// ---- request shaping ----
+// ---- request shaping (setToken, setBody, setPath, ... in ./shared.cjs) ----
 
-function headerKey(t, name) {
-  return Object.keys(t.request.headers).find((k) => k.toLowerCase() === name.toLowerCase());
-}
-function setHeader(t, name, value) {
-  const key = headerKey(t, name);
-  if (key) delete t.request.headers[key];
-  if (value !== null && value !== undefined) t.request.headers[name] = value;
-}
-function setToken(t, token) {
-  setHeader(t, "Authorization", token ? `Bearer ${token}` : null);
-}
 function setKey(t) {
   setHeader(t, "Idempotency-Key", uuid());
-}
-function setBody(t, body) {
-  setHeader(t, "Content-Type", "application/json");
-  t.request.body = typeof body === "string" ? body : JSON.stringify(body);
-}
-function setPath(t, p) {
-  t.fullPath = p;
-  t.request.uri = p;
 }
 
 const payWith = (quoteId, token = "tok_visa") => ({ quote_id: quoteId, payment_method: { type: "card", token } });
@@ -142,6 +123,11 @@ const cases = {
     setToken(t, shopper.token);
     setKey(t);
     setBody(t, payWith(quote.id));
+  },
+  "POST /v1/checkout 415": async (t) => {
+    setToken(t, state.shopper.token);
+    setKey(t);
+    setUnsupportedMediaType(t);
   },
   "POST /v1/checkout 422": async (t) => {
     setToken(t, state.shopper.token);
@@ -213,6 +199,12 @@ const cases = {
     setKey(t);
     setBody(t, {});
   },
+  "POST /v1/orders/{id}/cancel 415": async (t) => {
+    setToken(t, state.customer.shopper.token);
+    setKey(t);
+    setPath(t, `/v1/orders/${state.customer.order.id}/cancel`);
+    setUnsupportedMediaType(t);
+  },
   "POST /v1/orders/{id}/cancel 422": async (t) => {
     setToken(t, state.customer.shopper.token);
     setPath(t, `/v1/orders/${state.customer.order.id}/cancel`);
@@ -259,6 +251,12 @@ const cases = {
     setToken(t, state.admin);
     setPath(t, `/v1/orders/${order.id}/shipments`);
     setBody(t, SHIPPING);
+  },
+  "POST /v1/orders/{id}/shipments 415": async (t) => {
+    setToken(t, state.admin);
+    setKey(t);
+    setPath(t, `/v1/orders/${state.customer.order.id}/shipments`);
+    setUnsupportedMediaType(t);
   },
   "POST /v1/orders/{id}/shipments 422": async (t) => {
     setToken(t, state.admin);
@@ -350,13 +348,6 @@ const cases = {
   },
 };
 
-/** "<METHOD> <path template> <status>" from a transaction named "... > /v1/x/{id} > Summary > 404 > application/problem+json". */
-function caseKey(t) {
-  const parts = t.name.split(" > ");
-  const template = parts[parts.length - 4];
-  return `${t.request.method} ${template} ${t.expected.statusCode}`;
-}
-
 hooks.beforeAll((transactions, done) => {
   (async () => {
     const login = await call(AUTH_URL, "POST", "/v1/auth/login", { body: { email: "admin@example.com", password: "admin-demo-pass" } });
@@ -377,24 +368,7 @@ hooks.beforeAll((transactions, done) => {
   );
 });
 
-hooks.beforeEach((t, done) => {
-  // dredd would send the spec's example key with every request: one key for every case would replay answers
-  const idem = headerKey(t, "idempotency-key");
-  if (idem) delete t.request.headers[idem];
-  const arrange = cases[caseKey(t)];
-  if (!arrange) {
-    t.fail = `no contract case for ${caseKey(t)}; add one to scripts/contract/hooks/order.cjs`;
-    return done();
-  }
-  // every documented status is exercised, the non-2xx ones included
-  t.skip = false;
-  arrange(t).then(
-    () => done(),
-    (error) => {
-      t.fail = `arranging ${caseKey(t)} failed: ${error.message}`;
-      done();
-    },
-  );
-});
+// every documented status is exercised, the non-2xx ones included
+keyedCases(hooks, cases, "order.cjs");
 
 hooks.beforeEachValidation((transaction) => stripCharset(transaction));

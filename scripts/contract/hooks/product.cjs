@@ -11,23 +11,19 @@
  * demo catalog is never modified.
  */
 const crypto = require("node:crypto");
-const jwt = require("jsonwebtoken");
 const hooks = require("hooks");
-const { stripCharset } = require("./shared.cjs");
+// serviceToken() signs with SERVICE_SECRET (default: the kit's development secret)
+const { FORM_TYPE, JSON_TYPE, namedCases, serviceToken, setBody, setHeader, setPath, setToken, setUnsupportedMediaType, stripCharset } = require("./shared.cjs");
 
 const AUTH_URL = (process.env.AUTH_URL || "http://127.0.0.1:8001").replace(/\/+$/, "");
 const PRODUCT_URL = (process.env.PRODUCT_URL || "http://127.0.0.1:8002").replace(/\/+$/, "");
-const SERVICE_SECRET = process.env.SERVICE_SECRET || "dev-only-service-secret-do-not-use-in-production";
 const SHOPPER = { email: "shopper@example.com", password: "shopper-demo-pass" };
 const ADMIN = { email: "admin@example.com", password: "admin-demo-pass" };
 const RUN = crypto.randomBytes(4).toString("hex");
-const JSON_TYPE = "application/json";
-const FORM_TYPE = "application/x-www-form-urlencoded";
 
 let counter = 0;
 const unique = (label) => `${label}-${RUN}-${counter++}`;
 const inMinutes = (m) => new Date(Date.now() + m * 60_000).toISOString();
-const serviceToken = () => jwt.sign({}, SERVICE_SECRET, { algorithm: "HS256", audience: "disqo-internal", subject: "service:contract", expiresIn: 300 });
 
 /** Calls a service directly (setup, not under test); throws unless the status is expected. */
 async function api(base, method, path, { body, token, expect = [200] } = {}) {
@@ -62,52 +58,15 @@ const newReservation = async (quantity = 1) => {
   return id;
 };
 
-// ---- request shaping -------------------------------------------------------------------
+// ---- request shaping (shared: ./shared.cjs) -------------------------------------------
 
-function setHeader(transaction, name, value) {
-  for (const key of Object.keys(transaction.request.headers)) if (key.toLowerCase() === name.toLowerCase()) delete transaction.request.headers[key];
-  if (value !== undefined) transaction.request.headers[name] = value;
-}
+const bearer = setToken;
 
-const bearer = (transaction, token) => setHeader(transaction, "Authorization", token ? `Bearer ${token}` : undefined);
+const setUnparseableBody = (transaction) => setBody(transaction, '{"name": "broken', JSON_TYPE);
 
-function setBody(transaction, body, contentType = JSON_TYPE) {
-  transaction.request.body = contentType === FORM_TYPE ? new URLSearchParams(body).toString() : JSON.stringify(body);
-  setHeader(transaction, "Content-Type", contentType);
-}
+// ---- hook plumbing (shared: every non-2xx status needs a `when` case) --------------------
 
-function setUnparseableBody(transaction) {
-  transaction.request.body = '{"name": "broken';
-  setHeader(transaction, "Content-Type", JSON_TYPE);
-}
-
-function setPath(transaction, pathAndQuery) {
-  transaction.fullPath = pathAndQuery;
-  transaction.request.uri = pathAndQuery;
-}
-
-// ---- hook plumbing -----------------------------------------------------------------------
-
-const cases = new Map();
-
-/** Registers the request that makes this transaction's documented status happen. */
-function when(name, prepare) {
-  cases.set(name, prepare);
-  hooks.before(name, (transaction, done) => {
-    transaction.skip = false;
-    Promise.resolve()
-      .then(() => prepare(transaction))
-      .then(
-        () => done(),
-        (error) => {
-          transaction.fail = `hook could not prepare the request: ${error && error.message ? error.message : error}`;
-          done();
-        },
-      );
-  });
-}
-
-const statusOf = (transaction) => Number(transaction.expected.statusCode);
+const { when, success } = namedCases(hooks);
 
 hooks.beforeAll((transactions, done) => {
   (async () => {
@@ -125,33 +84,7 @@ hooks.beforeAll((transactions, done) => {
   );
 });
 
-hooks.beforeEach((transaction) => {
-  setHeader(transaction, "Idempotency-Key", undefined);
-  const status = statusOf(transaction);
-  if (status >= 200 && status < 300) return;
-  transaction.skip = true;
-  if (!cases.has(transaction.name)) {
-    transaction.skip = false;
-    transaction.fail = `no hook produces the documented ${status} of "${transaction.name}"`;
-  }
-});
-
 hooks.beforeEachValidation((transaction) => stripCharset(transaction));
-
-/** A 2xx case: its own `before` hook with async preparation. */
-function success(name, prepare) {
-  hooks.before(name, (transaction, done) => {
-    Promise.resolve()
-      .then(() => prepare(transaction))
-      .then(
-        () => done(),
-        (error) => {
-          transaction.fail = `hook could not prepare the request: ${error && error.message ? error.message : error}`;
-          done();
-        },
-      );
-  });
-}
 
 // ---- Products ----------------------------------------------------------------------------
 
@@ -178,6 +111,10 @@ when(`${CREATE} > 409 > application/problem+json`, (t) => {
 when(`${CREATE} > 422 > application/problem+json`, (t) => {
   bearer(t, state.adminToken);
   setBody(t, { name: "No price", description: "Missing price.", sku: unique("CTX").toUpperCase() });
+});
+when(`${CREATE} > 415 > application/problem+json`, (t) => {
+  bearer(t, state.adminToken);
+  setUnsupportedMediaType(t);
 });
 
 const GET = "/v1/products/{id} > Get a product";
@@ -225,6 +162,11 @@ when(`${UPDATE} > 422 > application/problem+json`, (t) => {
   bearer(t, state.adminToken);
   setPath(t, `/v1/products/${state.product.id}`);
   setBody(t, {});
+});
+when(`${UPDATE} > 415 > application/problem+json`, (t) => {
+  bearer(t, state.adminToken);
+  setPath(t, `/v1/products/${state.product.id}`);
+  setUnsupportedMediaType(t);
 });
 
 const DEACTIVATE = "/v1/products/{id} > Deactivate a product (admin)";
@@ -290,6 +232,11 @@ when(`${PUT} > 422 > application/problem+json`, (t) => {
   setPath(t, `/v1/inventory/reservations/${unique("ct_past")}`);
   setBody(t, { items: [{ product_id: state.product.id, quantity: 1 }], expires_at: inMinutes(-5) });
 });
+when(`${PUT} > 415 > application/problem+json`, (t) => {
+  bearer(t, serviceToken());
+  setPath(t, `/v1/inventory/reservations/${unique("ct_media")}`);
+  setUnsupportedMediaType(t);
+});
 
 const RELEASE = "/v1/inventory/reservations/{reservation_id} > Release a reservation (service only)";
 success(`${RELEASE} > 204`, async (t) => {
@@ -354,3 +301,4 @@ when(`${COMMIT} > 422 > application/problem+json`, (t) => {
 const LEGACY = "/api/v1/search > Search products (original write-up endpoint)";
 success(`${LEGACY} > 200 > application/json`, (t) => setBody(t, { search_term: "book" }, FORM_TYPE));
 when(`${LEGACY} > 422 > application/problem+json`, (t) => setBody(t, { search_term: "x".repeat(201) }, FORM_TYPE));
+when(`${LEGACY} > 415 > application/problem+json`, (t) => setUnsupportedMediaType(t));

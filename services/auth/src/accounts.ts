@@ -11,6 +11,9 @@ export interface Registration {
   last_name: string;
 }
 
+// the same set the contract's email patterns refuse: C0 controls and DEL
+const CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/;
+
 export function createAccounts(deps: { models: AuthModels; sessions: Sessions }) {
   const { User } = deps.models;
 
@@ -33,6 +36,9 @@ export function createAccounts(deps: { models: AuthModels; sessions: Sessions })
      * is unknown or the password is wrong, and treats a deactivated user as unknown.
      */
     async verifyCredentials(rawEmail: string, password: string): Promise<UserModel | null> {
+      // No email holds a control character, and MariaDB's collation ignores some (a trailing
+      // NUL compares equal), so such an email is nobody's, whichever route let it through.
+      if (CONTROL_CHARACTER.test(rawEmail)) return verifyAgainstDummy(password).then(() => null);
       const user = await User.findOne({ where: { email: normaliseEmail(rawEmail) } });
       if (!user) return verifyAgainstDummy(password).then(() => null);
       const ok = await verifyPassword(user.password_hash, password);

@@ -82,6 +82,21 @@ for (const backend of testBackends()) {
       expect((await s.api.getCart()).items).to.deep.equal([]);
     });
 
+    it("when the product id is beyond the product service's range (12+ digits), then it is 422 validation_failed, not 503", async () => {
+      const s = shopper();
+      for (const productId of [123_456_789_012, 99_999_999_999 + 1, Number.MAX_SAFE_INTEGER]) {
+        const res = await outcome(s.api.addCartItemRaw({ CartItemInput: { product_id: productId, quantity: 1 } }));
+        expect(res.status, `product ${productId}`).to.equal(422);
+        expect(res.body.code).to.equal("validation_failed");
+        expect(res.body.errors.map((e: { path: string }) => e.path)).to.include("/body/product_id");
+      }
+      // the largest id the product service knows is an ordinary unknown product
+      const largest = await outcome(s.api.addCartItemRaw({ CartItemInput: { product_id: 99_999_999_999, quantity: 1 } }));
+      expect(largest.status).to.equal(404);
+      expect(largest.body.code).to.equal("product_unavailable");
+      expect((await s.api.getCart()).items).to.deep.equal([]);
+    });
+
     it("when the quantity is outside 1..99, then it is 422 validation_failed", async () => {
       const s = shopper();
       const product = await createProduct(p, { stock: 500 });
@@ -218,6 +233,20 @@ for (const backend of testBackends()) {
       const reused = await outcome(s.api.addCartItemRaw({ CartItemInput: { product_id: product.id, quantity: 3 }, Idempotency_Key: `add-${s.id}-key` }));
       expect(reused.status).to.equal(422);
       expect(reused.body.code).to.equal("idempotency_key_reused");
+    });
+
+    it("when an Idempotency-Key comes again with the same body in another key order, then it is a replay, not a reuse", async () => {
+      const s = shopper();
+      const product = await createProduct(p);
+      const url = `${p.cart.url}/v1/cart/items`;
+      const key = `add-${s.id}-reordered`;
+      const first = await rawRequest(url, { method: "POST", token: s.token, headers: { "Idempotency-Key": key }, body: `{"product_id": ${product.id}, "quantity": 2}` });
+      const reordered = await rawRequest(url, { method: "POST", token: s.token, headers: { "Idempotency-Key": key }, body: `{"quantity": 2, "product_id": ${product.id}}` });
+      expect(first.status).to.equal(201);
+      expect(reordered.status, JSON.stringify(reordered.body)).to.equal(201);
+      expect(reordered.headers.get("idempotent-replayed")).to.equal("true");
+      expect(reordered.body).to.deep.equal(first.body);
+      expect((await s.api.getCart()).items[0].quantity).to.equal(2);
     });
   });
 }

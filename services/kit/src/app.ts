@@ -12,6 +12,8 @@ import { AppError, forbidden, titleFor, unauthenticated } from "./errors.js";
 import type { Principal, TokenVerifier } from "./tokens.js";
 import { IdempotencyStore, idempotencyScope, idempotencyStoreKey, requestHash } from "./idempotency.js";
 
+const IDEMPOTENCY_PURGE_EVERY_MS = 60 * 60_000;
+
 type HttpMethod = "get" | "post" | "put" | "patch" | "delete";
 const METHODS: HttpMethod[] = ["get", "post", "put", "patch", "delete"];
 
@@ -87,6 +89,16 @@ function authorize(principal: Principal | null, op: OperationObject): void {
   if (!principal || principal.kind !== "user" || principal.role !== role) throw forbidden(`This operation needs the ${role} role.`);
 }
 
+/** Every operation of the spec with its express path (`{id}` becomes `:id`). */
+function contractRoutes(spec: OpenApiDocument): { method: HttpMethod; expressPath: string; op: OperationObject }[] {
+  return Object.entries(spec.paths).flatMap(([path, item]) =>
+    METHODS.flatMap((method) => {
+      const op = item[method];
+      return op?.operationId ? [{ method, expressPath: path.replace(/\{([^}]+)\}/g, ":$1"), op }] : [];
+    }),
+  );
+}
+
 function sendResult(res: Response, status: number, body: unknown, headers: Record<string, string> = {}) {
   for (const [k, v] of Object.entries(headers)) res.setHeader(k, v);
   res.status(status);
@@ -106,6 +118,8 @@ export function buildApp(options: BuildAppOptions): Express {
   app.disable("x-powered-by");
   app.set("trust proxy", options.trustProxy ?? "loopback");
   const idempotency = new IdempotencyStore(sequelize);
+  // started by listen() (server.ts) and stopped by its close(): expired keys are purged hourly
+  app.locals.backgroundTasks = [() => idempotency.schedulePurge(IDEMPOTENCY_PURGE_EVERY_MS, (err) => logger.warn({ err }, "idempotency key purge failed"))];
 
   app.use((req, res, next) => {
     const incoming = req.headers["x-request-id"];
@@ -134,6 +148,23 @@ export function buildApp(options: BuildAppOptions): Express {
   app.use("/docs", swaggerUi.serve, swaggerUi.setup(spec as object, { customSiteTitle: spec.info.title }));
 
   memoizeValidatorRoutes();
+
+  // Authenticate, then authorize, then validate: a caller who may not call an operation gets
+  // its 401/403 before any 422 that would describe the operation's body rules.
+  for (const { method, expressPath, op } of contractRoutes(spec)) {
+    app[method](expressPath, (req: Request, res: Response, next: NextFunction) => {
+      // `/users/me` also matches `/users/:id`: like the handlers, the first route registered wins
+      if ("principal" in res.locals) return next();
+      authenticate(verifier, req, op, spec)
+        .then((principal) => {
+          authorize(principal, op);
+          res.locals.principal = principal;
+          next();
+        })
+        .catch(next);
+    });
+  }
+
   app.use(
     OpenApiValidator.middleware({
       apiSpec: spec as never,
@@ -155,8 +186,7 @@ export function buildApp(options: BuildAppOptions): Express {
       const expressPath = path.replace(/\{([^}]+)\}/g, ":$1");
       app[method](expressPath, async (req: Request, res: Response, next: NextFunction) => {
         try {
-          const principal = await authenticate(verifier, req, op, spec);
-          authorize(principal, op);
+          const principal = res.locals.principal as Principal | null;
           const ctx = { params: req.params, query: req.query, headers: req.headers, body: req.body, principal, req, res };
           const key = takesIdempotencyKey ? req.header("idempotency-key") : undefined;
           if (!key) {

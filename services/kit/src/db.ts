@@ -84,7 +84,12 @@ export function isUniqueViolation(error: unknown): boolean {
   return e?.name === "SequelizeUniqueConstraintError" || e?.original?.code === "ER_DUP_ENTRY" || /UNIQUE constraint failed/.test(String(error));
 }
 
-type SqliteConnection = { configure(o: "busyTimeout", ms: number): void; exec(sql: string, cb: (e: Error | null) => void): void; __disqoReady?: Promise<void> };
+type SqliteConnection = {
+  configure(o: "busyTimeout", ms: number): void;
+  exec(sql: string, cb: (e: Error | null) => void): void;
+  __disqoReady?: Promise<void>;
+  __disqoNulSafe?: boolean;
+} & Record<string, unknown>;
 type SqliteManager = {
   getConnection(options?: { uuid?: string }): Promise<SqliteConnection>;
   releaseConnection(connection: SqliteConnection, force?: boolean): unknown;
@@ -99,6 +104,34 @@ const WRITER = "disqo-writer";
  * other named connections (e.g. the product search's reader) keep their own.
  */
 const TRANSACTION_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
+
+/** The node-sqlite3 methods Sequelize's SQLite dialect runs statements with. */
+const SQLITE_STATEMENT_METHODS = ["all", "run", "get", "each", "exec", "prepare"] as const;
+
+/**
+ * Sequelize's finders (and `replacements`) write values into the SQL text as quoted literals;
+ * bound parameters exist only for raw queries with `bind`. SQLite reads the statement as a
+ * C string, so a NUL byte inside a literal ends the statement there (SQLITE_ERROR:
+ * unrecognized token): any string reaching a finder (an email, a search word) broke the
+ * query. A NUL can only be in SQL text inside such a literal (identifiers and keywords never
+ * hold one), so it is rewritten as a concatenation, `'a' || char(0) || 'b'`, the same value.
+ * MySQL's escaping already writes it as `\0`.
+ */
+export function nulSafeSql(sql: string): string {
+  return sql.includes("\0") ? sql.replace(/\0/g, "' || char(0) || '") : sql;
+}
+
+function keepNulBytesAsData(connection: SqliteConnection): void {
+  if (connection.__disqoNulSafe) return;
+  connection.__disqoNulSafe = true;
+  for (const method of SQLITE_STATEMENT_METHODS) {
+    const original = connection[method] as ((sql: string, ...rest: unknown[]) => unknown) | undefined;
+    if (typeof original !== "function") continue;
+    connection[method] = function (this: unknown, sql: string, ...rest: unknown[]) {
+      return original.call(this, typeof sql === "string" ? nulSafeSql(sql) : sql, ...rest);
+    };
+  }
+}
 
 /**
  * Sequelize's SQLite dialect never fires the afterConnect hook, so each connection is set up
@@ -118,6 +151,7 @@ function configureSqliteConnections(sequelize: Sequelize): void {
   manager.getConnection = async (options?: { uuid?: string }) => {
     const forTransaction = options?.uuid !== undefined && TRANSACTION_ID.test(options.uuid);
     const connection = await getConnection(forTransaction ? { ...options, uuid: WRITER } : options);
+    keepNulBytesAsData(connection);
     connection.__disqoReady ??= new Promise<void>((resolve, reject) => {
       connection.configure("busyTimeout", 10_000);
       connection.exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", (e) => (e ? reject(e) : resolve()));

@@ -1,5 +1,6 @@
 import { createHash, randomUUID } from "node:crypto";
 import { QueryTypes, type Sequelize } from "sequelize";
+import { stringify as stableStringify } from "safe-stable-stringify";
 import { conflict, unprocessable } from "./errors.js";
 import { isMysql, isUniqueViolation, type Migration } from "./db.js";
 
@@ -38,8 +39,13 @@ export function idempotencyStoreKey(operationId: string, key: string): string {
   return `${operationId}:${key}`;
 }
 
+/**
+ * What identifies a request for its key: method, path and the body in a canonical JSON form
+ * (object keys sorted at every depth), so the same body with its keys in another order is the
+ * same request, not a key reuse.
+ */
 export function requestHash(method: string, path: string, body: unknown): string {
-  return createHash("sha256").update(`${method} ${path}\n${JSON.stringify(body ?? null)}`).digest("hex");
+  return createHash("sha256").update(`${method} ${path}\n${stableStringify(body ?? null)}`).digest("hex");
 }
 
 /**
@@ -103,7 +109,22 @@ export class IdempotencyStore {
     await this.sequelize.query("DELETE FROM idempotency_keys WHERE scope = ? AND idem_key = ?", { replacements: [scope, key] });
   }
 
-  async purgeExpired(): Promise<void> {
-    await this.sequelize.query("DELETE FROM idempotency_keys WHERE created_at < ?", { replacements: [new Date(Date.now() - RETENTION_MS)] });
+  /** Deletes keys past their retention. A plain conditional DELETE: safe when several replicas run it at once. */
+  async purgeExpired(now = new Date()): Promise<void> {
+    // a Date through replacements is written the way the rows' dates were (a bound Date would not compare on SQLite)
+    await this.sequelize.query("DELETE FROM idempotency_keys WHERE created_at < ?", { replacements: [new Date(now.getTime() - RETENTION_MS)] });
+  }
+
+  /**
+   * Purges expired keys every `everyMs` (and once now) until stopped. The timer is unref'd,
+   * so it never keeps a process alive; a failed purge is logged and retried next time.
+   */
+  schedulePurge(everyMs: number, onError: (error: unknown) => void): { stop(): void } {
+    const run = () => void this.purgeExpired().catch(onError);
+    run();
+    const timer = setInterval(run, everyMs);
+    timer.unref();
+    return { stop: () => clearInterval(timer) };
   }
 }
+

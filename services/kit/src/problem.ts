@@ -23,7 +23,7 @@ export function sendProblem(res: Response, status: number, code: ErrorCode, deta
     );
 }
 
-type ValidatorError = { status?: number; errors?: { path?: string; message?: string; errorCode?: string }[]; message?: string; type?: string };
+type ValidatorError = { status?: number; errors?: { path?: string; message?: string; errorCode?: string }[]; message?: string; type?: string; headers?: Record<string, string> };
 
 function fieldErrors(e: ValidatorError): FieldError[] {
   return (e.errors ?? []).map((f) => ({ path: (f.path ?? "").replace(/^\./, "/").replace(/\./g, "/"), message: f.message ?? "invalid" }));
@@ -54,7 +54,12 @@ export function problemMiddleware(logger: Logger): ErrorRequestHandler {
     // express-openapi-validator: the contract said no
     if (e.status === 400) return sendProblem(res, 422, "validation_failed", "The request does not match the API contract.", instance, { errors: fieldErrors(e) });
     if (e.status === 404) return sendProblem(res, 404, "not_found", "No such resource.", instance);
-    if (e.status === 405) return sendProblem(res, 405, "method_not_allowed", "This method is not allowed here.", instance);
+    if (e.status === 405) {
+      // RFC 9110 §15.5.6: a 405 lists the methods the resource does support
+      const allow = e.headers?.Allow;
+      if (allow) res.setHeader("Allow", allow.split(",").map((m) => m.trim().toUpperCase()).filter(Boolean).join(", "));
+      return sendProblem(res, 405, "method_not_allowed", "This method is not allowed here.", instance);
+    }
     if (e.status === 415) return sendProblem(res, 415, "unsupported_media_type", "This content type is not accepted here.", instance);
     if (e.status === 413) return sendProblem(res, 400, "malformed_request", "The request body is too large.", instance);
     logger.error({ err, validation: e.errors }, "unhandled error");

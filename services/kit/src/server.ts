@@ -10,7 +10,10 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-/** Listens on host:port (0 = any free port) and resolves once accepting. */
+/** A periodic job of an app (see buildApp's `app.locals.backgroundTasks`): started on listen, stopped on close. */
+export type BackgroundTask = () => { stop(): void };
+
+/** Listens on host:port (0 = any free port) and resolves once accepting; starts the app's background tasks. */
 export async function listen(app: Express, port: number, host = "127.0.0.1"): Promise<RunningServer> {
   const server = http.createServer(app);
   server.keepAliveTimeout = 65_000;
@@ -19,12 +22,14 @@ export async function listen(app: Express, port: number, host = "127.0.0.1"): Pr
     server.listen(port, host, () => resolve());
   });
   const actual = (server.address() as AddressInfo).port;
+  const tasks = ((app.locals.backgroundTasks ?? []) as BackgroundTask[]).map((start) => start());
   return {
     server,
     port: actual,
     url: `http://${host}:${actual}`,
     close: () =>
       new Promise<void>((resolve) => {
+        for (const task of tasks) task.stop();
         server.close(() => resolve());
         server.closeIdleConnections();
       }),

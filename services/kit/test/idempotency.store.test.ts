@@ -1,8 +1,10 @@
 import { expect } from "chai";
 import type { Sequelize } from "sequelize";
-import { AppError, IdempotencyStore, requestHash } from "../src/index.js";
-import { testBackends, type FreshDatabase } from "../src/testing.js";
-import { kitDatabase } from "./support.js";
+import { pino } from "pino";
+import { QueryTypes } from "sequelize";
+import { AppError, IdempotencyStore, buildApp, listen, requestHash } from "../src/index.js";
+import { testBackends, testTokens, type FreshDatabase } from "../src/testing.js";
+import { kitDatabase, miniSpec, stubHandlers } from "./support.js";
 
 let keyCounter = 0;
 const newKey = () => `key-${Date.now()}-${keyCounter++}`;
@@ -24,6 +26,14 @@ describe("kit: requestHash", () => {
     expect(requestHash("PUT", "/v1/orders", { a: 1 })).to.not.equal(base);
     expect(requestHash("POST", "/v1/carts", { a: 1 })).to.not.equal(base);
     expect(requestHash("POST", "/v1/orders", { a: 2 })).to.not.equal(base);
+  });
+
+  it("when the same body comes with its keys in another order, at any depth, then the hash is the same", () => {
+    const a = requestHash("POST", "/v1/cart/items", { product_id: 42, quantity: 2, address: { city: "LA", zip_code: "90001" } });
+    const b = requestHash("POST", "/v1/cart/items", { address: { zip_code: "90001", city: "LA" }, quantity: 2, product_id: 42 });
+    expect(b).to.equal(a);
+    // array order is meaning, not form
+    expect(requestHash("POST", "/x", { items: [1, 2] })).to.not.equal(requestHash("POST", "/x", { items: [2, 1] }));
   });
 });
 
@@ -132,6 +142,36 @@ for (const backend of testBackends()) {
       await store.purgeExpired();
       const [rows] = await sequelize.query("SELECT idem_key FROM idempotency_keys WHERE idem_key = ?", { replacements: [old] });
       expect(rows).to.deep.equal([]);
+    });
+
+    it("when keys are purged, then only those past the retention go", async () => {
+      const [stale, fresh] = [newKey(), newKey()];
+      await store.begin("user:7", stale, hash);
+      await store.begin("user:7", fresh, hash);
+      await sequelize.query("UPDATE idempotency_keys SET created_at = ? WHERE scope = ? AND idem_key = ?", { replacements: [new Date(Date.now() - 25 * 3600_000), "user:7", stale] });
+      await store.purgeExpired();
+      const rows = await sequelize.query<{ idem_key: string }>("SELECT idem_key FROM idempotency_keys WHERE scope = 'user:7'", { type: QueryTypes.SELECT });
+      expect(rows.map((r) => r.idem_key)).to.deep.equal([fresh]);
+    });
+
+    it("when an app built by buildApp listens, then expired keys are purged on a schedule without a request, and close stops it", async () => {
+      const stale = newKey();
+      await store.begin("user:8", stale, hash);
+      await sequelize.query("UPDATE idempotency_keys SET created_at = ? WHERE scope = ? AND idem_key = ?", { replacements: [new Date(Date.now() - 25 * 3600_000), "user:8", stale] });
+      const tokens = testTokens();
+      const app = buildApp({ spec: miniSpec, handlers: stubHandlers(), logger: pino({ level: "silent" }), verifier: tokens.verifier, sequelize, validateResponses: false });
+      const running = await listen(app, 0);
+      try {
+        const deadline = Date.now() + 5_000;
+        let left = 1;
+        while (left > 0 && Date.now() < deadline) {
+          await new Promise((r) => setTimeout(r, 50));
+          left = (await sequelize.query("SELECT idem_key FROM idempotency_keys WHERE scope = 'user:8'", { type: QueryTypes.SELECT })).length;
+        }
+        expect(left, "the stale key was purged").to.equal(0);
+      } finally {
+        await running.close();
+      }
     });
   });
 }

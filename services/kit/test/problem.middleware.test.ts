@@ -111,6 +111,15 @@ for (const backend of testBackends()) {
       expect(wrongMethod.body.code).to.equal("method_not_allowed");
     });
 
+    it("when the method is not in the contract, then the 405 names the allowed methods in Allow (RFC 9110)", async () => {
+      const wrongMethod = await call(`${app.url}/things`, { method: "DELETE" });
+      expect(wrongMethod.status).to.equal(405);
+      expect(wrongMethod.headers.get("allow")).to.equal("POST");
+      const trace = await call(`${app.url}/things/x`, { method: "PUT" });
+      expect(trace.status).to.equal(405);
+      expect(trace.headers.get("allow")).to.equal("GET");
+    });
+
     it("when a handler throws an unknown error, then it answers a bare 500 that leaks nothing, and logs the error", async () => {
       const res = await call(`${app.url}/things/unknown`);
       expect(res.status).to.equal(500);

@@ -83,6 +83,22 @@ export const miniSpec: OpenApiDocument = {
         security: [{ serviceAuth: [] }],
         responses: { "200": { description: "Yes.", content: { "application/json": { schema: { $ref: "#/components/schemas/Thing" } } } }, default: problem },
       } as never,
+      post: {
+        operationId: "internalCreate",
+        security: [{ serviceAuth: [] }],
+        requestBody: { required: true, content: { "application/json": { schema: { $ref: "#/components/schemas/NewThing" } } } },
+        responses: { "200": { description: "Yes.", content: { "application/json": { schema: { $ref: "#/components/schemas/Thing" } } } }, default: problem },
+      } as never,
+    },
+    "/admin/things/{id}": {
+      patch: {
+        operationId: "adminUpdate",
+        security: [{ bearerAuth: [] }],
+        "x-required-role": "admin",
+        parameters: [{ name: "id", in: "path", required: true, schema: { type: "integer", minimum: 1 } } as never],
+        requestBody: { required: true, content: { "application/json": { schema: { $ref: "#/components/schemas/NewThing" } } } },
+        responses: { "200": { description: "Yes.", content: { "application/json": { schema: { $ref: "#/components/schemas/Thing" } } } }, default: problem },
+      } as never,
     },
   },
   components: {
@@ -90,9 +106,17 @@ export const miniSpec: OpenApiDocument = {
     parameters: { IdempotencyKey: { name: "Idempotency-Key", in: "header", required: false, schema: { type: "string", minLength: 8, maxLength: 200 } } },
     schemas: {
       Thing: { type: "object", required: ["id", "name"], additionalProperties: false, properties: { id: { type: "integer" }, name: { type: "string" } } },
+      NewThing: { type: "object", required: ["name"], additionalProperties: false, properties: { name: { type: "string", minLength: 1 } } },
     },
   },
 };
+
+/** A handler for every operation of the mini spec: the given ones, and a plain thing for the rest. */
+export function stubHandlers(handlers: Record<string, (ctx: never) => Promise<never>> = {}): Record<string, (ctx: never) => Promise<never>> {
+  const stub = async () => ({ status: 200, body: { id: 1, name: "stub" } }) as never;
+  const ids = Object.values(miniSpec.paths).flatMap((item) => Object.values(item).map((op) => op?.operationId ?? ""));
+  return Object.fromEntries(ids.map((id) => [id, handlers[id] ?? stub]));
+}
 
 export interface MiniApp {
   url: string;
@@ -106,7 +130,7 @@ export async function startMiniApp(backend: "sqlite" | "mariadb", handlers: Reco
   const { sequelize, db } = await kitDatabase(backend);
   const tokens = testTokens();
   const logs = captureLogs();
-  const app = buildApp({ spec: miniSpec, handlers, logger: logs.logger, verifier: tokens.verifier, sequelize, validateResponses: true });
+  const app = buildApp({ spec: miniSpec, handlers: stubHandlers(handlers), logger: logs.logger, verifier: tokens.verifier, sequelize, validateResponses: true });
   const running: RunningServer = await listen(app, 0);
   return {
     url: running.url,

@@ -178,22 +178,21 @@ export function createCatalog(deps: { sequelize: Sequelize; models: ProductModel
       const includeInactive = seesInactive(principal);
       const limit = params.limit ?? 20;
       const text = params.q?.trim() ? params.q : undefined;
-      if (text !== undefined && params.ids) {
-        throw unprocessable("validation_failed", "`ids` cannot be combined with `q`.", { errors: [{ path: "/query/ids", message: "cannot be combined with q" }] });
-      }
+      // a valid request by the contract (it cannot relate two parameters): an empty range matches nothing
       if (params.min_price !== undefined && params.max_price !== undefined && params.min_price > params.max_price) {
-        throw unprocessable("validation_failed", "`min_price` is above `max_price`.", { errors: [{ path: "/query/min_price", message: "must not exceed max_price" }] });
+        return { data: [], next_cursor: null, total_count: 0, total_count_is_lower_bound: false };
       }
       // relevance needs words to rank by; without them the catalog is browsed newest first
       const sort: SearchSort = params.sort === "relevance" && text === undefined ? "newest" : (params.sort ?? (text !== undefined ? "relevance" : "newest"));
       const after = decodePosition(params.cursor, sort);
+      // with `q`, `ids` narrows the matches to the listed products
+      const ids = params.ids ? [...new Set(params.ids.split(",").map(Number))] : undefined;
       let hits;
       if (text !== undefined) {
         const terms = searchTerms(text);
         if (terms.length === 0) return { data: [], next_cursor: null, total_count: 0, total_count_is_lower_bound: false };
-        hits = await search.search({ terms, includeInactive, minPrice: params.min_price, maxPrice: params.max_price, sort, after, limit });
+        hits = await search.search({ terms, includeInactive, minPrice: params.min_price, maxPrice: params.max_price, ids, sort, after, limit });
       } else {
-        const ids = params.ids ? [...new Set(params.ids.split(",").map(Number))] : undefined;
         hits = await browse({ includeInactive, ids, minPrice: params.min_price, maxPrice: params.max_price, sort, after, limit });
       }
       let data = await load(hits.ids);

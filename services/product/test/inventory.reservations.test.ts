@@ -59,6 +59,26 @@ for (const backend of testBackends()) {
       expect(await available(p)).to.equal(2);
     });
 
+    it("when items of one product add up beyond 10000 (each within it), then the hold is their sum: 201, not a 500", async () => {
+      // each item is bounded by the contract, the line they make is bounded by the stock
+      const p = await product(25_000);
+      const id = newReservationId();
+      const res = await reserve(id, [
+        { product_id: p, quantity: 9_000 },
+        { product_id: p, quantity: 9_000 },
+        { product_id: p, quantity: 2_000 },
+      ]);
+      expect(res.status, JSON.stringify(res.body)).to.equal(201);
+      expect(res.body.items).to.deep.equal([{ product_id: p, quantity: 20_000 }]);
+      expect(await available(p)).to.equal(5_000);
+    });
+
+    it("when a product id is beyond the product id range, then it is 422 naming the item, not a 409 listing a mangled id", async () => {
+      const res = await reserve(newReservationId(), [{ product_id: 24_731_850_385_452_144_001_024, quantity: 1 }]);
+      expect(res.status).to.equal(422);
+      expect(res.body.errors.map((e: { path: string }) => e.path)).to.include("/body/items/0/product_id");
+    });
+
     it("when a held reservation changes its items, then the new ones replace the old, within the stock", async () => {
       const p = await product(5);
       const id = newReservationId();

@@ -145,8 +145,28 @@ for (const backend of testBackends()) {
       expect(res.body.data.map((x: { id: number }) => x.id).sort()).to.deep.equal([a.id, b.id].sort());
     });
 
+    it("when `ids` comes with `q`, then only the listed products that match the words come back", async () => {
+      const listedMatch = await create({ name: "Capybaran Field Guide" });
+      const listedOther = await create({ name: "Plain Notebook" });
+      const unlisted = await create({ name: "Capybaran Atlas" });
+      const res = await search(`q=capybaran&ids=${listedMatch.id},${listedOther.id}`);
+      expect(res.status, JSON.stringify(res.body)).to.equal(200);
+      expect(res.body.data.map((x: { id: number }) => x.id)).to.deep.equal([listedMatch.id]);
+      expect(res.body.total_count).to.equal(1);
+      const byPrice = await search(`q=capybaran&ids=${listedMatch.id},${unlisted.id}&sort=price_asc&min_price=0`);
+      expect(byPrice.body.data.map((x: { id: number }) => x.id).sort()).to.deep.equal([listedMatch.id, unlisted.id].sort());
+    });
+
+    it("when min_price is above max_price, then the range is empty: 200 with no products (valid by the contract)", async () => {
+      for (const qs of ["min_price=10&max_price=5", "q=capybaran&min_price=10&max_price=5"]) {
+        const res = await search(qs);
+        expect(res.status, qs).to.equal(200);
+        expect(res.body).to.deep.equal({ data: [], next_cursor: null, total_count: 0, total_count_is_lower_bound: false });
+      }
+    });
+
     it("when the query is invalid, then it is a 422 naming the parameter", async () => {
-      for (const qs of ["limit=0", "limit=101", "sort=cheapest", "min_price=-1", "ids=1,abc", "cursor=not-a-cursor", "q=book&ids=1", "min_price=10&max_price=5", "unknown=1"]) {
+      for (const qs of ["limit=0", "limit=101", "sort=cheapest", "min_price=-1", "ids=1,abc", "cursor=not-a-cursor", "cursor=", "unknown=1"]) {
         const res = await search(qs);
         expect(res.status, qs).to.equal(422);
         expect(res.headers.get("content-type")).to.match(/^application\/problem\+json/);

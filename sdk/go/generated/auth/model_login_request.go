@@ -21,8 +21,8 @@ var _ MappedNullable = &LoginRequest{}
 
 // LoginRequest Login credentials.
 type LoginRequest struct {
-	// The login email (case and surrounding spaces do not matter).
-	Email string `json:"email"`
+	// The login email (case and surrounding spaces do not matter); no control characters.
+	Email string `json:"email" validate:"regexp=^[^\\x00-\\x1F\\x7F]*$"`
 	// The password.
 	Password string `json:"password"`
 }

@@ -22,7 +22,7 @@ var _ MappedNullable = &RefreshRequest{}
 // RefreshRequest A refresh token.
 type RefreshRequest struct {
 	// The refresh token from the last token pair.
-	RefreshToken string `json:"refresh_token"`
+	RefreshToken string `json:"refresh_token" validate:"regexp=^[^\\x00-\\x1F\\x7F]*$"`
 }
 
 type _RefreshRequest RefreshRequest

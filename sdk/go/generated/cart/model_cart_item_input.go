@@ -21,7 +21,7 @@ var _ MappedNullable = &CartItemInput{}
 
 // CartItemInput A product and how many of it to add.
 type CartItemInput struct {
-	// The product's id.
+	// The product's id (1 to 99999999999, the product service's range).
 	ProductId int64 `json:"product_id"`
 	// How many to add (the line's total must stay within 1 to 99).
 	Quantity int64 `json:"quantity"`

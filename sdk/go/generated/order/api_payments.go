@@ -43,7 +43,7 @@ func (r ApiListTransactionsRequest) Cursor(cursor string) ApiListTransactionsReq
 	return r
 }
 
-// Only the transactions of checkouts of this quote.
+// Only the transactions of checkouts of this quote (a quote id is letters, digits, &#x60;_&#x60; and &#x60;-&#x60;).
 func (r ApiListTransactionsRequest) QuoteId(quoteId string) ApiListTransactionsRequest {
 	r.quoteId = &quoteId
 	return r

@@ -172,6 +172,17 @@ func (a *ProductsAPIService) CreateProductExecute(r ApiCreateProductRequest) (*P
 					newErr.model = v
 			return localVarReturnValue, localVarHTTPResponse, newErr
 		}
+		if localVarHTTPResponse.StatusCode == 415 {
+			var v Problem
+			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
+			if err != nil {
+				newErr.error = err.Error()
+				return localVarReturnValue, localVarHTTPResponse, newErr
+			}
+					newErr.error = formatErrorMessage(localVarHTTPResponse.Status, &v)
+					newErr.model = v
+			return localVarReturnValue, localVarHTTPResponse, newErr
+		}
 		if localVarHTTPResponse.StatusCode == 422 {
 			var v Problem
 			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
@@ -493,7 +504,7 @@ type ApiSearchProductsRequest struct {
 	ids *string
 }
 
-// Free text; every word must match name, description or sku (prefix matching).
+// Free text; every word must match name, description or sku (prefix matching). Omit it rather than send it empty.
 func (r ApiSearchProductsRequest) Q(q string) ApiSearchProductsRequest {
 	r.q = &q
 	return r
@@ -542,7 +553,7 @@ func (r ApiSearchProductsRequest) Execute() (*ProductPage, *http.Response, error
 /*
 SearchProducts Search and browse products
 
-Full-text search over name, description and sku when `q` is set: every word must match, each word also matches as a prefix (`manag` finds "management"), case does not matter. With the default `relevance` order, products whose name (or sku) holds every word come first, then those that match only through the description; newest first within each group. Without `q` it browses the catalog (newest first by default). `ids` fetches up to 100 given products in one call (it cannot be combined with `q`). Anonymous callers and customers see active products only; admins and services also see inactive ones (`is_active` tells them apart). `total_count` is exact up to 10,000 matches; beyond that it is 10,000 and `total_count_is_lower_bound` is true.
+Full-text search over name, description and sku when `q` is set: every word must match, each word also matches as a prefix (`manag` finds "management"), case does not matter. With the default `relevance` order, products whose name (or sku) holds every word come first, then those that match only through the description; newest first within each group. Without `q` it browses the catalog (newest first by default). `ids` fetches up to 100 given products in one call; with `q` it keeps the listed products that match. A `min_price` above `max_price` is an empty range (no products). Anonymous callers and customers see active products only; admins and services also see inactive ones (`is_active` tells them apart). `total_count` is exact up to 10,000 matches; beyond that it is 10,000 and `total_count_is_lower_bound` is true.
 
  @param ctx context.Context - for authentication, logging, cancellation, deadlines, tracing, etc. Passed from http.Request or context.Background().
  @return ApiSearchProductsRequest
@@ -817,6 +828,17 @@ func (a *ProductsAPIService) UpdateProductExecute(r ApiUpdateProductRequest) (*P
 		}
 		if localVarHTTPResponse.StatusCode == 409 {
 			var v StockBelowReservedProblem
+			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
+			if err != nil {
+				newErr.error = err.Error()
+				return localVarReturnValue, localVarHTTPResponse, newErr
+			}
+					newErr.error = formatErrorMessage(localVarHTTPResponse.Status, &v)
+					newErr.model = v
+			return localVarReturnValue, localVarHTTPResponse, newErr
+		}
+		if localVarHTTPResponse.StatusCode == 415 {
+			var v Problem
 			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
 			if err != nil {
 				newErr.error = err.Error()

@@ -26,7 +26,7 @@ type Reservation struct {
 	Id string `json:"id"`
 	Status ReservationStatus `json:"status"`
 	// The products and quantities, by product id.
-	Items []ReservationItem `json:"items"`
+	Items []ReservationLine `json:"items"`
 	// When a held reservation lapses (UTC).
 	ExpiresAt time.Time `json:"expires_at"`
 	// True when it is `held` but past `expires_at` (its stock is free again).
@@ -43,7 +43,7 @@ type _Reservation Reservation
 // This constructor will assign default values to properties that have it defined,
 // and makes sure properties required by API are set, but the set of arguments
 // will change when the set of required properties is changed
-func NewReservation(id string, status ReservationStatus, items []ReservationItem, expiresAt time.Time, isExpired bool, createdAt time.Time, updatedAt time.Time) *Reservation {
+func NewReservation(id string, status ReservationStatus, items []ReservationLine, expiresAt time.Time, isExpired bool, createdAt time.Time, updatedAt time.Time) *Reservation {
 	this := Reservation{}
 	this.Id = id
 	this.Status = status
@@ -112,9 +112,9 @@ func (o *Reservation) SetStatus(v ReservationStatus) {
 }
 
 // GetItems returns the Items field value
-func (o *Reservation) GetItems() []ReservationItem {
+func (o *Reservation) GetItems() []ReservationLine {
 	if o == nil {
-		var ret []ReservationItem
+		var ret []ReservationLine
 		return ret
 	}
 
@@ -123,7 +123,7 @@ func (o *Reservation) GetItems() []ReservationItem {
 
 // GetItemsOk returns a tuple with the Items field value
 // and a boolean to check if the value has been set.
-func (o *Reservation) GetItemsOk() ([]ReservationItem, bool) {
+func (o *Reservation) GetItemsOk() ([]ReservationLine, bool) {
 	if o == nil {
 		return nil, false
 	}
@@ -131,7 +131,7 @@ func (o *Reservation) GetItemsOk() ([]ReservationItem, bool) {
 }
 
 // SetItems sets field value
-func (o *Reservation) SetItems(v []ReservationItem) {
+func (o *Reservation) SetItems(v []ReservationLine) {
 	o.Items = v
 }
 

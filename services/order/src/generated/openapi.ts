@@ -1233,6 +1233,25 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
+        /** @description The request body is not in a media type this operation accepts (see its `requestBody`), or it has no `Content-Type`. */
+        UnsupportedMediaType: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "type": "https://docs.disqo-commerce.example/problems/unsupported_media_type",
+                 *       "title": "Unsupported media type",
+                 *       "status": 415,
+                 *       "detail": "This content type is not accepted here.",
+                 *       "code": "unsupported_media_type"
+                 *     }
+                 */
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
         /** @description The request is well-formed but invalid (contract or business rule). */
         UnprocessableEntity: {
             headers: {
@@ -1370,6 +1389,7 @@ export interface operations {
             402: components["responses"]["PaymentDeclined"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["CheckoutConflict"];
+            415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["UnprocessableEntity"];
             503: components["responses"]["ServiceUnavailable"];
         };
@@ -1477,6 +1497,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["IllegalTransition"];
+            415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["UnprocessableEntity"];
             503: components["responses"]["ServiceUnavailable"];
         };
@@ -1521,6 +1542,7 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["IllegalTransition"];
+            415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["UnprocessableEntity"];
         };
     };
@@ -1684,7 +1706,7 @@ export interface operations {
                  */
                 cursor?: components["parameters"]["Cursor"];
                 /**
-                 * @description Only the transactions of checkouts of this quote.
+                 * @description Only the transactions of checkouts of this quote (a quote id is letters, digits, `_` and `-`).
                  * @example 7c9e6679-7425-40de-944b-e07fc1f90ae7
                  */
                 quote_id?: string;

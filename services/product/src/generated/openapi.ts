@@ -13,7 +13,7 @@ export interface paths {
         };
         /**
          * Search and browse products
-         * @description Full-text search over name, description and sku when `q` is set: every word must match, each word also matches as a prefix (`manag` finds "management"), case does not matter. With the default `relevance` order, products whose name (or sku) holds every word come first, then those that match only through the description; newest first within each group. Without `q` it browses the catalog (newest first by default). `ids` fetches up to 100 given products in one call (it cannot be combined with `q`). Anonymous callers and customers see active products only; admins and services also see inactive ones (`is_active` tells them apart). `total_count` is exact up to 10,000 matches; beyond that it is 10,000 and `total_count_is_lower_bound` is true.
+         * @description Full-text search over name, description and sku when `q` is set: every word must match, each word also matches as a prefix (`manag` finds "management"), case does not matter. With the default `relevance` order, products whose name (or sku) holds every word come first, then those that match only through the description; newest first within each group. Without `q` it browses the catalog (newest first by default). `ids` fetches up to 100 given products in one call; with `q` it keeps the listed products that match. A `min_price` above `max_price` is an empty range (no products). Anonymous callers and customers see active products only; admins and services also see inactive ones (`is_active` tells them apart). `total_count` is exact up to 10,000 matches; beyond that it is 10,000 and `total_count_is_lower_bound` is true.
          */
         get: operations["searchProducts"];
         put?: never;
@@ -401,6 +401,25 @@ export interface components {
             quantity: number;
         };
         /**
+         * @description What a reservation holds of one product: the sum of the request's items for it (each item at most 10000 units, so a line may hold more; the product's stock bounds it).
+         * @example {
+         *       "product_id": 42,
+         *       "quantity": 2
+         *     }
+         */
+        ReservationLine: {
+            /**
+             * @description The product's id.
+             * @example 42
+             */
+            product_id: number;
+            /**
+             * @description Units held.
+             * @example 2
+             */
+            quantity: number;
+        };
+        /**
          * @description What to hold and until when. Items of the same product are added together; `expires_at` must be in the future and at most 30 days ahead.
          * @example {
          *       "items": [
@@ -453,7 +472,7 @@ export interface components {
             id: string;
             status: components["schemas"]["ReservationStatus"];
             /** @description The products and quantities, by product id. */
-            items: components["schemas"]["ReservationItem"][];
+            items: components["schemas"]["ReservationLine"][];
             /**
              * Format: date-time
              * @description When a held reservation lapses (UTC).
@@ -831,6 +850,25 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
+        /** @description The request body is not in a media type this operation accepts (see its `requestBody`), or it has no `Content-Type`. */
+        UnsupportedMediaType: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "type": "https://docs.disqo-commerce.example/problems/unsupported_media_type",
+                 *       "title": "Unsupported media type",
+                 *       "status": 415,
+                 *       "detail": "This content type is not accepted here.",
+                 *       "code": "unsupported_media_type"
+                 *     }
+                 */
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
         /** @description No such resource, or it belongs to someone else. */
         NotFound: {
             headers: {
@@ -894,7 +932,7 @@ export interface operations {
         parameters: {
             query?: {
                 /**
-                 * @description Free text; every word must match name, description or sku (prefix matching).
+                 * @description Free text; every word must match name, description or sku (prefix matching). Omit it rather than send it empty.
                  * @example book
                  */
                 q?: string;
@@ -981,6 +1019,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             409: components["responses"]["Conflict"];
+            415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["UnprocessableEntity"];
         };
     };
@@ -1078,6 +1117,7 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["ProductConflict"];
+            415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["UnprocessableEntity"];
         };
     };
@@ -1124,6 +1164,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             409: components["responses"]["StockConflict"];
+            415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["UnprocessableEntity"];
         };
     };
@@ -1210,6 +1251,7 @@ export interface operations {
                     "application/json": components["schemas"]["LegacySearchResult"];
                 };
             };
+            415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["UnprocessableEntity"];
         };
     };

@@ -79,8 +79,9 @@ export class Fts5Search {
     return { ids: page.map((r) => Number(r.id)), next, total, totalIsLowerBound: lowerBound };
   }
 
-  private static hasPriceFilter(q: SearchQuery): boolean {
-    return q.minPrice !== undefined || q.maxPrice !== undefined;
+  /** A condition only the products row answers (price, or the `ids` list): the statements join it. */
+  private static hasProductFilter(q: SearchQuery): boolean {
+    return q.minPrice !== undefined || q.maxPrice !== undefined || q.ids !== undefined;
   }
 
   /** The conditions on `products p` for the statements that join it. */
@@ -96,12 +97,16 @@ export class Fts5Search {
       parts.push("p.price_amount <= ?");
       params.push(q.maxPrice);
     }
+    if (q.ids !== undefined) {
+      parts.push(`p.id IN (${q.ids.map(() => "?").join(", ") || "NULL"})`);
+      params.push(...q.ids);
+    }
     return { sql: parts.map((p) => ` AND ${p}`).join(""), params };
   }
 
   private async count(expr: string, q: SearchQuery): Promise<{ total: number; lowerBound: boolean }> {
     let rows: { n: number }[];
-    if (Fts5Search.hasPriceFilter(q)) {
+    if (Fts5Search.hasProductFilter(q)) {
       const f = this.filters(q);
       rows = await this.run<{ n: number }>(
         `SELECT COUNT(*) AS n FROM (SELECT 1 FROM products_fts CROSS JOIN products p ON p.id = products_fts.rowid
@@ -121,7 +126,7 @@ export class Fts5Search {
   private newest(expr: string, q: SearchQuery, beforeId: number | undefined, limit: number) {
     const keyset = beforeId === undefined ? "" : " AND products_fts.rowid < ?";
     const keysetParams = beforeId === undefined ? [] : [beforeId];
-    if (!Fts5Search.hasPriceFilter(q)) {
+    if (!Fts5Search.hasProductFilter(q)) {
       return this.run<{ id: number }>(
         `SELECT products_fts.rowid AS id FROM products_fts WHERE products_fts MATCH ?${keyset} ORDER BY products_fts.rowid DESC LIMIT ${limit}`,
         [q.includeInactive ? expr : activeOnly(expr), ...keysetParams],

@@ -19,6 +19,8 @@ export interface SearchQuery {
   includeInactive: boolean;
   minPrice?: number;
   maxPrice?: number;
+  /** Only these products (the `ids` filter, at most 100). */
+  ids?: number[];
   sort: SearchSort;
   after?: SearchPosition;
   limit: number;

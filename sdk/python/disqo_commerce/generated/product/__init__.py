@@ -45,6 +45,7 @@ __all__ = [
     "Reservation",
     "ReservationInput",
     "ReservationItem",
+    "ReservationLine",
     "ReservationStatus",
     "StockBelowReservedProblem",
     "StockShortage",
@@ -82,6 +83,7 @@ from disqo_commerce.generated.product.models.product_update import ProductUpdate
 from disqo_commerce.generated.product.models.reservation import Reservation as Reservation
 from disqo_commerce.generated.product.models.reservation_input import ReservationInput as ReservationInput
 from disqo_commerce.generated.product.models.reservation_item import ReservationItem as ReservationItem
+from disqo_commerce.generated.product.models.reservation_line import ReservationLine as ReservationLine
 from disqo_commerce.generated.product.models.reservation_status import ReservationStatus as ReservationStatus
 from disqo_commerce.generated.product.models.stock_below_reserved_problem import StockBelowReservedProblem as StockBelowReservedProblem
 from disqo_commerce.generated.product.models.stock_shortage import StockShortage as StockShortage

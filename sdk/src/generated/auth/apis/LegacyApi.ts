@@ -23,6 +23,11 @@ import {
     LegacyLoginResultFromJSON,
     LegacyLoginResultToJSON,
 } from '../models/LegacyLoginResult.js';
+import {
+    type Problem,
+    ProblemFromJSON,
+    ProblemToJSON,
+} from '../models/Problem.js';
 
 export interface LegacyLoginRequest {
     /**

@@ -61,7 +61,7 @@ export interface ListUsersRequest {
      */
     cursor?: string;
     /**
-     * Only users whose email contains this text.
+     * Only users whose email contains this text (no control characters).
      */
     email?: string;
 }
@@ -141,7 +141,7 @@ export interface UsersApiInterface {
      * Creates request options for listUsers without sending the request
      * @param {number} [limit] Page size, 1 to 100.
      * @param {string} [cursor] The opaque &#x60;next_cursor&#x60; of the previous page; omit for the first page.
-     * @param {string} [email] Only users whose email contains this text.
+     * @param {string} [email] Only users whose email contains this text (no control characters).
      * @throws {RequiredError}
      * @memberof UsersApiInterface
      */
@@ -152,7 +152,7 @@ export interface UsersApiInterface {
      * @summary List users (admin)
      * @param {number} [limit] Page size, 1 to 100.
      * @param {string} [cursor] The opaque &#x60;next_cursor&#x60; of the previous page; omit for the first page.
-     * @param {string} [email] Only users whose email contains this text.
+     * @param {string} [email] Only users whose email contains this text (no control characters).
      * @param {*} [options] Override http request option.
      * @throws {RequiredError}
      * @memberof UsersApiInterface

@@ -20,7 +20,7 @@ import { mapValues } from '../runtime.js';
  */
 export interface LoginRequest {
     /**
-     * The login email (case and surrounding spaces do not matter).
+     * The login email (case and surrounding spaces do not matter); no control characters.
      */
     email: string;
     /**

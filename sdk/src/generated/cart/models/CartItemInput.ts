@@ -20,7 +20,7 @@ import { mapValues } from '../runtime.js';
  */
 export interface CartItemInput {
     /**
-     * The product's id.
+     * The product's id (1 to 99999999999, the product service's range).
      */
     product_id: number;
     /**

@@ -34,7 +34,7 @@ export interface ListTransactionsRequest {
      */
     cursor?: string;
     /**
-     * Only the transactions of checkouts of this quote.
+     * Only the transactions of checkouts of this quote (a quote id is letters, digits, `_` and `-`).
      */
     quote_id?: string;
     /**
@@ -54,7 +54,7 @@ export interface PaymentsApiInterface {
      * Creates request options for listTransactions without sending the request
      * @param {number} [limit] Page size, 1 to 100.
      * @param {string} [cursor] The opaque &#x60;next_cursor&#x60; of the previous page; omit for the first page.
-     * @param {string} [quote_id] Only the transactions of checkouts of this quote.
+     * @param {string} [quote_id] Only the transactions of checkouts of this quote (a quote id is letters, digits, &#x60;_&#x60; and &#x60;-&#x60;).
      * @param {string} [order_id] Only the transactions of this order.
      * @throws {RequiredError}
      * @memberof PaymentsApiInterface
@@ -66,7 +66,7 @@ export interface PaymentsApiInterface {
      * @summary List the caller\'s payment transactions
      * @param {number} [limit] Page size, 1 to 100.
      * @param {string} [cursor] The opaque &#x60;next_cursor&#x60; of the previous page; omit for the first page.
-     * @param {string} [quote_id] Only the transactions of checkouts of this quote.
+     * @param {string} [quote_id] Only the transactions of checkouts of this quote (a quote id is letters, digits, &#x60;_&#x60; and &#x60;-&#x60;).
      * @param {string} [order_id] Only the transactions of this order.
      * @param {*} [options] Override http request option.
      * @throws {RequiredError}

@@ -76,7 +76,7 @@ export interface GetProductRequest {
 
 export interface SearchProductsRequest {
     /**
-     * Free text; every word must match name, description or sku (prefix matching).
+     * Free text; every word must match name, description or sku (prefix matching). Omit it rather than send it empty.
      */
     q?: string;
     /**
@@ -199,7 +199,7 @@ export interface ProductsApiInterface {
 
     /**
      * Creates request options for searchProducts without sending the request
-     * @param {string} [q] Free text; every word must match name, description or sku (prefix matching).
+     * @param {string} [q] Free text; every word must match name, description or sku (prefix matching). Omit it rather than send it empty.
      * @param {number} [min_price] Only products costing at least this many cents.
      * @param {number} [max_price] Only products costing at most this many cents.
      * @param {ProductSort} [sort] Order of the results: &#x60;relevance&#x60; (the default when &#x60;q&#x60; is set; without &#x60;q&#x60; it is &#x60;newest&#x60;), &#x60;price_asc&#x60;, &#x60;price_desc&#x60; or &#x60;newest&#x60;.
@@ -212,9 +212,9 @@ export interface ProductsApiInterface {
     searchProductsRequestOpts(requestParameters: SearchProductsRequest): Promise<runtime.RequestOpts>;
 
     /**
-     * Full-text search over name, description and sku when `q` is set: every word must match, each word also matches as a prefix (`manag` finds \"management\"), case does not matter. With the default `relevance` order, products whose name (or sku) holds every word come first, then those that match only through the description; newest first within each group. Without `q` it browses the catalog (newest first by default). `ids` fetches up to 100 given products in one call (it cannot be combined with `q`). Anonymous callers and customers see active products only; admins and services also see inactive ones (`is_active` tells them apart). `total_count` is exact up to 10,000 matches; beyond that it is 10,000 and `total_count_is_lower_bound` is true.
+     * Full-text search over name, description and sku when `q` is set: every word must match, each word also matches as a prefix (`manag` finds \"management\"), case does not matter. With the default `relevance` order, products whose name (or sku) holds every word come first, then those that match only through the description; newest first within each group. Without `q` it browses the catalog (newest first by default). `ids` fetches up to 100 given products in one call; with `q` it keeps the listed products that match. A `min_price` above `max_price` is an empty range (no products). Anonymous callers and customers see active products only; admins and services also see inactive ones (`is_active` tells them apart). `total_count` is exact up to 10,000 matches; beyond that it is 10,000 and `total_count_is_lower_bound` is true.
      * @summary Search and browse products
-     * @param {string} [q] Free text; every word must match name, description or sku (prefix matching).
+     * @param {string} [q] Free text; every word must match name, description or sku (prefix matching). Omit it rather than send it empty.
      * @param {number} [min_price] Only products costing at least this many cents.
      * @param {number} [max_price] Only products costing at most this many cents.
      * @param {ProductSort} [sort] Order of the results: &#x60;relevance&#x60; (the default when &#x60;q&#x60; is set; without &#x60;q&#x60; it is &#x60;newest&#x60;), &#x60;price_asc&#x60;, &#x60;price_desc&#x60; or &#x60;newest&#x60;.
@@ -228,7 +228,7 @@ export interface ProductsApiInterface {
     searchProductsRaw(requestParameters: SearchProductsRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<ProductPage>>;
 
     /**
-     * Full-text search over name, description and sku when `q` is set: every word must match, each word also matches as a prefix (`manag` finds \"management\"), case does not matter. With the default `relevance` order, products whose name (or sku) holds every word come first, then those that match only through the description; newest first within each group. Without `q` it browses the catalog (newest first by default). `ids` fetches up to 100 given products in one call (it cannot be combined with `q`). Anonymous callers and customers see active products only; admins and services also see inactive ones (`is_active` tells them apart). `total_count` is exact up to 10,000 matches; beyond that it is 10,000 and `total_count_is_lower_bound` is true.
+     * Full-text search over name, description and sku when `q` is set: every word must match, each word also matches as a prefix (`manag` finds \"management\"), case does not matter. With the default `relevance` order, products whose name (or sku) holds every word come first, then those that match only through the description; newest first within each group. Without `q` it browses the catalog (newest first by default). `ids` fetches up to 100 given products in one call; with `q` it keeps the listed products that match. A `min_price` above `max_price` is an empty range (no products). Anonymous callers and customers see active products only; admins and services also see inactive ones (`is_active` tells them apart). `total_count` is exact up to 10,000 matches; beyond that it is 10,000 and `total_count_is_lower_bound` is true.
      * Search and browse products
      */
     searchProducts(requestParameters: SearchProductsRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<ProductPage>;
@@ -477,7 +477,7 @@ export class ProductsApi extends runtime.BaseAPI implements ProductsApiInterface
     }
 
     /**
-     * Full-text search over name, description and sku when `q` is set: every word must match, each word also matches as a prefix (`manag` finds \"management\"), case does not matter. With the default `relevance` order, products whose name (or sku) holds every word come first, then those that match only through the description; newest first within each group. Without `q` it browses the catalog (newest first by default). `ids` fetches up to 100 given products in one call (it cannot be combined with `q`). Anonymous callers and customers see active products only; admins and services also see inactive ones (`is_active` tells them apart). `total_count` is exact up to 10,000 matches; beyond that it is 10,000 and `total_count_is_lower_bound` is true.
+     * Full-text search over name, description and sku when `q` is set: every word must match, each word also matches as a prefix (`manag` finds \"management\"), case does not matter. With the default `relevance` order, products whose name (or sku) holds every word come first, then those that match only through the description; newest first within each group. Without `q` it browses the catalog (newest first by default). `ids` fetches up to 100 given products in one call; with `q` it keeps the listed products that match. A `min_price` above `max_price` is an empty range (no products). Anonymous callers and customers see active products only; admins and services also see inactive ones (`is_active` tells them apart). `total_count` is exact up to 10,000 matches; beyond that it is 10,000 and `total_count_is_lower_bound` is true.
      * Search and browse products
      */
     async searchProductsRaw(requestParameters: SearchProductsRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<ProductPage>> {
@@ -488,7 +488,7 @@ export class ProductsApi extends runtime.BaseAPI implements ProductsApiInterface
     }
 
     /**
-     * Full-text search over name, description and sku when `q` is set: every word must match, each word also matches as a prefix (`manag` finds \"management\"), case does not matter. With the default `relevance` order, products whose name (or sku) holds every word come first, then those that match only through the description; newest first within each group. Without `q` it browses the catalog (newest first by default). `ids` fetches up to 100 given products in one call (it cannot be combined with `q`). Anonymous callers and customers see active products only; admins and services also see inactive ones (`is_active` tells them apart). `total_count` is exact up to 10,000 matches; beyond that it is 10,000 and `total_count_is_lower_bound` is true.
+     * Full-text search over name, description and sku when `q` is set: every word must match, each word also matches as a prefix (`manag` finds \"management\"), case does not matter. With the default `relevance` order, products whose name (or sku) holds every word come first, then those that match only through the description; newest first within each group. Without `q` it browses the catalog (newest first by default). `ids` fetches up to 100 given products in one call; with `q` it keeps the listed products that match. A `min_price` above `max_price` is an empty range (no products). Anonymous callers and customers see active products only; admins and services also see inactive ones (`is_active` tells them apart). `total_count` is exact up to 10,000 matches; beyond that it is 10,000 and `total_count_is_lower_bound` is true.
      * Search and browse products
      */
     async searchProducts(requestParameters: SearchProductsRequest = {}, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<ProductPage> {

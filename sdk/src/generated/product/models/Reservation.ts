@@ -13,13 +13,6 @@
  */
 
 import { mapValues } from '../runtime.js';
-import type { ReservationItem } from './ReservationItem.js';
-import {
-    ReservationItemFromJSON,
-    ReservationItemFromJSONTyped,
-    ReservationItemToJSON,
-    ReservationItemToJSONTyped,
-} from './ReservationItem.js';
 import type { ReservationStatus } from './ReservationStatus.js';
 import {
     ReservationStatusFromJSON,
@@ -27,6 +20,13 @@ import {
     ReservationStatusToJSON,
     ReservationStatusToJSONTyped,
 } from './ReservationStatus.js';
+import type { ReservationLine } from './ReservationLine.js';
+import {
+    ReservationLineFromJSON,
+    ReservationLineFromJSONTyped,
+    ReservationLineToJSON,
+    ReservationLineToJSONTyped,
+} from './ReservationLine.js';
 
 /**
  * A stock reservation.
@@ -45,7 +45,7 @@ export interface Reservation {
     /**
      * The products and quantities, by product id.
      */
-    items: Array<ReservationItem>;
+    items: Array<ReservationLine>;
     /**
      * When a held reservation lapses (UTC).
      */
@@ -92,7 +92,7 @@ export function ReservationFromJSONTyped(json: any, ignoreDiscriminator: boolean
         
         'id': json['id'],
         'status': ReservationStatusFromJSON(json['status']),
-        'items': ((json['items'] as Array<any>).map(ReservationItemFromJSON)),
+        'items': ((json['items'] as Array<any>).map(ReservationLineFromJSON)),
         'expires_at': json['expires_at'],
         'is_expired': json['is_expired'],
         'created_at': json['created_at'],
@@ -113,7 +113,7 @@ export function ReservationToJSONTyped(value?: Reservation | null, ignoreDiscrim
         
         'id': value['id'],
         'status': ReservationStatusToJSON(value['status']),
-        'items': ((value['items'] as Array<any>).map(ReservationItemToJSON)),
+        'items': ((value['items'] as Array<any>).map(ReservationLineToJSON)),
         'expires_at': value['expires_at'],
         'is_expired': value['is_expired'],
         'created_at': value['created_at'],

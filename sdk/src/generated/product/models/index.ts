@@ -16,6 +16,7 @@ export * from './ProductUpdate.js';
 export * from './Reservation.js';
 export * from './ReservationInput.js';
 export * from './ReservationItem.js';
+export * from './ReservationLine.js';
 export * from './ReservationStatus.js';
 export * from './StockBelowReservedProblem.js';
 export * from './StockShortage.js';

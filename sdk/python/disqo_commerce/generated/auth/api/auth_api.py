@@ -96,6 +96,7 @@ class AuthApi:
             '200': "AuthResult",
             '400': "Problem",
             '401': "Problem",
+            '415': "Problem",
             '422': "Problem",
             '429': "Problem",
         }
@@ -167,6 +168,7 @@ class AuthApi:
             '200': "AuthResult",
             '400': "Problem",
             '401': "Problem",
+            '415': "Problem",
             '422': "Problem",
             '429': "Problem",
         }
@@ -238,6 +240,7 @@ class AuthApi:
             '200': "AuthResult",
             '400': "Problem",
             '401': "Problem",
+            '415': "Problem",
             '422': "Problem",
             '429': "Problem",
         }
@@ -382,6 +385,7 @@ class AuthApi:
         _response_types_map: Dict[str, Optional[str]] = {
             '204': None,
             '400': "Problem",
+            '415': "Problem",
             '422': "Problem",
         }
         response_data = self.api_client.call_api(
@@ -451,6 +455,7 @@ class AuthApi:
         _response_types_map: Dict[str, Optional[str]] = {
             '204': None,
             '400': "Problem",
+            '415': "Problem",
             '422': "Problem",
         }
         response_data = self.api_client.call_api(
@@ -520,6 +525,7 @@ class AuthApi:
         _response_types_map: Dict[str, Optional[str]] = {
             '204': None,
             '400': "Problem",
+            '415': "Problem",
             '422': "Problem",
         }
         response_data = self.api_client.call_api(
@@ -662,6 +668,7 @@ class AuthApi:
             '200': "TokenPair",
             '400': "Problem",
             '401': "Problem",
+            '415': "Problem",
             '422': "Problem",
         }
         response_data = self.api_client.call_api(
@@ -732,6 +739,7 @@ class AuthApi:
             '200': "TokenPair",
             '400': "Problem",
             '401': "Problem",
+            '415': "Problem",
             '422': "Problem",
         }
         response_data = self.api_client.call_api(
@@ -802,6 +810,7 @@ class AuthApi:
             '200': "TokenPair",
             '400': "Problem",
             '401': "Problem",
+            '415': "Problem",
             '422': "Problem",
         }
         response_data = self.api_client.call_api(
@@ -945,6 +954,7 @@ class AuthApi:
             '201': "AuthResult",
             '400': "Problem",
             '409': "Problem",
+            '415': "Problem",
             '422': "Problem",
             '429': "Problem",
         }
@@ -1016,6 +1026,7 @@ class AuthApi:
             '201': "AuthResult",
             '400': "Problem",
             '409': "Problem",
+            '415': "Problem",
             '422': "Problem",
             '429': "Problem",
         }
@@ -1087,6 +1098,7 @@ class AuthApi:
             '201': "AuthResult",
             '400': "Problem",
             '409': "Problem",
+            '415': "Problem",
             '422': "Problem",
             '429': "Problem",
         }

@@ -99,6 +99,7 @@ class LegacyApi:
         _response_types_map: Dict[str, Optional[str]] = {
             '200': "LegacyLoginResult",
             '400': "LegacyError",
+            '415': "Problem",
         }
         response_data = self.api_client.call_api(
             *_param,
@@ -172,6 +173,7 @@ class LegacyApi:
         _response_types_map: Dict[str, Optional[str]] = {
             '200': "LegacyLoginResult",
             '400': "LegacyError",
+            '415': "Problem",
         }
         response_data = self.api_client.call_api(
             *_param,
@@ -245,6 +247,7 @@ class LegacyApi:
         _response_types_map: Dict[str, Optional[str]] = {
             '200': "LegacyLoginResult",
             '400': "LegacyError",
+            '415': "Problem",
         }
         response_data = self.api_client.call_api(
             *_param,
@@ -292,7 +295,8 @@ class LegacyApi:
         if 'Accept' not in _header_params:
             _header_params['Accept'] = self.api_client.select_header_accept(
                 [
-                    'application/json'
+                    'application/json', 
+                    'application/problem+json'
                 ]
             )
 

@@ -15,7 +15,7 @@ from pydantic import validate_call, Field, StrictFloat, StrictStr, StrictInt
 from typing import Any, Dict, List, Optional, Tuple, Union
 from typing_extensions import Annotated
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from typing import Optional
 from typing_extensions import Annotated
 from disqo_commerce.generated.auth.models.password_change import PasswordChange
@@ -99,6 +99,7 @@ class UsersApi:
             '204': None,
             '400': "Problem",
             '401': "Problem",
+            '415': "Problem",
             '422': "Problem",
             '429': "Problem",
         }
@@ -170,6 +171,7 @@ class UsersApi:
             '204': None,
             '400': "Problem",
             '401': "Problem",
+            '415': "Problem",
             '422': "Problem",
             '429': "Problem",
         }
@@ -241,6 +243,7 @@ class UsersApi:
             '204': None,
             '400': "Problem",
             '401': "Problem",
+            '415': "Problem",
             '422': "Problem",
             '429': "Problem",
         }
@@ -582,8 +585,8 @@ class UsersApi:
     def list_users(
         self,
         limit: Annotated[Optional[Annotated[int, Field(le=100, strict=True, ge=1)]], Field(description="Page size, 1 to 100.")] = None,
-        cursor: Annotated[Optional[Annotated[str, Field(strict=True, max_length=200)]], Field(description="The opaque `next_cursor` of the previous page; omit for the first page.")] = None,
-        email: Annotated[Optional[Annotated[str, Field(strict=True, max_length=254)]], Field(description="Only users whose email contains this text.")] = None,
+        cursor: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=200)]], Field(description="The opaque `next_cursor` of the previous page; omit for the first page.")] = None,
+        email: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=254)]], Field(description="Only users whose email contains this text (no control characters).")] = None,
         _request_timeout: Union[
             None,
             Annotated[StrictFloat, Field(gt=0)],
@@ -605,7 +608,7 @@ class UsersApi:
         :type limit: int
         :param cursor: The opaque `next_cursor` of the previous page; omit for the first page.
         :type cursor: str
-        :param email: Only users whose email contains this text.
+        :param email: Only users whose email contains this text (no control characters).
         :type email: str
         :param _request_timeout: timeout setting for this request. If one
                                  number provided, it will be total request
@@ -660,8 +663,8 @@ class UsersApi:
     def list_users_with_http_info(
         self,
         limit: Annotated[Optional[Annotated[int, Field(le=100, strict=True, ge=1)]], Field(description="Page size, 1 to 100.")] = None,
-        cursor: Annotated[Optional[Annotated[str, Field(strict=True, max_length=200)]], Field(description="The opaque `next_cursor` of the previous page; omit for the first page.")] = None,
-        email: Annotated[Optional[Annotated[str, Field(strict=True, max_length=254)]], Field(description="Only users whose email contains this text.")] = None,
+        cursor: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=200)]], Field(description="The opaque `next_cursor` of the previous page; omit for the first page.")] = None,
+        email: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=254)]], Field(description="Only users whose email contains this text (no control characters).")] = None,
         _request_timeout: Union[
             None,
             Annotated[StrictFloat, Field(gt=0)],
@@ -683,7 +686,7 @@ class UsersApi:
         :type limit: int
         :param cursor: The opaque `next_cursor` of the previous page; omit for the first page.
         :type cursor: str
-        :param email: Only users whose email contains this text.
+        :param email: Only users whose email contains this text (no control characters).
         :type email: str
         :param _request_timeout: timeout setting for this request. If one
                                  number provided, it will be total request
@@ -738,8 +741,8 @@ class UsersApi:
     def list_users_without_preload_content(
         self,
         limit: Annotated[Optional[Annotated[int, Field(le=100, strict=True, ge=1)]], Field(description="Page size, 1 to 100.")] = None,
-        cursor: Annotated[Optional[Annotated[str, Field(strict=True, max_length=200)]], Field(description="The opaque `next_cursor` of the previous page; omit for the first page.")] = None,
-        email: Annotated[Optional[Annotated[str, Field(strict=True, max_length=254)]], Field(description="Only users whose email contains this text.")] = None,
+        cursor: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=200)]], Field(description="The opaque `next_cursor` of the previous page; omit for the first page.")] = None,
+        email: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=254)]], Field(description="Only users whose email contains this text (no control characters).")] = None,
         _request_timeout: Union[
             None,
             Annotated[StrictFloat, Field(gt=0)],
@@ -761,7 +764,7 @@ class UsersApi:
         :type limit: int
         :param cursor: The opaque `next_cursor` of the previous page; omit for the first page.
         :type cursor: str
-        :param email: Only users whose email contains this text.
+        :param email: Only users whose email contains this text (no control characters).
         :type email: str
         :param _request_timeout: timeout setting for this request. If one
                                  number provided, it will be total request
@@ -942,6 +945,7 @@ class UsersApi:
             '200': "User",
             '400': "Problem",
             '401': "Problem",
+            '415': "Problem",
             '422': "Problem",
         }
         response_data = self.api_client.call_api(
@@ -1012,6 +1016,7 @@ class UsersApi:
             '200': "User",
             '400': "Problem",
             '401': "Problem",
+            '415': "Problem",
             '422': "Problem",
         }
         response_data = self.api_client.call_api(
@@ -1082,6 +1087,7 @@ class UsersApi:
             '200': "User",
             '400': "Problem",
             '401': "Problem",
+            '415': "Problem",
             '422': "Problem",
         }
         response_data = self.api_client.call_api(
@@ -1232,6 +1238,7 @@ class UsersApi:
             '401': "Problem",
             '403': "Problem",
             '404': "Problem",
+            '415': "Problem",
             '422': "Problem",
         }
         response_data = self.api_client.call_api(
@@ -1308,6 +1315,7 @@ class UsersApi:
             '401': "Problem",
             '403': "Problem",
             '404': "Problem",
+            '415': "Problem",
             '422': "Problem",
         }
         response_data = self.api_client.call_api(
@@ -1384,6 +1392,7 @@ class UsersApi:
             '401': "Problem",
             '403': "Problem",
             '404': "Problem",
+            '415': "Problem",
             '422': "Problem",
         }
         response_data = self.api_client.call_api(

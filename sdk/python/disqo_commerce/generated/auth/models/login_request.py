@@ -17,7 +17,7 @@ import pprint
 import re  # noqa: F401
 import json
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 from typing import Any, ClassVar, Dict, List
 from typing_extensions import Annotated
 from typing import Optional, Set
@@ -28,9 +28,16 @@ class LoginRequest(BaseModel):
     """
     Login credentials.
     """ # noqa: E501
-    email: Annotated[str, Field(strict=True, max_length=254)] = Field(description="The login email (case and surrounding spaces do not matter).", json_schema_extra={"examples": ["shopper@example.com"]})
+    email: Annotated[str, Field(strict=True, max_length=254)] = Field(description="The login email (case and surrounding spaces do not matter); no control characters.", json_schema_extra={"examples": ["shopper@example.com"]})
     password: Annotated[str, Field(strict=True, max_length=200)] = Field(description="The password.", json_schema_extra={"examples": ["shopper-demo-pass"]})
     __properties: ClassVar[List[str]] = ["email", "password"]
+
+    @field_validator('email', mode="before")
+    def email_validate_regular_expression(cls, value):
+        """Validates the regular expression"""
+        if isinstance(value, str) and not re.match(r"^[^\x00-\x1F\x7F]*$", value):
+            raise ValueError(r"must validate the regular expression /^[^\x00-\x1F\x7F]*$/")
+        return value
 
     model_config = ConfigDict(
         validate_by_name=True,

@@ -29,7 +29,7 @@ class PasswordChange(BaseModel):
     The current password and the new one.
     """ # noqa: E501
     current_password: Annotated[str, Field(strict=True, max_length=200)] = Field(description="The password in use now.", json_schema_extra={"examples": ["shopper-demo-pass"]})
-    new_password: Annotated[str, Field(strict=True, max_length=200)] = Field(description="At least 10 characters, not equal to the email.", json_schema_extra={"examples": ["a-new-long-passphrase"]})
+    new_password: Annotated[str, Field(min_length=10, strict=True, max_length=200)] = Field(description="At least 10 characters, not equal to the email.", json_schema_extra={"examples": ["a-new-long-passphrase"]})
     __properties: ClassVar[List[str]] = ["current_password", "new_password"]
 
     model_config = ConfigDict(

@@ -17,7 +17,7 @@ import pprint
 import re  # noqa: F401
 import json
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 from typing import Any, ClassVar, Dict, List
 from typing_extensions import Annotated
 from typing import Optional, Set
@@ -30,6 +30,13 @@ class RefreshRequest(BaseModel):
     """ # noqa: E501
     refresh_token: Annotated[str, Field(min_length=1, strict=True, max_length=200)] = Field(description="The refresh token from the last token pair.", json_schema_extra={"examples": ["rt_3q2c9Xb1mZ8v0kLw7pQ4sR6tU1yA2bC3"]})
     __properties: ClassVar[List[str]] = ["refresh_token"]
+
+    @field_validator('refresh_token', mode="before")
+    def refresh_token_validate_regular_expression(cls, value):
+        """Validates the regular expression"""
+        if isinstance(value, str) and not re.match(r"^[^\x00-\x1F\x7F]*$", value):
+            raise ValueError(r"must validate the regular expression /^[^\x00-\x1F\x7F]*$/")
+        return value
 
     model_config = ConfigDict(
         validate_by_name=True,

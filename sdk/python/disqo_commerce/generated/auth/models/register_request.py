@@ -29,7 +29,7 @@ class RegisterRequest(BaseModel):
     A new account.
     """ # noqa: E501
     email: Annotated[str, Field(strict=True, max_length=254)] = Field(description="The login email; trimmed and lower-cased.", json_schema_extra={"examples": ["new.shopper@example.com"]})
-    password: Annotated[str, Field(strict=True, max_length=200)] = Field(description="At least 10 characters, not equal to the email.", json_schema_extra={"examples": ["correct-horse-battery"]})
+    password: Annotated[str, Field(min_length=10, strict=True, max_length=200)] = Field(description="At least 10 characters, not equal to the email.", json_schema_extra={"examples": ["correct-horse-battery"]})
     first_name: Annotated[str, Field(min_length=1, strict=True, max_length=100)] = Field(description="Given name.", json_schema_extra={"examples": ["Ada"]})
     last_name: Annotated[str, Field(min_length=1, strict=True, max_length=100)] = Field(description="Family name.", json_schema_extra={"examples": ["Lovelace"]})
     __properties: ClassVar[List[str]] = ["email", "password", "first_name", "last_name"]

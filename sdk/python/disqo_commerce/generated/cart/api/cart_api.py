@@ -102,6 +102,7 @@ class CartApi:
             '400': "Problem",
             '401': "Problem",
             '404': "Problem",
+            '415': "Problem",
             '422': "Problem",
             '503': "Problem",
         }
@@ -178,6 +179,7 @@ class CartApi:
             '400': "Problem",
             '401': "Problem",
             '404': "Problem",
+            '415': "Problem",
             '422': "Problem",
             '503': "Problem",
         }
@@ -254,6 +256,7 @@ class CartApi:
             '400': "Problem",
             '401': "Problem",
             '404': "Problem",
+            '415': "Problem",
             '422': "Problem",
             '503': "Problem",
         }
@@ -1178,6 +1181,7 @@ class CartApi:
             '400': "Problem",
             '401': "Problem",
             '404': "Problem",
+            '415': "Problem",
             '422': "Problem",
             '503': "Problem",
         }
@@ -1254,6 +1258,7 @@ class CartApi:
             '400': "Problem",
             '401': "Problem",
             '404': "Problem",
+            '415': "Problem",
             '422': "Problem",
             '503': "Problem",
         }
@@ -1330,6 +1335,7 @@ class CartApi:
             '400': "Problem",
             '401': "Problem",
             '404': "Problem",
+            '415': "Problem",
             '422': "Problem",
             '503': "Problem",
         }

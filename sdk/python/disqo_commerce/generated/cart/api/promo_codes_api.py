@@ -103,6 +103,7 @@ class PromoCodesApi:
             '401': "Problem",
             '403': "Problem",
             '409': "Problem",
+            '415': "Problem",
             '422': "Problem",
         }
         response_data = self.api_client.call_api(
@@ -179,6 +180,7 @@ class PromoCodesApi:
             '401': "Problem",
             '403': "Problem",
             '409': "Problem",
+            '415': "Problem",
             '422': "Problem",
         }
         response_data = self.api_client.call_api(
@@ -255,6 +257,7 @@ class PromoCodesApi:
             '401': "Problem",
             '403': "Problem",
             '409': "Problem",
+            '415': "Problem",
             '422': "Problem",
         }
         response_data = self.api_client.call_api(
@@ -349,7 +352,7 @@ class PromoCodesApi:
     def list_promo_codes(
         self,
         limit: Annotated[Optional[Annotated[int, Field(le=100, strict=True, ge=1)]], Field(description="Page size, 1 to 100.")] = None,
-        cursor: Annotated[Optional[Annotated[str, Field(strict=True, max_length=200)]], Field(description="The opaque `next_cursor` of the previous page; omit for the first page.")] = None,
+        cursor: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=200)]], Field(description="The opaque `next_cursor` of the previous page; omit for the first page.")] = None,
         _request_timeout: Union[
             None,
             Annotated[StrictFloat, Field(gt=0)],
@@ -423,7 +426,7 @@ class PromoCodesApi:
     def list_promo_codes_with_http_info(
         self,
         limit: Annotated[Optional[Annotated[int, Field(le=100, strict=True, ge=1)]], Field(description="Page size, 1 to 100.")] = None,
-        cursor: Annotated[Optional[Annotated[str, Field(strict=True, max_length=200)]], Field(description="The opaque `next_cursor` of the previous page; omit for the first page.")] = None,
+        cursor: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=200)]], Field(description="The opaque `next_cursor` of the previous page; omit for the first page.")] = None,
         _request_timeout: Union[
             None,
             Annotated[StrictFloat, Field(gt=0)],
@@ -497,7 +500,7 @@ class PromoCodesApi:
     def list_promo_codes_without_preload_content(
         self,
         limit: Annotated[Optional[Annotated[int, Field(le=100, strict=True, ge=1)]], Field(description="Page size, 1 to 100.")] = None,
-        cursor: Annotated[Optional[Annotated[str, Field(strict=True, max_length=200)]], Field(description="The opaque `next_cursor` of the previous page; omit for the first page.")] = None,
+        cursor: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=200)]], Field(description="The opaque `next_cursor` of the previous page; omit for the first page.")] = None,
         _request_timeout: Union[
             None,
             Annotated[StrictFloat, Field(gt=0)],

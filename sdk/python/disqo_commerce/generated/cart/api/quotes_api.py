@@ -108,6 +108,7 @@ class QuotesApi:
             '403': "Problem",
             '404': "Problem",
             '409': "Problem",
+            '415': "Problem",
             '422': "Problem",
         }
         response_data = self.api_client.call_api(
@@ -189,6 +190,7 @@ class QuotesApi:
             '403': "Problem",
             '404': "Problem",
             '409': "Problem",
+            '415': "Problem",
             '422': "Problem",
         }
         response_data = self.api_client.call_api(
@@ -270,6 +272,7 @@ class QuotesApi:
             '403': "Problem",
             '404': "Problem",
             '409': "Problem",
+            '415': "Problem",
             '422': "Problem",
         }
         response_data = self.api_client.call_api(
@@ -425,6 +428,7 @@ class QuotesApi:
             '400': "Problem",
             '401': "Problem",
             '409': "Problem",
+            '415': "Problem",
             '422': "Problem",
             '503': "Problem",
         }
@@ -501,6 +505,7 @@ class QuotesApi:
             '400': "Problem",
             '401': "Problem",
             '409': "Problem",
+            '415': "Problem",
             '422': "Problem",
             '503': "Problem",
         }
@@ -577,6 +582,7 @@ class QuotesApi:
             '400': "Problem",
             '401': "Problem",
             '409': "Problem",
+            '415': "Problem",
             '422': "Problem",
             '503': "Problem",
         }

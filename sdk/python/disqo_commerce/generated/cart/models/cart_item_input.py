@@ -28,7 +28,7 @@ class CartItemInput(BaseModel):
     """
     A product and how many of it to add.
     """ # noqa: E501
-    product_id: Annotated[int, Field(strict=True, ge=1)] = Field(description="The product's id.", json_schema_extra={"examples": [42]})
+    product_id: Annotated[int, Field(le=99999999999, strict=True, ge=1)] = Field(description="The product's id (1 to 99999999999, the product service's range).", json_schema_extra={"examples": [42]})
     quantity: Annotated[int, Field(le=99, strict=True, ge=1)] = Field(description="How many to add (the line's total must stay within 1 to 99).", json_schema_extra={"examples": [2]})
     __properties: ClassVar[List[str]] = ["product_id", "quantity"]
 

@@ -111,6 +111,7 @@ class AdminApi:
             '403': "Problem",
             '404': "Problem",
             '409': "Problem",
+            '415': "Problem",
             '422': "Problem",
         }
         response_data = self.api_client.call_api(
@@ -192,6 +193,7 @@ class AdminApi:
             '403': "Problem",
             '404': "Problem",
             '409': "Problem",
+            '415': "Problem",
             '422': "Problem",
         }
         response_data = self.api_client.call_api(
@@ -273,6 +275,7 @@ class AdminApi:
             '403': "Problem",
             '404': "Problem",
             '409': "Problem",
+            '415': "Problem",
             '422': "Problem",
         }
         response_data = self.api_client.call_api(
@@ -647,7 +650,7 @@ class AdminApi:
     def list_admin_orders(
         self,
         limit: Annotated[Optional[Annotated[int, Field(le=100, strict=True, ge=1)]], Field(description="Page size, 1 to 100.")] = None,
-        cursor: Annotated[Optional[Annotated[str, Field(strict=True, max_length=200)]], Field(description="The opaque `next_cursor` of the previous page; omit for the first page.")] = None,
+        cursor: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=200)]], Field(description="The opaque `next_cursor` of the previous page; omit for the first page.")] = None,
         status: Annotated[Optional[OrderStatus], Field(description="Only orders in this status.")] = None,
         user_id: Annotated[Optional[Annotated[int, Field(strict=True, ge=1)]], Field(description="Only this user's orders.")] = None,
         _request_timeout: Union[
@@ -729,7 +732,7 @@ class AdminApi:
     def list_admin_orders_with_http_info(
         self,
         limit: Annotated[Optional[Annotated[int, Field(le=100, strict=True, ge=1)]], Field(description="Page size, 1 to 100.")] = None,
-        cursor: Annotated[Optional[Annotated[str, Field(strict=True, max_length=200)]], Field(description="The opaque `next_cursor` of the previous page; omit for the first page.")] = None,
+        cursor: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=200)]], Field(description="The opaque `next_cursor` of the previous page; omit for the first page.")] = None,
         status: Annotated[Optional[OrderStatus], Field(description="Only orders in this status.")] = None,
         user_id: Annotated[Optional[Annotated[int, Field(strict=True, ge=1)]], Field(description="Only this user's orders.")] = None,
         _request_timeout: Union[
@@ -811,7 +814,7 @@ class AdminApi:
     def list_admin_orders_without_preload_content(
         self,
         limit: Annotated[Optional[Annotated[int, Field(le=100, strict=True, ge=1)]], Field(description="Page size, 1 to 100.")] = None,
-        cursor: Annotated[Optional[Annotated[str, Field(strict=True, max_length=200)]], Field(description="The opaque `next_cursor` of the previous page; omit for the first page.")] = None,
+        cursor: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=200)]], Field(description="The opaque `next_cursor` of the previous page; omit for the first page.")] = None,
         status: Annotated[Optional[OrderStatus], Field(description="Only orders in this status.")] = None,
         user_id: Annotated[Optional[Annotated[int, Field(strict=True, ge=1)]], Field(description="Only this user's orders.")] = None,
         _request_timeout: Union[

@@ -102,6 +102,7 @@ class CheckoutApi:
             '402': "PaymentProblem",
             '404': "Problem",
             '409': "Problem",
+            '415': "Problem",
             '422': "Problem",
             '503': "Problem",
         }
@@ -180,6 +181,7 @@ class CheckoutApi:
             '402': "PaymentProblem",
             '404': "Problem",
             '409': "Problem",
+            '415': "Problem",
             '422': "Problem",
             '503': "Problem",
         }
@@ -258,6 +260,7 @@ class CheckoutApi:
             '402': "PaymentProblem",
             '404': "Problem",
             '409': "Problem",
+            '415': "Problem",
             '422': "Problem",
             '503': "Problem",
         }

@@ -108,6 +108,7 @@ class OrdersApi:
             '401': "Problem",
             '404': "Problem",
             '409': "Problem",
+            '415': "Problem",
             '422': "Problem",
             '503': "Problem",
         }
@@ -189,6 +190,7 @@ class OrdersApi:
             '401': "Problem",
             '404': "Problem",
             '409': "Problem",
+            '415': "Problem",
             '422': "Problem",
             '503': "Problem",
         }
@@ -270,6 +272,7 @@ class OrdersApi:
             '401': "Problem",
             '404': "Problem",
             '409': "Problem",
+            '415': "Problem",
             '422': "Problem",
             '503': "Problem",
         }
@@ -639,7 +642,7 @@ class OrdersApi:
     def list_orders(
         self,
         limit: Annotated[Optional[Annotated[int, Field(le=100, strict=True, ge=1)]], Field(description="Page size, 1 to 100.")] = None,
-        cursor: Annotated[Optional[Annotated[str, Field(strict=True, max_length=200)]], Field(description="The opaque `next_cursor` of the previous page; omit for the first page.")] = None,
+        cursor: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=200)]], Field(description="The opaque `next_cursor` of the previous page; omit for the first page.")] = None,
         _request_timeout: Union[
             None,
             Annotated[StrictFloat, Field(gt=0)],
@@ -712,7 +715,7 @@ class OrdersApi:
     def list_orders_with_http_info(
         self,
         limit: Annotated[Optional[Annotated[int, Field(le=100, strict=True, ge=1)]], Field(description="Page size, 1 to 100.")] = None,
-        cursor: Annotated[Optional[Annotated[str, Field(strict=True, max_length=200)]], Field(description="The opaque `next_cursor` of the previous page; omit for the first page.")] = None,
+        cursor: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=200)]], Field(description="The opaque `next_cursor` of the previous page; omit for the first page.")] = None,
         _request_timeout: Union[
             None,
             Annotated[StrictFloat, Field(gt=0)],
@@ -785,7 +788,7 @@ class OrdersApi:
     def list_orders_without_preload_content(
         self,
         limit: Annotated[Optional[Annotated[int, Field(le=100, strict=True, ge=1)]], Field(description="Page size, 1 to 100.")] = None,
-        cursor: Annotated[Optional[Annotated[str, Field(strict=True, max_length=200)]], Field(description="The opaque `next_cursor` of the previous page; omit for the first page.")] = None,
+        cursor: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=200)]], Field(description="The opaque `next_cursor` of the previous page; omit for the first page.")] = None,
         _request_timeout: Union[
             None,
             Annotated[StrictFloat, Field(gt=0)],

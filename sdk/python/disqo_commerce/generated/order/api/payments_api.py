@@ -15,7 +15,7 @@ from pydantic import validate_call, Field, StrictFloat, StrictStr, StrictInt
 from typing import Any, Dict, List, Optional, Tuple, Union
 from typing_extensions import Annotated
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from typing import Optional
 from typing_extensions import Annotated
 from uuid import UUID
@@ -43,8 +43,8 @@ class PaymentsApi:
     def list_transactions(
         self,
         limit: Annotated[Optional[Annotated[int, Field(le=100, strict=True, ge=1)]], Field(description="Page size, 1 to 100.")] = None,
-        cursor: Annotated[Optional[Annotated[str, Field(strict=True, max_length=200)]], Field(description="The opaque `next_cursor` of the previous page; omit for the first page.")] = None,
-        quote_id: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=64)]], Field(description="Only the transactions of checkouts of this quote.")] = None,
+        cursor: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=200)]], Field(description="The opaque `next_cursor` of the previous page; omit for the first page.")] = None,
+        quote_id: Annotated[Optional[Annotated[str, Field(strict=True)]], Field(description="Only the transactions of checkouts of this quote (a quote id is letters, digits, `_` and `-`).")] = None,
         order_id: Annotated[Optional[UUID], Field(description="Only the transactions of this order.")] = None,
         _request_timeout: Union[
             None,
@@ -67,7 +67,7 @@ class PaymentsApi:
         :type limit: int
         :param cursor: The opaque `next_cursor` of the previous page; omit for the first page.
         :type cursor: str
-        :param quote_id: Only the transactions of checkouts of this quote.
+        :param quote_id: Only the transactions of checkouts of this quote (a quote id is letters, digits, `_` and `-`).
         :type quote_id: str
         :param order_id: Only the transactions of this order.
         :type order_id: UUID
@@ -124,8 +124,8 @@ class PaymentsApi:
     def list_transactions_with_http_info(
         self,
         limit: Annotated[Optional[Annotated[int, Field(le=100, strict=True, ge=1)]], Field(description="Page size, 1 to 100.")] = None,
-        cursor: Annotated[Optional[Annotated[str, Field(strict=True, max_length=200)]], Field(description="The opaque `next_cursor` of the previous page; omit for the first page.")] = None,
-        quote_id: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=64)]], Field(description="Only the transactions of checkouts of this quote.")] = None,
+        cursor: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=200)]], Field(description="The opaque `next_cursor` of the previous page; omit for the first page.")] = None,
+        quote_id: Annotated[Optional[Annotated[str, Field(strict=True)]], Field(description="Only the transactions of checkouts of this quote (a quote id is letters, digits, `_` and `-`).")] = None,
         order_id: Annotated[Optional[UUID], Field(description="Only the transactions of this order.")] = None,
         _request_timeout: Union[
             None,
@@ -148,7 +148,7 @@ class PaymentsApi:
         :type limit: int
         :param cursor: The opaque `next_cursor` of the previous page; omit for the first page.
         :type cursor: str
-        :param quote_id: Only the transactions of checkouts of this quote.
+        :param quote_id: Only the transactions of checkouts of this quote (a quote id is letters, digits, `_` and `-`).
         :type quote_id: str
         :param order_id: Only the transactions of this order.
         :type order_id: UUID
@@ -205,8 +205,8 @@ class PaymentsApi:
     def list_transactions_without_preload_content(
         self,
         limit: Annotated[Optional[Annotated[int, Field(le=100, strict=True, ge=1)]], Field(description="Page size, 1 to 100.")] = None,
-        cursor: Annotated[Optional[Annotated[str, Field(strict=True, max_length=200)]], Field(description="The opaque `next_cursor` of the previous page; omit for the first page.")] = None,
-        quote_id: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=64)]], Field(description="Only the transactions of checkouts of this quote.")] = None,
+        cursor: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=200)]], Field(description="The opaque `next_cursor` of the previous page; omit for the first page.")] = None,
+        quote_id: Annotated[Optional[Annotated[str, Field(strict=True)]], Field(description="Only the transactions of checkouts of this quote (a quote id is letters, digits, `_` and `-`).")] = None,
         order_id: Annotated[Optional[UUID], Field(description="Only the transactions of this order.")] = None,
         _request_timeout: Union[
             None,
@@ -229,7 +229,7 @@ class PaymentsApi:
         :type limit: int
         :param cursor: The opaque `next_cursor` of the previous page; omit for the first page.
         :type cursor: str
-        :param quote_id: Only the transactions of checkouts of this quote.
+        :param quote_id: Only the transactions of checkouts of this quote (a quote id is letters, digits, `_` and `-`).
         :type quote_id: str
         :param order_id: Only the transactions of this order.
         :type order_id: UUID

@@ -379,6 +379,7 @@ class InventoryApi:
             '401': "Problem",
             '403': "Problem",
             '409': "Problem",
+            '415': "Problem",
             '422': "Problem",
         }
         response_data = self.api_client.call_api(
@@ -456,6 +457,7 @@ class InventoryApi:
             '401': "Problem",
             '403': "Problem",
             '409': "Problem",
+            '415': "Problem",
             '422': "Problem",
         }
         response_data = self.api_client.call_api(
@@ -533,6 +535,7 @@ class InventoryApi:
             '401': "Problem",
             '403': "Problem",
             '409': "Problem",
+            '415': "Problem",
             '422': "Problem",
         }
         response_data = self.api_client.call_api(

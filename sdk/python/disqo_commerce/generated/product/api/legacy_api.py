@@ -94,6 +94,7 @@ class LegacyApi:
 
         _response_types_map: Dict[str, Optional[str]] = {
             '200': "LegacySearchResult",
+            '415': "Problem",
             '422': "Problem",
         }
         response_data = self.api_client.call_api(
@@ -163,6 +164,7 @@ class LegacyApi:
 
         _response_types_map: Dict[str, Optional[str]] = {
             '200': "LegacySearchResult",
+            '415': "Problem",
             '422': "Problem",
         }
         response_data = self.api_client.call_api(
@@ -232,6 +234,7 @@ class LegacyApi:
 
         _response_types_map: Dict[str, Optional[str]] = {
             '200': "LegacySearchResult",
+            '415': "Problem",
             '422': "Problem",
         }
         response_data = self.api_client.call_api(

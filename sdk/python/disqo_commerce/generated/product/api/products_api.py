@@ -105,6 +105,7 @@ class ProductsApi:
             '401': "Problem",
             '403': "Problem",
             '409': "Problem",
+            '415': "Problem",
             '422': "Problem",
         }
         response_data = self.api_client.call_api(
@@ -181,6 +182,7 @@ class ProductsApi:
             '401': "Problem",
             '403': "Problem",
             '409': "Problem",
+            '415': "Problem",
             '422': "Problem",
         }
         response_data = self.api_client.call_api(
@@ -257,6 +259,7 @@ class ProductsApi:
             '401': "Problem",
             '403': "Problem",
             '409': "Problem",
+            '415': "Problem",
             '422': "Problem",
         }
         response_data = self.api_client.call_api(
@@ -891,12 +894,12 @@ class ProductsApi:
     @validate_call
     def search_products(
         self,
-        q: Annotated[Optional[Annotated[str, Field(strict=True, max_length=200)]], Field(description="Free text; every word must match name, description or sku (prefix matching).")] = None,
+        q: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=200)]], Field(description="Free text; every word must match name, description or sku (prefix matching). Omit it rather than send it empty.")] = None,
         min_price: Annotated[Optional[Annotated[int, Field(strict=True, ge=0)]], Field(description="Only products costing at least this many cents.")] = None,
         max_price: Annotated[Optional[Annotated[int, Field(strict=True, ge=0)]], Field(description="Only products costing at most this many cents.")] = None,
         sort: Annotated[Optional[ProductSort], Field(description="Order of the results: `relevance` (the default when `q` is set; without `q` it is `newest`), `price_asc`, `price_desc` or `newest`.")] = None,
         limit: Annotated[Optional[Annotated[int, Field(le=100, strict=True, ge=1)]], Field(description="Page size, 1 to 100.")] = None,
-        cursor: Annotated[Optional[Annotated[str, Field(strict=True, max_length=200)]], Field(description="The opaque `next_cursor` of the previous page; omit for the first page.")] = None,
+        cursor: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=200)]], Field(description="The opaque `next_cursor` of the previous page; omit for the first page.")] = None,
         ids: Annotated[Optional[Annotated[str, Field(strict=True, max_length=1200)]], Field(description="Comma-separated product ids (at most 100) to fetch in one call.")] = None,
         _request_timeout: Union[
             None,
@@ -913,9 +916,9 @@ class ProductsApi:
     ) -> ProductPage:
         """Search and browse products
 
-        Full-text search over name, description and sku when `q` is set: every word must match, each word also matches as a prefix (`manag` finds \"management\"), case does not matter. With the default `relevance` order, products whose name (or sku) holds every word come first, then those that match only through the description; newest first within each group. Without `q` it browses the catalog (newest first by default). `ids` fetches up to 100 given products in one call (it cannot be combined with `q`). Anonymous callers and customers see active products only; admins and services also see inactive ones (`is_active` tells them apart). `total_count` is exact up to 10,000 matches; beyond that it is 10,000 and `total_count_is_lower_bound` is true.
+        Full-text search over name, description and sku when `q` is set: every word must match, each word also matches as a prefix (`manag` finds \"management\"), case does not matter. With the default `relevance` order, products whose name (or sku) holds every word come first, then those that match only through the description; newest first within each group. Without `q` it browses the catalog (newest first by default). `ids` fetches up to 100 given products in one call; with `q` it keeps the listed products that match. A `min_price` above `max_price` is an empty range (no products). Anonymous callers and customers see active products only; admins and services also see inactive ones (`is_active` tells them apart). `total_count` is exact up to 10,000 matches; beyond that it is 10,000 and `total_count_is_lower_bound` is true.
 
-        :param q: Free text; every word must match name, description or sku (prefix matching).
+        :param q: Free text; every word must match name, description or sku (prefix matching). Omit it rather than send it empty.
         :type q: str
         :param min_price: Only products costing at least this many cents.
         :type min_price: int
@@ -983,12 +986,12 @@ class ProductsApi:
     @validate_call
     def search_products_with_http_info(
         self,
-        q: Annotated[Optional[Annotated[str, Field(strict=True, max_length=200)]], Field(description="Free text; every word must match name, description or sku (prefix matching).")] = None,
+        q: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=200)]], Field(description="Free text; every word must match name, description or sku (prefix matching). Omit it rather than send it empty.")] = None,
         min_price: Annotated[Optional[Annotated[int, Field(strict=True, ge=0)]], Field(description="Only products costing at least this many cents.")] = None,
         max_price: Annotated[Optional[Annotated[int, Field(strict=True, ge=0)]], Field(description="Only products costing at most this many cents.")] = None,
         sort: Annotated[Optional[ProductSort], Field(description="Order of the results: `relevance` (the default when `q` is set; without `q` it is `newest`), `price_asc`, `price_desc` or `newest`.")] = None,
         limit: Annotated[Optional[Annotated[int, Field(le=100, strict=True, ge=1)]], Field(description="Page size, 1 to 100.")] = None,
-        cursor: Annotated[Optional[Annotated[str, Field(strict=True, max_length=200)]], Field(description="The opaque `next_cursor` of the previous page; omit for the first page.")] = None,
+        cursor: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=200)]], Field(description="The opaque `next_cursor` of the previous page; omit for the first page.")] = None,
         ids: Annotated[Optional[Annotated[str, Field(strict=True, max_length=1200)]], Field(description="Comma-separated product ids (at most 100) to fetch in one call.")] = None,
         _request_timeout: Union[
             None,
@@ -1005,9 +1008,9 @@ class ProductsApi:
     ) -> ApiResponse[ProductPage]:
         """Search and browse products
 
-        Full-text search over name, description and sku when `q` is set: every word must match, each word also matches as a prefix (`manag` finds \"management\"), case does not matter. With the default `relevance` order, products whose name (or sku) holds every word come first, then those that match only through the description; newest first within each group. Without `q` it browses the catalog (newest first by default). `ids` fetches up to 100 given products in one call (it cannot be combined with `q`). Anonymous callers and customers see active products only; admins and services also see inactive ones (`is_active` tells them apart). `total_count` is exact up to 10,000 matches; beyond that it is 10,000 and `total_count_is_lower_bound` is true.
+        Full-text search over name, description and sku when `q` is set: every word must match, each word also matches as a prefix (`manag` finds \"management\"), case does not matter. With the default `relevance` order, products whose name (or sku) holds every word come first, then those that match only through the description; newest first within each group. Without `q` it browses the catalog (newest first by default). `ids` fetches up to 100 given products in one call; with `q` it keeps the listed products that match. A `min_price` above `max_price` is an empty range (no products). Anonymous callers and customers see active products only; admins and services also see inactive ones (`is_active` tells them apart). `total_count` is exact up to 10,000 matches; beyond that it is 10,000 and `total_count_is_lower_bound` is true.
 
-        :param q: Free text; every word must match name, description or sku (prefix matching).
+        :param q: Free text; every word must match name, description or sku (prefix matching). Omit it rather than send it empty.
         :type q: str
         :param min_price: Only products costing at least this many cents.
         :type min_price: int
@@ -1075,12 +1078,12 @@ class ProductsApi:
     @validate_call
     def search_products_without_preload_content(
         self,
-        q: Annotated[Optional[Annotated[str, Field(strict=True, max_length=200)]], Field(description="Free text; every word must match name, description or sku (prefix matching).")] = None,
+        q: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=200)]], Field(description="Free text; every word must match name, description or sku (prefix matching). Omit it rather than send it empty.")] = None,
         min_price: Annotated[Optional[Annotated[int, Field(strict=True, ge=0)]], Field(description="Only products costing at least this many cents.")] = None,
         max_price: Annotated[Optional[Annotated[int, Field(strict=True, ge=0)]], Field(description="Only products costing at most this many cents.")] = None,
         sort: Annotated[Optional[ProductSort], Field(description="Order of the results: `relevance` (the default when `q` is set; without `q` it is `newest`), `price_asc`, `price_desc` or `newest`.")] = None,
         limit: Annotated[Optional[Annotated[int, Field(le=100, strict=True, ge=1)]], Field(description="Page size, 1 to 100.")] = None,
-        cursor: Annotated[Optional[Annotated[str, Field(strict=True, max_length=200)]], Field(description="The opaque `next_cursor` of the previous page; omit for the first page.")] = None,
+        cursor: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=200)]], Field(description="The opaque `next_cursor` of the previous page; omit for the first page.")] = None,
         ids: Annotated[Optional[Annotated[str, Field(strict=True, max_length=1200)]], Field(description="Comma-separated product ids (at most 100) to fetch in one call.")] = None,
         _request_timeout: Union[
             None,
@@ -1097,9 +1100,9 @@ class ProductsApi:
     ) -> RESTResponseType:
         """Search and browse products
 
-        Full-text search over name, description and sku when `q` is set: every word must match, each word also matches as a prefix (`manag` finds \"management\"), case does not matter. With the default `relevance` order, products whose name (or sku) holds every word come first, then those that match only through the description; newest first within each group. Without `q` it browses the catalog (newest first by default). `ids` fetches up to 100 given products in one call (it cannot be combined with `q`). Anonymous callers and customers see active products only; admins and services also see inactive ones (`is_active` tells them apart). `total_count` is exact up to 10,000 matches; beyond that it is 10,000 and `total_count_is_lower_bound` is true.
+        Full-text search over name, description and sku when `q` is set: every word must match, each word also matches as a prefix (`manag` finds \"management\"), case does not matter. With the default `relevance` order, products whose name (or sku) holds every word come first, then those that match only through the description; newest first within each group. Without `q` it browses the catalog (newest first by default). `ids` fetches up to 100 given products in one call; with `q` it keeps the listed products that match. A `min_price` above `max_price` is an empty range (no products). Anonymous callers and customers see active products only; admins and services also see inactive ones (`is_active` tells them apart). `total_count` is exact up to 10,000 matches; beyond that it is 10,000 and `total_count_is_lower_bound` is true.
 
-        :param q: Free text; every word must match name, description or sku (prefix matching).
+        :param q: Free text; every word must match name, description or sku (prefix matching). Omit it rather than send it empty.
         :type q: str
         :param min_price: Only products costing at least this many cents.
         :type min_price: int
@@ -1320,6 +1323,7 @@ class ProductsApi:
             '403': "Problem",
             '404': "Problem",
             '409': "StockBelowReservedProblem",
+            '415': "Problem",
             '422': "Problem",
         }
         response_data = self.api_client.call_api(
@@ -1397,6 +1401,7 @@ class ProductsApi:
             '403': "Problem",
             '404': "Problem",
             '409': "StockBelowReservedProblem",
+            '415': "Problem",
             '422': "Problem",
         }
         response_data = self.api_client.call_api(
@@ -1474,6 +1479,7 @@ class ProductsApi:
             '403': "Problem",
             '404': "Problem",
             '409': "StockBelowReservedProblem",
+            '415': "Problem",
             '422': "Problem",
         }
         response_data = self.api_client.call_api(

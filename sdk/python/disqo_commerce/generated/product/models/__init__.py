@@ -28,6 +28,7 @@ from disqo_commerce.generated.product.models.product_update import ProductUpdate
 from disqo_commerce.generated.product.models.reservation import Reservation
 from disqo_commerce.generated.product.models.reservation_input import ReservationInput
 from disqo_commerce.generated.product.models.reservation_item import ReservationItem
+from disqo_commerce.generated.product.models.reservation_line import ReservationLine
 from disqo_commerce.generated.product.models.reservation_status import ReservationStatus
 from disqo_commerce.generated.product.models.stock_below_reserved_problem import StockBelowReservedProblem
 from disqo_commerce.generated.product.models.stock_shortage import StockShortage

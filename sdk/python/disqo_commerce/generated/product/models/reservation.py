@@ -20,7 +20,7 @@ import json
 from datetime import datetime
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictStr
 from typing import Any, ClassVar, Dict, List
-from disqo_commerce.generated.product.models.reservation_item import ReservationItem
+from disqo_commerce.generated.product.models.reservation_line import ReservationLine
 from disqo_commerce.generated.product.models.reservation_status import ReservationStatus
 from typing import Optional, Set
 from typing_extensions import Self
@@ -32,7 +32,7 @@ class Reservation(BaseModel):
     """ # noqa: E501
     id: StrictStr = Field(description="The caller-chosen reservation id.", json_schema_extra={"examples": ["q_7f3a9c2e"]})
     status: ReservationStatus
-    items: List[ReservationItem] = Field(description="The products and quantities, by product id.")
+    items: List[ReservationLine] = Field(description="The products and quantities, by product id.")
     expires_at: datetime = Field(description="When a held reservation lapses (UTC).", json_schema_extra={"examples": ["2030-01-01T12:15:00Z"]})
     is_expired: StrictBool = Field(description="True when it is `held` but past `expires_at` (its stock is free again).", json_schema_extra={"examples": [False]})
     created_at: datetime = Field(description="When it was first made (UTC).", json_schema_extra={"examples": ["2030-01-01T12:00:00Z"]})
@@ -98,7 +98,7 @@ class Reservation(BaseModel):
         _obj = cls.model_validate({
             "id": obj.get("id"),
             "status": obj.get("status"),
-            "items": [ReservationItem.from_dict(_item) for _item in obj["items"]] if obj.get("items") is not None else None,
+            "items": [ReservationLine.from_dict(_item) for _item in obj["items"]] if obj.get("items") is not None else None,
             "expires_at": obj.get("expires_at"),
             "is_expired": obj.get("is_expired"),
             "created_at": obj.get("created_at"),

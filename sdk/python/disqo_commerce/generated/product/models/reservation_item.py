@@ -28,7 +28,7 @@ class ReservationItem(BaseModel):
     """
     A quantity of one product.
     """ # noqa: E501
-    product_id: Annotated[int, Field(strict=True, ge=1)] = Field(description="The product's id.", json_schema_extra={"examples": [42]})
+    product_id: Annotated[int, Field(le=99999999999, strict=True, ge=1)] = Field(description="The product's id.", json_schema_extra={"examples": [42]})
     quantity: Annotated[int, Field(le=10000, strict=True, ge=1)] = Field(description="Units to hold.", json_schema_extra={"examples": [2]})
     __properties: ClassVar[List[str]] = ["product_id", "quantity"]
 
