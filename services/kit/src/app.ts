@@ -40,6 +40,11 @@ export interface BuildAppOptions {
   /** Routes outside the contract (e.g. passport's form login), mounted after the body parsers. */
   configure?: (app: Express) => void;
   trustProxy?: boolean;
+  /**
+   * What else must answer before this replica takes traffic (e.g. a search engine); each
+   * check throws when its dependency is unreachable. The database is always checked.
+   */
+  readinessChecks?: (() => Promise<void>)[];
 }
 
 /** A parameter as written in the operation, or the shared one its `$ref` points at (bundled specs keep those refs). */
@@ -127,6 +132,7 @@ export function buildApp(options: BuildAppOptions): Express {
   app.get("/readyz", async (_req, res) => {
     try {
       await sequelize.authenticate();
+      for (const check of options.readinessChecks ?? []) await check();
       res.json({ status: "ok" });
     } catch {
       res.status(503).json({ status: "unavailable" });
