@@ -27,11 +27,12 @@ const MAX_BACKOFF_MS = 30_000;
  * (from the beginning for a new index, from the stored position otherwise); then the alias is
  * moved to it and `ready` settles. If OpenSearch is unreachable, start retries with backoff.
  *
- * Freshness: the replica that commits a change applies it at once (sync() after each write),
- * and every replica polls the feed every `refreshMs`, backing off while OpenSearch is down and
- * catching up from its position when it is back. OpenSearch makes applied writes searchable
- * at its next refresh (refresh_interval 1 s), so a write shows up in searches within ~1 s;
- * flush() forces that refresh (tests).
+ * Freshness: the replica that commits a change applies it and refreshes the index before the
+ * write returns (sync()), so a write made through the API is searchable once it has answered.
+ * Every replica also polls the feed every `refreshMs` (backing off while OpenSearch is down,
+ * catching up from its position when it is back); what a poll applies becomes searchable at
+ * OpenSearch's next refresh (refresh_interval 1 s). So a change whose writer could not reach
+ * OpenSearch, or a bulk load, shows up within refreshMs + 1 s of OpenSearch being reachable.
  */
 export class OpenSearchIndex implements SearchIndex {
   readonly client: Client;
@@ -94,7 +95,7 @@ export class OpenSearchIndex implements SearchIndex {
   private schedule(delay: number): void {
     if (this.closed) return;
     this.timer = setTimeout(() => {
-      this.sync().then(
+      this.pull().then(
         () => {
           this.failures = 0;
           this.schedule(this.options.refreshMs);
@@ -111,7 +112,7 @@ export class OpenSearchIndex implements SearchIndex {
   }
 
   /** Applies every change committed before the call. Calls queue, so one feed pull runs at a time in this process. */
-  sync(): Promise<void> {
+  private pull(): Promise<void> {
     const run = this.chain.then(async () => {
       // before the index is built there is nothing to bring up to date (start() catches up itself)
       if (!this.feed) throw new Error("search index not built yet");
@@ -121,10 +122,20 @@ export class OpenSearchIndex implements SearchIndex {
     return run;
   }
 
-  /** sync() and then make everything applied searchable now rather than at the next refresh (tests). */
-  async flush(): Promise<void> {
-    await this.sync();
+  /**
+   * Read-your-writes, called after each catalog write: applies every change committed so far
+   * and refreshes the index, so the change is searchable when the write's response is sent,
+   * on every replica (they share the index). The refresh is unconditional because this
+   * replica's own poll, or another replica, may have applied the change without one.
+   */
+  async sync(): Promise<void> {
+    await this.pull();
     await this.client.indices.refresh({ index: this.names.concrete });
+  }
+
+  /** Tests: the same as sync(), named for what a test wants from it. */
+  flush(): Promise<void> {
+    return this.sync();
   }
 
   /** Readiness: the index is built and OpenSearch answers. */
@@ -147,6 +158,7 @@ export class OpenSearchIndex implements SearchIndex {
   }
 
   async close(): Promise<void> {
+    if (this.closed) return;
     this.closed = true;
     if (this.timer) clearTimeout(this.timer);
     await this.chain;
