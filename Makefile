@@ -10,6 +10,7 @@ help:
 	@echo "make test      lint specs + drift check + typecheck + mocha (unit, HTTP, SDK, web) + dredd + e2e"
 	@echo "make generate  regenerate bundled specs, server types and the SDK from openapi/*.yaml"
 	@echo "make lint | typecheck | unit | contract | e2e | bench | build | docs-sdk"
+	@echo "make opensearch-start | opensearch-stop | test-opensearch | contract-opensearch   (OPENSEARCH_PORT, default 9200)"
 
 $(STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund
@@ -42,6 +43,24 @@ contract: setup
 e2e: setup
 	npx tsx scripts/e2e.ts
 
+# OpenSearch (SEARCH_BACKEND=opensearch): a local single node, fetched through Maven on first start.
+OPENSEARCH_PORT ?= 9200
+OPENSEARCH_URL ?= http://127.0.0.1:$(OPENSEARCH_PORT)
+
+opensearch-start:
+	OPENSEARCH_PORT=$(OPENSEARCH_PORT) bash scripts/opensearch.sh start
+
+opensearch-stop:
+	OPENSEARCH_PORT=$(OPENSEARCH_PORT) bash scripts/opensearch.sh stop
+
+# The product suites (only their OpenSearch runs, -g opensearch) and the product contract on OpenSearch.
+test-opensearch: setup opensearch-start
+	TEST_OPENSEARCH_URL=$(OPENSEARCH_URL) npx mocha 'services/product/test/**/*.test.ts' -g opensearch
+	$(MAKE) contract-opensearch
+
+contract-opensearch: setup
+	SEARCH_BACKEND=opensearch OPENSEARCH_URL=$(OPENSEARCH_URL) CONTRACT_SERVICES=product npx tsx scripts/contract.ts
+
 # Benchmarks (not part of make test): ratios measured side by side in one run.
 bench: bench-search bench-checkout
 
@@ -65,4 +84,5 @@ test: setup lint drift typecheck unit contract e2e-if-chromium
 e2e-if-chromium: setup
 	@if [ -x /usr/bin/chromium ]; then npx tsx scripts/e2e.ts; else echo "e2e: SKIPPED - /usr/bin/chromium is not installed (apt-get install chromium; CI installs it)"; fi
 
+.PHONY: opensearch-start opensearch-stop test-opensearch contract-opensearch
 .PHONY: help setup start generate lint typecheck drift unit contract e2e bench build test e2e-if-chromium docs-sdk bench-search bench-checkout
