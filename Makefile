@@ -67,6 +67,10 @@ bench: bench-search bench-checkout
 bench-search: setup
 	npx tsx --conditions=development scripts/bench/search/run.ts $(BENCH_ARGS)
 
+# FTS5 vs OpenSearch vs LIKE on the built service (needs OpenSearch: make opensearch-start).
+bench-search-backends: setup build opensearch-start
+	npx tsx --conditions=development scripts/bench/search/backends.ts --opensearch-url $(OPENSEARCH_URL) $(BENCH_ARGS)
+
 bench-checkout: setup
 	npx tsx --conditions=development scripts/bench/checkout/run.ts $(BENCH_ARGS)
 
@@ -84,5 +88,5 @@ test: setup lint drift typecheck unit contract e2e-if-chromium
 e2e-if-chromium: setup
 	@if [ -x /usr/bin/chromium ]; then npx tsx scripts/e2e.ts; else echo "e2e: SKIPPED - /usr/bin/chromium is not installed (apt-get install chromium; CI installs it)"; fi
 
-.PHONY: opensearch-start opensearch-stop test-opensearch contract-opensearch
+.PHONY: opensearch-start opensearch-stop test-opensearch contract-opensearch bench-search-backends
 .PHONY: help setup start generate lint typecheck drift unit contract e2e bench build test e2e-if-chromium docs-sdk bench-search bench-checkout

@@ -86,6 +86,8 @@ export class OpenSearchIndex implements SearchIndex {
     }
     const started = Date.now();
     const applied = await feed.pull();
+    // searchable before this replica reports ready, not at the next periodic refresh
+    await this.client.indices.refresh({ index: this.names.concrete });
     const alias = await switchAlias(this.client, this.names);
     this.options.logger.info({ index: this.names.concrete, applied, ms: Date.now() - started, alias }, "search index caught up");
     this.feed = feed;
@@ -94,29 +96,31 @@ export class OpenSearchIndex implements SearchIndex {
   /** The next poll of the feed: every refreshMs, or later after failures (exponential backoff). */
   private schedule(delay: number): void {
     if (this.closed) return;
-    this.timer = setTimeout(() => {
-      this.pull().then(
-        () => {
-          this.failures = 0;
-          this.schedule(this.options.refreshMs);
-        },
-        (err) => {
-          this.failures += 1;
-          const wait = Math.min(MAX_BACKOFF_MS, this.options.refreshMs * 2 ** this.failures);
-          this.options.logger.warn({ err, retryInMs: wait }, "search feed could not be applied; retrying");
-          this.schedule(wait);
-        },
-      );
-    }, delay);
+    this.timer = setTimeout(() => void this.poll(), delay);
     this.timer.unref();
   }
 
+  private async poll(): Promise<void> {
+    try {
+      const applied = await this.pull();
+      // what a poll applied is made searchable now rather than at the next periodic refresh
+      if (applied > 0) await this.client.indices.refresh({ index: this.names.concrete });
+      this.failures = 0;
+      this.schedule(this.options.refreshMs);
+    } catch (err) {
+      this.failures += 1;
+      const wait = Math.min(MAX_BACKOFF_MS, this.options.refreshMs * 2 ** this.failures);
+      this.options.logger.warn({ err, retryInMs: wait }, "search feed could not be applied; retrying");
+      this.schedule(wait);
+    }
+  }
+
   /** Applies every change committed before the call. Calls queue, so one feed pull runs at a time in this process. */
-  private pull(): Promise<void> {
+  private pull(): Promise<number> {
     const run = this.chain.then(async () => {
       // before the index is built there is nothing to bring up to date (start() catches up itself)
       if (!this.feed) throw new Error("search index not built yet");
-      await this.feed.pull();
+      return this.feed.pull();
     });
     this.chain = run.catch(() => undefined);
     return run;
