@@ -3,7 +3,7 @@ import type { Sequelize } from "sequelize";
 import { serviceUnavailable, type Logger } from "@disqo-commerce/kit";
 import { feedHead } from "./catalog-changes.js";
 import { OpenSearchFeed } from "./opensearch-feed.js";
-import { FILTER_PATH, searchBody, searchHits, type SearchResponse } from "./opensearch-query.js";
+import { FILTER_PATH, searchHits, searchPlan, type SearchResponse } from "./opensearch-query.js";
 import { ensureIndices, indexNames, isStatus, switchAlias, type IndexNames } from "./opensearch-schema.js";
 import type { SearchHits, SearchIndex, SearchQuery } from "./search-index.js";
 
@@ -150,15 +150,16 @@ export class OpenSearchIndex implements SearchIndex {
 
   async search(query: SearchQuery): Promise<SearchHits> {
     await this.ready;
-    let body: SearchResponse;
+    const plan = searchPlan(query);
     try {
-      const res = await this.client.search({ index: this.names.concrete, body: searchBody(query) as never, filter_path: FILTER_PATH });
-      body = res.body as SearchResponse;
+      const header = { index: this.names.concrete };
+      const body = [header, plan.count, ...plan.pages.flatMap((p) => [header, p.body])];
+      const res = await this.client.msearch({ body: body as never, filter_path: FILTER_PATH });
+      return searchHits(query, plan, (res.body as { responses: SearchResponse[] }).responses);
     } catch (err) {
       this.options.logger.error({ err }, "OpenSearch search failed");
       throw serviceUnavailable("Search is unavailable right now; try again shortly.");
     }
-    return searchHits(query, body);
   }
 
   async close(): Promise<void> {
