@@ -217,7 +217,7 @@ try {
         });
         likeCell = `${cell(l)} (${rows} rows)`;
       }
-      lines.push(`| ${size.toLocaleString("en-US")} | ${kind} | \`${decodeURIComponent(qs)}\` | ${matches} | ${cell(f)} | ${cell(o)} | ${likeCell} |`);
+      lines.push(`| ${size.toLocaleString("en-US")} | ${kind} | \`${decodeURIComponent(qs)}\` | ${matches} | ${cell(f)} | ${cell(o)} | ${likeCell} | ${os.loadavg()[0].toFixed(1)} |`);
       process.stderr.write(`${lines[lines.length - 1]}\n`);
     }
 
@@ -272,8 +272,8 @@ process.stdout.write(
   [
     `${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? "?"}), shared with the OpenSearch node (${opensearchUrl}); built services, NODE_ENV=production; first page (limit=20) over HTTP, ${runs} runs per cell (LIKE: ${likeRuns}, SQL in process); ms, median / p99`,
     "",
-    "| products | kind | query | matches | FTS5 HTTP | OpenSearch HTTP | write-up LIKE (SQL) |",
-    "|---:|---|---|---:|---:|---:|---:|",
+    "| products | kind | query | matches | FTS5 HTTP | OpenSearch HTTP | write-up LIKE (SQL) | load |",
+    "|---:|---|---|---:|---:|---:|---:|---:|",
     ...lines,
     "",
     ...summary,
