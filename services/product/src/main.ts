@@ -17,8 +17,9 @@ const search = createSearchIndex(sequelize, {
   backend: config.SEARCH_BACKEND,
   opensearch: config.OPENSEARCH_URL ? { url: config.OPENSEARCH_URL, indexPrefix: config.OPENSEARCH_INDEX_PREFIX } : undefined,
 });
-// a replica answers only once its search index has caught up with the catalog
-await search.ready;
+// a replica answers only once its search index has caught up with the catalog; on OpenSearch it
+// listens at once (liveness) and /readyz fails until the index is built or while it is unreachable
+if (config.SEARCH_BACKEND !== "opensearch") await search.ready;
 const verifier = new TokenVerifier(new RemoteJwks(config.AUTH_JWKS_URL), config.SERVICE_SECRET);
 const { app } = createApp({ sequelize, logger, verifier, search, validateResponses: responseValidationEnabled(config) });
 const running = await listen(app, config.PORT, config.HOST);
