@@ -1,5 +1,6 @@
 import net from "node:net";
 import { expect } from "chai";
+import { QueryTypes } from "sequelize";
 import { Client } from "@opensearch-project/opensearch";
 import { createLogger } from "@disqo-commerce/kit";
 import { feedHead } from "../src/search/catalog-changes.js";
@@ -96,6 +97,13 @@ async function eventually<T>(probe: () => Promise<T>, accept: (value: T) => bool
       await Promise.all([a.sync(), b.sync(), a.sync(), b.sync()]);
       expect(idsOf(await search("twinfed final"))).to.deep.equal([p.id]);
       for (const old of ["original", "second", "third"]) expect(idsOf(await search(`twinfed ${old}`)), old).to.deep.equal([]);
+      // a late apply of an older state is refused by the document's version (its change sequence)
+      const [row] = await app.sequelize.query<{ change_seq: number }>("SELECT change_seq FROM products WHERE id = ?", { replacements: [p.id], type: QueryTypes.SELECT });
+      const stale = a.client.index({ index: a.names.concrete, id: String(p.id), body: { id: p.id, price: 1, active: true, all: "twinfed original", title: "twinfed original" }, version: Number(row.change_seq) - 1, version_type: "external" } as never);
+      await stale.then(
+        () => expect.fail("a stale version was accepted"),
+        (error: { meta?: { statusCode?: number } }) => expect(error.meta?.statusCode).to.equal(409),
+      );
     } finally {
       await Promise.all([a.close(), b.close()]);
     }
