@@ -149,7 +149,8 @@ export class OpenSearchIndex implements SearchIndex {
   }
 
   async search(query: SearchQuery): Promise<SearchHits> {
-    await this.ready;
+    // not ready yet (building, or OpenSearch down since start): answer at once rather than hang
+    if (!this.feed) throw serviceUnavailable("Search is starting; try again shortly.");
     const plan = searchPlan(query);
     try {
       const header = { index: this.names.concrete };
