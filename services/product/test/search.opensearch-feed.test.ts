@@ -152,3 +152,33 @@ async function eventually<T>(probe: () => Promise<T>, accept: (value: T) => bool
     }
   });
 });
+
+describe("product search on an OpenSearch that never answered", () => {
+  it("when the index could not be built yet, then search answers 503 at once, readiness fails, and close stops the retries", async function () {
+    this.timeout(20_000);
+    const app = await startProductApp("sqlite", "product_search_never_up");
+    // a port nothing listens on: take one from the OS and free it
+    const free = net.createServer();
+    await new Promise<void>((resolve) => free.listen(0, "127.0.0.1", resolve));
+    const port = (free.address() as net.AddressInfo).port;
+    await new Promise<void>((resolve) => free.close(() => resolve()));
+    const index = new OpenSearchIndex(app.sequelize, { url: `http://127.0.0.1:${port}`, indexPrefix: "never_", refreshMs: 100, logger: silent });
+    try {
+      const started = Date.now();
+      const error = await index.search({ terms: ["book"], includeInactive: false, sort: "relevance", limit: 5 }).then(
+        () => undefined,
+        (e: { status?: number; code?: string }) => e,
+      );
+      expect(error).to.deep.include({ status: 503, code: "service_unavailable" });
+      expect(Date.now() - started).to.be.below(1_000);
+      await index.check().then(
+        () => expect.fail("ready without an index"),
+        () => undefined,
+      );
+    } finally {
+      await index.close();
+      await index.ready.catch(() => undefined);
+      await app.close();
+    }
+  });
+});
