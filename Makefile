@@ -15,6 +15,7 @@ help:
 	@echo "make generate  regenerate bundled specs, server types and the SDK from openapi/*.yaml"
 	@echo "make fuzz      property-based tests of every spec against the running platform (Schemathesis)"
 	@echo "make lint | typecheck | unit | contract | fuzz | e2e | bench | build | docs-sdk | sdk-polyglot | sdk-publish-test"
+	@echo "make opensearch-start | opensearch-stop | test-opensearch | contract-opensearch   (OPENSEARCH_PORT, default 9200)"
 
 $(STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund
@@ -60,6 +61,24 @@ sdk-polyglot: setup
 fuzz: setup $(FUZZ_STAMP)
 	FUZZ_VENV=$(FUZZ_VENV) npx tsx scripts/fuzz.ts
 
+# OpenSearch (SEARCH_BACKEND=opensearch): a local single node, fetched through Maven on first start.
+OPENSEARCH_PORT ?= 9200
+OPENSEARCH_URL ?= http://127.0.0.1:$(OPENSEARCH_PORT)
+
+opensearch-start:
+	OPENSEARCH_PORT=$(OPENSEARCH_PORT) bash scripts/opensearch.sh start
+
+opensearch-stop:
+	OPENSEARCH_PORT=$(OPENSEARCH_PORT) bash scripts/opensearch.sh stop
+
+# The product suites (only their OpenSearch runs, -g opensearch) and the product contract on OpenSearch.
+test-opensearch: setup opensearch-start
+	TEST_OPENSEARCH_URL=$(OPENSEARCH_URL) npx mocha 'services/product/test/**/*.test.ts' -g opensearch
+	$(MAKE) contract-opensearch
+
+contract-opensearch: setup
+	SEARCH_BACKEND=opensearch OPENSEARCH_URL=$(OPENSEARCH_URL) CONTRACT_SERVICES=product npx tsx scripts/contract.ts
+
 # Benchmarks (not part of make test): ratios measured side by side in one run; they print the
 # tables (docs/PERFORMANCE-CORE.md). bench-floor and bench-checkout run the production build.
 bench: bench-floor bench-search bench-checkout
@@ -69,6 +88,10 @@ bench-floor: build
 
 bench-search: setup
 	npx tsx --conditions=development scripts/bench/search/run.ts $(BENCH_ARGS)
+
+# FTS5 vs OpenSearch vs LIKE on the built service (needs OpenSearch: make opensearch-start).
+bench-search-backends: setup build opensearch-start
+	npx tsx --conditions=development scripts/bench/search/backends.ts --opensearch-url $(OPENSEARCH_URL) $(BENCH_ARGS)
 
 bench-checkout: build
 	npx tsx --conditions=development scripts/bench/checkout/run.ts $(BENCH_ARGS)
@@ -93,4 +116,5 @@ test: setup lint drift typecheck unit contract fuzz e2e-if-chromium
 e2e-if-chromium: setup
 	@if [ -x /usr/bin/chromium ]; then npx tsx scripts/e2e.ts; else echo "e2e: SKIPPED - /usr/bin/chromium is not installed (apt-get install chromium; CI installs it)"; fi
 
+.PHONY: opensearch-start opensearch-stop test-opensearch contract-opensearch bench-search-backends
 .PHONY: help setup start generate lint typecheck drift unit contract e2e bench build test e2e-if-chromium docs-sdk sdk-publish-test bench-search bench-checkout bench-floor sdk-polyglot fuzz

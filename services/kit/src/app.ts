@@ -45,6 +45,11 @@ export interface BuildAppOptions {
    * proxy` value, normally the service's TRUSTED_PROXIES list. Default: loopback only.
    */
   trustProxy?: boolean | string | string[];
+  /**
+   * What else must answer before this replica takes traffic (e.g. a search engine); each
+   * check throws when its dependency is unreachable. The database is always checked.
+   */
+  readinessChecks?: (() => Promise<void>)[];
 }
 
 /** A parameter as written in the operation, or the shared one its `$ref` points at (bundled specs keep those refs). */
@@ -137,6 +142,7 @@ export function buildApp(options: BuildAppOptions): Express {
   app.get("/readyz", async (_req, res) => {
     try {
       await sequelize.authenticate();
+      for (const check of options.readinessChecks ?? []) await check();
       res.json({ status: "ok" });
     } catch {
       res.status(503).json({ status: "unavailable" });
