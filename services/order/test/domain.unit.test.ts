@@ -13,8 +13,11 @@ describe("order status machine", () => {
     expect(canTransition("paid", "partially_shipped")).to.equal(true);
     expect(canTransition("partially_shipped", "shipped")).to.equal(true);
     expect(canTransition("shipped", "delivered")).to.equal(true);
-    expect(canTransition("paid", "cancelled")).to.equal(true);
-    for (const [from, to] of [["shipped", "cancelled"], ["partially_shipped", "cancelled"], ["delivered", "shipped"], ["cancelled", "paid"], ["paid", "delivered"]] as const) {
+    expect(canTransition("paid", "cancelling")).to.equal(true);
+    expect(canTransition("cancelling", "cancelled")).to.equal(true);
+    expect(canTransition("cancelling", "paid")).to.equal(true);
+    // a cancel claims the order first: a paid order never jumps straight to cancelled, and a claimed one cannot ship
+    for (const [from, to] of [["paid", "cancelled"], ["cancelling", "shipped"], ["shipped", "cancelling"], ["partially_shipped", "cancelling"], ["delivered", "shipped"], ["cancelled", "paid"], ["paid", "delivered"]] as const) {
       expect(() => assertTransition(from, to)).to.throw(AppError).with.property("extensions").that.deep.equals({ current_status: from });
     }
   });
