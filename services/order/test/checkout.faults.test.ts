@@ -139,7 +139,7 @@ for (const backend of testBackends()) {
       expect(tables.attempts).to.deep.equal([["charging", 1]]);
       expect(tables.orders).to.deep.equal([]);
       const attemptId = (await orderTables(p.order.sequelize)).attempts.find((a) => a.quote_id === quote.id)!.id;
-      expect(p.gateway.succeededCharges().filter((c) => c.reference === attemptId)).to.have.length(1);
+      expect((await p.gateway.succeededCharges()).filter((c) => c.reference === attemptId)).to.have.length(1);
 
       faults.onStep = undefined;
       await p.order.kill();
@@ -200,7 +200,7 @@ for (const backend of testBackends()) {
       expect(res.status).to.equal(201);
       const orderId = res.body.order.id;
       expect(p.gateway.calls.filter((c) => c.reference === orderId).map((c) => c.op)).to.deep.equal(["charge", "lookup"]);
-      expect(p.gateway.succeededCharges().filter((c) => c.reference === orderId)).to.have.length(1);
+      expect((await p.gateway.succeededCharges()).filter((c) => c.reference === orderId)).to.have.length(1);
       expect((await tablesFor(p, quote.id)).transactions).to.deep.equal([["charge", "succeeded"]]);
     });
 
@@ -226,7 +226,7 @@ for (const backend of testBackends()) {
 
       const retry = await checkout(p, user, quote.id, { key });
       expect(retry.status).to.equal(201);
-      expect(p.gateway.succeededCharges().filter((c) => c.reference === retry.body.order.id)).to.have.length(1);
+      expect((await p.gateway.succeededCharges()).filter((c) => c.reference === retry.body.order.id)).to.have.length(1);
     });
 
     it("when the hold lapsed and another shopper took the stock, then the checkout is a 409 naming the product and nothing is charged", async () => {
@@ -282,7 +282,7 @@ for (const backend of testBackends()) {
           ["release_reservation", "done"],
         ],
       });
-      expect(p.gateway.ledger().filter((r) => r.type === "refund" && r.reference.startsWith(`refund_${order.id}`))).to.have.length(1);
+      expect((await p.gateway.ledger()).filter((r) => r.type === "refund" && r.reference.startsWith(`refund_${order.id}`))).to.have.length(1);
       expect(await productState(p, product.id)).to.deep.equal({ stock: 5, available: 5 });
     });
   });

@@ -184,4 +184,40 @@ const createOutbox: Migration = {
   },
 };
 
-export const migrations: Migration[] = [idempotencyMigration, createCheckoutAttempts, createTransactions, createOrders, createReceipts, createOutbox];
+/**
+ * The built-in test processor's books (payments/test-gateway-ledger.ts). They stand for the
+ * processor's side of the world, so they live apart from `transactions` (our side): recovery
+ * compares the two, and it can only do that after a restart if the books survive it.
+ */
+const createTestGatewayLedger: Migration = {
+  name: "006-create-test-gateway-ledger",
+  async up({ context: qi }) {
+    await qi.createTable("test_gateway_ledger", {
+      reference: { type: DataTypes.STRING(80), primaryKey: true },
+      type: { type: DataTypes.STRING(8), allowNull: false },
+      status: { type: DataTypes.STRING(12), allowNull: false },
+      gateway_transaction_id: { type: DataTypes.STRING(100), allowNull: false },
+      response_code: { type: DataTypes.STRING(64), allowNull: false },
+      amount: money(),
+      currency: { type: DataTypes.STRING(3), allowNull: false },
+      refunds_fail: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: false },
+      created_at: { type: DataTypes.DATE(3), allowNull: false },
+    });
+    await qi.addIndex("test_gateway_ledger", ["gateway_transaction_id"]);
+  },
+};
+
+/**
+ * An outbox entry is claimed with a lease of its own (who, until when), apart from its
+ * backoff (`next_attempt_at`): a dispatch that ignores the backoff (right after the commit
+ * that wrote the entry) must still never take an entry another replica is running.
+ */
+const addOutboxLease: Migration = {
+  name: "007-add-outbox-lease",
+  async up({ context: qi }) {
+    await qi.addColumn("outbox", "claimed_by", { type: DataTypes.STRING(40), allowNull: true });
+    await qi.addColumn("outbox", "claimed_until", { type: DataTypes.DATE(3), allowNull: true });
+  },
+};
+
+export const migrations: Migration[] = [idempotencyMigration, createCheckoutAttempts, createTransactions, createOrders, createReceipts, createOutbox, createTestGatewayLedger, addOutboxLease];
