@@ -19,6 +19,8 @@ export interface AuthAppDeps {
   key: SigningKey;
   serviceSecret: string;
   validateResponses: boolean;
+  /** See the kit's IdempotencyStore; default 2 minutes. */
+  idempotencyAbandonedMs?: number;
   accessTtlSeconds?: number;
   refreshTtlDays?: number;
   limiter?: Partial<LimiterOptions>;
@@ -37,6 +39,6 @@ export function createApp(deps: AuthAppDeps) {
   const domain = createAuthDomain(deps);
   // The auth service verifies its own tokens with the key it holds: no JWKS round trip to itself.
   const verifier = new TokenVerifier(new StaticKeys(new Map([[deps.key.kid, deps.key.publicKey]])), deps.serviceSecret);
-  const app = buildApp({ spec, handlers: createHandlers(domain), logger: deps.logger, verifier, sequelize: deps.sequelize, validateResponses: deps.validateResponses });
+  const app = buildApp({ spec, handlers: createHandlers(domain), logger: deps.logger, verifier, sequelize: deps.sequelize, validateResponses: deps.validateResponses, idempotencyAbandonedMs: deps.idempotencyAbandonedMs });
   return { app, domain };
 }

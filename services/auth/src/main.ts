@@ -16,6 +16,7 @@ const { app, domain } = createApp({
   key,
   serviceSecret: config.SERVICE_SECRET,
   validateResponses: responseValidationEnabled(config),
+  idempotencyAbandonedMs: config.IDEMPOTENCY_ABANDONED_MS,
   accessTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
   refreshTtlDays: config.REFRESH_TOKEN_TTL_DAYS,
   limiter: { windowSeconds: config.LOGIN_WINDOW_SECONDS, maxPerEmail: config.LOGIN_MAX_FAILURES_PER_EMAIL, maxPerClient: config.LOGIN_MAX_FAILURES_PER_CLIENT },

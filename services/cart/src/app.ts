@@ -17,6 +17,8 @@ export interface CartAppDeps {
   logger: Logger;
   verifier: TokenVerifier;
   validateResponses: boolean;
+  /** See the kit's IdempotencyStore; default 2 minutes. */
+  idempotencyAbandonedMs?: number;
   /** Signs the cart's service credential for the product service. */
   serviceSecret: string;
   /** The product service's base URL; the client is the generated SDK with our service credential. */
@@ -53,6 +55,6 @@ export function createCartDomain(deps: CartAppDeps) {
 /** The cart service's express app (never listens). */
 export function createApp(deps: CartAppDeps) {
   const domain = createCartDomain(deps);
-  const app = buildApp({ spec, handlers: createHandlers(domain), logger: deps.logger, verifier: deps.verifier, sequelize: deps.sequelize, validateResponses: deps.validateResponses });
+  const app = buildApp({ spec, handlers: createHandlers(domain), logger: deps.logger, verifier: deps.verifier, sequelize: deps.sequelize, validateResponses: deps.validateResponses, idempotencyAbandonedMs: deps.idempotencyAbandonedMs });
   return { app, domain };
 }

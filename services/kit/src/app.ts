@@ -45,6 +45,8 @@ export interface BuildAppOptions {
    * check throws when its dependency is unreachable. The database is always checked.
    */
   readinessChecks?: (() => Promise<unknown>)[];
+  /** When a retry may take over an Idempotency-Key whose request never finished (see IdempotencyStore). */
+  idempotencyAbandonedMs?: number;
   /** How long /readyz waits for a dependency before calling it unreachable. */
   readinessTimeoutMs?: number;
 }
@@ -118,7 +120,7 @@ export function buildApp(options: BuildAppOptions): Express {
   const app = express();
   app.disable("x-powered-by");
   app.set("trust proxy", options.trustProxy ?? "loopback");
-  const idempotency = new IdempotencyStore(sequelize);
+  const idempotency = new IdempotencyStore(sequelize, { abandonedMs: options.idempotencyAbandonedMs });
 
   app.use((req, res, next) => {
     const incoming = req.headers["x-request-id"];

@@ -16,6 +16,8 @@ export const baseConfigSchema = z.object({
   /** Response validation costs time; on outside production unless set. */
   VALIDATE_RESPONSES: z.enum(["true", "false"]).optional(),
   SEED_DEMO_DATA: z.enum(["true", "false"]).optional(),
+  /** When a retry may take over an Idempotency-Key whose request never finished (the process died); default 2 minutes. */
+  IDEMPOTENCY_ABANDONED_MS: z.coerce.number().int().min(1_000).optional(),
 });
 
 export type BaseConfig = z.infer<typeof baseConfigSchema>;

@@ -45,6 +45,8 @@ export interface OrderAppDeps {
   logger: Logger;
   verifier: TokenVerifier;
   validateResponses: boolean;
+  /** See the kit's IdempotencyStore; default 2 minutes. */
+  idempotencyAbandonedMs?: number;
   gateway: PaymentGateway;
   /** The cart and product services: their base URLs (with the service secret), or ready clients. */
   remotes: Remotes | { cartUrl: string; productUrl: string; serviceSecret: string };
@@ -90,6 +92,7 @@ export function createApp(deps: OrderAppDeps) {
     verifier: deps.verifier,
     sequelize: deps.sequelize,
     validateResponses: deps.validateResponses,
+    idempotencyAbandonedMs: deps.idempotencyAbandonedMs,
   });
 
   const domain = {

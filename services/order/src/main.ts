@@ -15,6 +15,7 @@ const { app, domain } = createApp({
   logger,
   verifier: new TokenVerifier(new RemoteJwks(config.AUTH_JWKS_URL), config.SERVICE_SECRET),
   validateResponses: responseValidationEnabled(config),
+  idempotencyAbandonedMs: config.IDEMPOTENCY_ABANDONED_MS,
   // its books live in this service's database, so every replica and every restart can look a charge up
   gateway: new TestPaymentGateway(new SqlLedger(sequelize)),
   remotes: { cartUrl: config.CART_URL, productUrl: config.PRODUCT_URL, serviceSecret: config.SERVICE_SECRET },

@@ -94,6 +94,30 @@ for (const backend of testBackends()) {
       expect(await modelsA.Outbox.count({ where: { claimed_by: { [Op.ne]: null } } })).to.equal(0);
     });
 
+    it("when the other replica is running an entry, then a forced dispatch leaves it alone and settled() waits for its outcome", async () => {
+      const aggregate = `busy-${backend}`;
+      let release: () => void = () => {};
+      let ran = 0;
+      const slow: OutboxHandler = async () => {
+        ran++;
+        await new Promise<void>((r) => (release = r));
+        return { done: true };
+      };
+      const options = { baseDelayMs: 10, maxDelayMs: 50, claimMs: 10_000, clock: () => new Date() };
+      const other = createOutbox(defineModels(a), { slow }, silent, options);
+      const mine = createOutbox(defineModels(b), { slow }, silent, options);
+      await a.transaction((t) => other.enqueue([{ aggregate, kind: "slow", payload: {} }], t));
+      const running = other.dispatch({ aggregates: [aggregate] });
+      await sleep(200);
+      expect(await mine.dispatch({ aggregates: [aggregate], force: true })).to.equal(0);
+      expect(await mine.settled([aggregate], 100)).to.equal(false);
+      setTimeout(() => release(), 200);
+      expect(await mine.settled([aggregate], 5_000)).to.equal(true);
+      await running;
+      expect(ran).to.equal(1);
+      expect((await mine.pending()).filter((e) => e.aggregate === aggregate)).to.deep.equal([]);
+    });
+
     it("when a dispatcher died holding an entry, then the other takes it over once the lease ran out, not before", async () => {
       let now = Date.now();
       const clock = () => new Date(now);

@@ -16,6 +16,8 @@ export interface ProductAppDeps {
   verifier: TokenVerifier;
   search: SearchIndex;
   validateResponses: boolean;
+  /** See the kit's IdempotencyStore; default 2 minutes. */
+  idempotencyAbandonedMs?: number;
 }
 
 export function createProductDomain(deps: ProductAppDeps) {
@@ -28,6 +30,6 @@ export function createProductDomain(deps: ProductAppDeps) {
 /** The product service's express app (never listens). */
 export function createApp(deps: ProductAppDeps) {
   const domain = createProductDomain(deps);
-  const app = buildApp({ spec, handlers: createHandlers(domain), logger: deps.logger, verifier: deps.verifier, sequelize: deps.sequelize, validateResponses: deps.validateResponses });
+  const app = buildApp({ spec, handlers: createHandlers(domain), logger: deps.logger, verifier: deps.verifier, sequelize: deps.sequelize, validateResponses: deps.validateResponses, idempotencyAbandonedMs: deps.idempotencyAbandonedMs });
   return { app, domain };
 }

@@ -14,7 +14,7 @@ const search = createSearchIndex(sequelize, { file: searchIndexFile(config), ref
 // a replica answers only once its search index has caught up with the catalog
 await search.ready;
 const verifier = new TokenVerifier(new RemoteJwks(config.AUTH_JWKS_URL), config.SERVICE_SECRET);
-const { app } = createApp({ sequelize, logger, verifier, search, validateResponses: responseValidationEnabled(config) });
+const { app } = createApp({ sequelize, logger, verifier, search, validateResponses: responseValidationEnabled(config), idempotencyAbandonedMs: config.IDEMPOTENCY_ABANDONED_MS });
 const running = await listen(app, config.PORT, config.HOST);
 logger.info({ url: running.url }, "product service listening");
 shutdownOnSignals(running, logger, [() => search.close(), () => sequelize.close()]);

@@ -132,6 +132,21 @@ export function createOutbox(models: OrderModels, handlers: Record<string, Outbo
       );
     },
     dispatch,
+    /**
+     * Waits (at most `timeoutMs`) while another dispatcher is running entries of these
+     * aggregates: a forced dispatch leaves an entry another replica's pass has claimed alone,
+     * and the caller may want its outcome before it answers. Entries that failed and wait for
+     * their backoff are not waited for. Resolves true when none is running any more.
+     */
+    async settled(aggregates: string[], timeoutMs: number): Promise<boolean> {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const running = await Outbox.count({ where: { state: "pending", aggregate: { [Op.in]: aggregates }, claimed_until: { [Op.gt]: options.clock() } } });
+        if (running === 0) return true;
+        if (Date.now() >= deadline) return false;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    },
     start(intervalMs: number) {
       if (!stopped) return;
       stopped = false;

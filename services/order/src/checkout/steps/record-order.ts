@@ -155,8 +155,12 @@ export function dispatchFollowUps(deps: CheckoutDeps): SagaStep<CheckoutContext>
     name: "dispatchFollowUps",
     async invoke(ctx) {
       const quoteId = ctx.quote!.id;
+      const aggregates = [`reservation:${quoteId}`, `quote:${quoteId}`];
       try {
-        await deps.outbox.dispatch({ aggregates: [`reservation:${quoteId}`, `quote:${quoteId}`], force: true });
+        await deps.outbox.dispatch({ aggregates, force: true });
+        // another replica's outbox pass may have taken them first: the shopper's next cart must
+        // not be created before this one is retired by the quote's acceptance (bounded wait)
+        await deps.outbox.settled(aggregates, 3_000);
       } catch (error) {
         deps.logger.warn({ err: error, order_id: ctx.attemptId }, "follow-ups left to the outbox loop");
       }
