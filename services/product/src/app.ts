@@ -30,6 +30,15 @@ export function createProductDomain(deps: ProductAppDeps) {
 /** The product service's express app (never listens). */
 export function createApp(deps: ProductAppDeps) {
   const domain = createProductDomain(deps);
-  const app = buildApp({ spec, handlers: createHandlers(domain), logger: deps.logger, verifier: deps.verifier, sequelize: deps.sequelize, validateResponses: deps.validateResponses, idempotencyAbandonedMs: deps.idempotencyAbandonedMs });
+  const app = buildApp({
+    spec,
+    handlers: createHandlers(domain),
+    logger: deps.logger,
+    verifier: deps.verifier,
+    sequelize: deps.sequelize,
+    validateResponses: deps.validateResponses,
+    idempotencyAbandonedMs: deps.idempotencyAbandonedMs,
+    readinessChecks: deps.search.check ? [() => deps.search.check!()] : [],
+  });
   return { app, domain };
 }

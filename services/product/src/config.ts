@@ -3,7 +3,7 @@ import { z } from "zod";
 import { loadConfig } from "@disqo-commerce/kit";
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env) {
-  return loadConfig(
+  const config = loadConfig(
     {
       PORT: z.coerce.number().int().min(0).max(65535).default(8002),
       /** How many generated products the development seed loads into an empty catalog. */
@@ -15,9 +15,20 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env) {
       SEARCH_INDEX_FILE: z.string().optional(),
       /** How often a replica's local search index pulls catalog changes from the database. */
       SEARCH_REFRESH_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
+      /** `fts5` (embedded, the default) or `opensearch` (see docs/SEARCH-OPENSEARCH.md). */
+      SEARCH_BACKEND: z.enum(["fts5", "opensearch"]).default("fts5"),
+      /** The OpenSearch HTTP endpoint, e.g. http://127.0.0.1:9200; required with SEARCH_BACKEND=opensearch. */
+      OPENSEARCH_URL: z.string().url().optional(),
+      /** Prepended to the index names (products_vN, products, products_feed), to share one OpenSearch between environments. */
+      OPENSEARCH_INDEX_PREFIX: z
+        .string()
+        .regex(/^[a-z0-9_-]*$/)
+        .default(""),
     },
     env,
   );
+  if (config.SEARCH_BACKEND === "opensearch" && !config.OPENSEARCH_URL) throw new Error("Invalid configuration: OPENSEARCH_URL is required with SEARCH_BACKEND=opensearch");
+  return config;
 }
 
 export type ProductConfig = ReturnType<typeof readConfig>;

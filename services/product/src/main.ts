@@ -10,7 +10,13 @@ const logger = createLogger({ service: "product", level: config.LOG_LEVEL });
 const sequelize = openDatabase({ url: config.DATABASE_URL, dataDir: config.DATA_DIR, name: "product", logger });
 await migrate(sequelize, migrations, logger);
 if (seedDemoData(config)) await seedDemoCatalog(sequelize, config.SEED_PRODUCT_COUNT, logger);
-const search = createSearchIndex(sequelize, { file: searchIndexFile(config), refreshMs: config.SEARCH_REFRESH_MS, logger });
+const search = createSearchIndex(sequelize, {
+  file: searchIndexFile(config),
+  refreshMs: config.SEARCH_REFRESH_MS,
+  logger,
+  backend: config.SEARCH_BACKEND,
+  opensearch: config.OPENSEARCH_URL ? { url: config.OPENSEARCH_URL, indexPrefix: config.OPENSEARCH_INDEX_PREFIX } : undefined,
+});
 // a replica answers only once its search index has caught up with the catalog
 await search.ready;
 const verifier = new TokenVerifier(new RemoteJwks(config.AUTH_JWKS_URL), config.SERVICE_SECRET);

@@ -1,11 +1,10 @@
 import { expect } from "chai";
-import { testBackends } from "@disqo-commerce/kit/testing";
-import { buildProduct, inMinutes, startProductApp, type ProductTestApp } from "./support.js";
+import { buildProduct, productTestBackends, inMinutes, startProductApp, type ProductTestApp } from "./support.js";
 
 let reservationCounter = 0;
 const newReservationId = () => `q_${process.pid}_${++reservationCounter}`;
 
-for (const backend of testBackends()) {
+for (const backend of productTestBackends()) {
   describe(`inventory reservations (${backend})`, () => {
     let app: ProductTestApp;
     let admin: string;

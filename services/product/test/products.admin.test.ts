@@ -1,8 +1,7 @@
 import { expect } from "chai";
-import { testBackends } from "@disqo-commerce/kit/testing";
-import { buildProduct, startProductApp, type ProductTestApp } from "./support.js";
+import { buildProduct, productTestBackends, startProductApp, type ProductTestApp } from "./support.js";
 
-for (const backend of testBackends()) {
+for (const backend of productTestBackends()) {
   describe(`product admin and reads (${backend})`, () => {
     let app: ProductTestApp;
     let admin: string;

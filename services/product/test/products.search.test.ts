@@ -1,13 +1,13 @@
 import { expect } from "chai";
 import { QueryTypes } from "sequelize";
 import { createLogger, migrate, openDatabase } from "@disqo-commerce/kit";
-import { freshDatabase, testBackends } from "@disqo-commerce/kit/testing";
+import { freshDatabase } from "@disqo-commerce/kit/testing";
 import { generateProduct, loadCatalog } from "../src/catalog/generator.js";
 import { migrations } from "../src/migrations/index.js";
 import { createSearchIndex } from "../src/search/index.js";
-import { buildProduct, startProductApp, type ProductTestApp } from "./support.js";
+import { buildProduct, productTestBackends, startProductApp, type ProductTestApp } from "./support.js";
 
-for (const backend of testBackends()) {
+for (const backend of productTestBackends()) {
   describe(`product search (${backend})`, () => {
     let app: ProductTestApp;
     let admin: string;

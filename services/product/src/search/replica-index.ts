@@ -5,6 +5,7 @@ import { Fts5Search } from "./fts5-search.js";
 import { ensureFts5Layout } from "./fts5-schema.js";
 import type { SearchHits, SearchIndex, SearchQuery } from "./search-index.js";
 import { sqliteReader } from "./sqlite-index.js";
+import { feedHead, positionAfter, readChanges, type ChangedProduct, type FeedPosition } from "./catalog-changes.js";
 
 const MIRROR_DDL = [
   `CREATE TABLE IF NOT EXISTS products (
@@ -18,8 +19,8 @@ const MIRROR_DDL = [
 
 const BATCH = 2000;
 
-type SourceRow = { id: number; name: string; description: string; sku: string; price_amount: number; is_active: number | boolean; change_seq: number | string };
-type Watermark = { seq: number; id: number };
+type SourceRow = ChangedProduct;
+type Watermark = FeedPosition;
 
 /**
  * MariaDB/MySQL backend: InnoDB FULLTEXT costs ~3 us per matching row whatever the LIMIT
@@ -27,11 +28,8 @@ type Watermark = { seq: number; id: number };
  * 50 ms. Each replica instead keeps a local SQLite FTS5 index (a mirror of the searchable
  * columns) and runs the very same queries as the SQLite backend on it.
  *
- * Freshness: every catalog write bumps `product_changes.seq` in its transaction and stamps
- * the row with it; the row lock makes sequence order commit order, so pulling rows with a
- * sequence above the last one seen never misses a change. Replicas pull every
+ * Freshness: the replica follows the catalog change feed (catalog-changes.ts). Replicas pull every
  * SEARCH_REFRESH_MS; the replica that made a change pulls at once (read-your-writes).
- * Products are never deleted (only deactivated), so upserts are the only change to apply.
  * The search only yields ids: the products and their stock are then read from the database.
  *
  * A new file is filled before its FTS5 index exists and then indexed in one FTS5 'rebuild'
@@ -55,8 +53,7 @@ export class ReplicaSearchIndex implements SearchIndex {
   }
 
   private async start(): Promise<void> {
-    const [head] = await this.source.query<{ seq: number | string; epoch: string }>("SELECT seq, epoch FROM product_changes WHERE id = 1", { type: QueryTypes.SELECT });
-    if (!head) throw new Error("product_changes is empty; run the migrations first");
+    const head = await feedHead(this.source);
     this.local = await this.openLocal();
     const meta = await this.readMeta();
     if (meta.epoch !== head.epoch) {
@@ -144,16 +141,10 @@ export class ReplicaSearchIndex implements SearchIndex {
 
   private async pull(): Promise<void> {
     for (;;) {
-      const { seq, id } = this.watermark;
-      const rows = await this.source.query<SourceRow>(
-        `SELECT id, name, description, sku, price_amount, is_active, change_seq FROM products
-           WHERE change_seq >= ? AND (change_seq > ? OR id > ?) ORDER BY change_seq, id LIMIT ${BATCH}`,
-        { replacements: [seq, seq, id], type: QueryTypes.SELECT },
-      );
+      const rows = await readChanges(this.source, this.watermark, BATCH);
       if (rows.length === 0) return;
       await this.upsert(rows);
-      const last = rows[rows.length - 1];
-      this.watermark = { seq: Number(last.change_seq), id: Number(last.id) };
+      this.watermark = positionAfter(rows);
       await this.saveWatermark();
       if (rows.length < BATCH) return;
     }

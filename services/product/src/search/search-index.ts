@@ -1,8 +1,7 @@
 /*
  * The seam between the catalog and whatever answers full-text queries. The handlers and the
  * catalog only see this interface; an implementation per backend sits behind it (SQLite FTS5
- * in the service's database, a replica-local FTS5 index for MariaDB) and an external engine
- * such as OpenSearch can be added the same way.
+ * in the service's database, a replica-local FTS5 index for MariaDB, OpenSearch).
  */
 
 export type SearchSort = "relevance" | "newest" | "price_asc" | "price_desc";
@@ -37,6 +36,8 @@ export interface SearchIndex {
   search(query: SearchQuery): Promise<SearchHits>;
   /** Makes this process's index reflect every catalog change committed so far (read-your-writes). */
   sync(): Promise<void>;
+  /** Readiness: throws while the index cannot answer (an external engine that is unreachable). */
+  check?(): Promise<void>;
   close(): Promise<void>;
 }
 

@@ -1,0 +1,155 @@
+import { Client } from "@opensearch-project/opensearch";
+import type { Sequelize } from "sequelize";
+import { serviceUnavailable, type Logger } from "@disqo-commerce/kit";
+import { feedHead } from "./catalog-changes.js";
+import { OpenSearchFeed } from "./opensearch-feed.js";
+import { FILTER_PATH, searchBody, searchHits, type SearchResponse } from "./opensearch-query.js";
+import { ensureIndices, indexNames, isStatus, switchAlias, type IndexNames } from "./opensearch-schema.js";
+import type { SearchHits, SearchIndex, SearchQuery } from "./search-index.js";
+
+export interface OpenSearchOptions {
+  url: string;
+  /** Prepended to every index name (tests give each file its own). */
+  indexPrefix: string;
+  /** How often the feed looks for changes made by other replicas. */
+  refreshMs: number;
+  logger: Logger;
+}
+
+const MAX_BACKOFF_MS = 30_000;
+
+/**
+ * OpenSearch backend (SEARCH_BACKEND=opensearch): the catalog's searchable columns are indexed
+ * in OpenSearch through the change feed (opensearch-feed.ts); a search asks OpenSearch for one
+ * page of ids, and the catalog reads those products from the database as with every backend.
+ *
+ * Start: the index of this mapping version is created if missing and filled from the feed
+ * (from the beginning for a new index, from the stored position otherwise); then the alias is
+ * moved to it and `ready` settles. If OpenSearch is unreachable, start retries with backoff.
+ *
+ * Freshness: the replica that commits a change applies it at once (sync() after each write),
+ * and every replica polls the feed every `refreshMs`, backing off while OpenSearch is down and
+ * catching up from its position when it is back. OpenSearch makes applied writes searchable
+ * at its next refresh (refresh_interval 1 s), so a write shows up in searches within ~1 s;
+ * flush() forces that refresh (tests).
+ */
+export class OpenSearchIndex implements SearchIndex {
+  readonly client: Client;
+  readonly names: IndexNames;
+  readonly ready: Promise<void>;
+  private feed: OpenSearchFeed | undefined;
+  private chain: Promise<unknown> = Promise.resolve();
+  private timer: NodeJS.Timeout | undefined;
+  private closed = false;
+  private failures = 0;
+
+  constructor(
+    private readonly source: Sequelize,
+    private readonly options: OpenSearchOptions,
+  ) {
+    this.client = new Client({ node: options.url, requestTimeout: 10_000, maxRetries: 1 });
+    this.names = indexNames(options.indexPrefix);
+    this.ready = this.startWithRetry();
+    this.ready.catch((err) => options.logger.error({ err }, "search index could not be built"));
+  }
+
+  private async startWithRetry(): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      if (this.closed) throw new Error("search index closed");
+      try {
+        await this.start();
+        this.schedule(this.options.refreshMs);
+        return;
+      } catch (err) {
+        if (this.closed) throw err;
+        const wait = Math.min(MAX_BACKOFF_MS, 500 * 2 ** attempt);
+        this.options.logger.warn({ err, retryInMs: wait }, "OpenSearch index not ready; retrying");
+        await new Promise((resolve) => setTimeout(resolve, wait));
+      }
+    }
+  }
+
+  private async start(): Promise<void> {
+    const { epoch } = await feedHead(this.source);
+    await ensureIndices(this.client, this.names);
+    const feed = new OpenSearchFeed(this.client, this.source, this.names, epoch);
+    const stored = await feed.stored();
+    if (stored && stored.epoch !== epoch) {
+      // the index was built from another database: start it over
+      this.options.logger.warn({ index: this.names.concrete }, "search index belongs to another database; rebuilding it");
+      await this.client.indices.delete({ index: this.names.concrete });
+      await this.client.delete({ index: this.names.feed, id: this.names.concrete }).catch((e) => (isStatus(e, 404) ? undefined : Promise.reject(e)));
+      await ensureIndices(this.client, this.names);
+    } else if (stored) {
+      feed.position = { seq: stored.seq, id: stored.id };
+    }
+    const started = Date.now();
+    const applied = await feed.pull();
+    const alias = await switchAlias(this.client, this.names);
+    this.options.logger.info({ index: this.names.concrete, applied, ms: Date.now() - started, alias }, "search index caught up");
+    this.feed = feed;
+  }
+
+  /** The next poll of the feed: every refreshMs, or later after failures (exponential backoff). */
+  private schedule(delay: number): void {
+    if (this.closed) return;
+    this.timer = setTimeout(() => {
+      this.sync().then(
+        () => {
+          this.failures = 0;
+          this.schedule(this.options.refreshMs);
+        },
+        (err) => {
+          this.failures += 1;
+          const wait = Math.min(MAX_BACKOFF_MS, this.options.refreshMs * 2 ** this.failures);
+          this.options.logger.warn({ err, retryInMs: wait }, "search feed could not be applied; retrying");
+          this.schedule(wait);
+        },
+      );
+    }, delay);
+    this.timer.unref();
+  }
+
+  /** Applies every change committed before the call. Calls queue, so one feed pull runs at a time in this process. */
+  sync(): Promise<void> {
+    const run = this.chain.then(async () => {
+      // before the index is built there is nothing to bring up to date (start() catches up itself)
+      if (!this.feed) throw new Error("search index not built yet");
+      await this.feed.pull();
+    });
+    this.chain = run.catch(() => undefined);
+    return run;
+  }
+
+  /** sync() and then make everything applied searchable now rather than at the next refresh (tests). */
+  async flush(): Promise<void> {
+    await this.sync();
+    await this.client.indices.refresh({ index: this.names.concrete });
+  }
+
+  /** Readiness: the index is built and OpenSearch answers. */
+  async check(): Promise<void> {
+    if (!this.feed) throw new Error("search index not built yet");
+    await this.client.cluster.health({ index: this.names.concrete, timeout: "1s" }, { requestTimeout: 2_000 });
+  }
+
+  async search(query: SearchQuery): Promise<SearchHits> {
+    await this.ready;
+    let body: SearchResponse;
+    try {
+      const res = await this.client.search({ index: this.names.concrete, body: searchBody(query) as never, filter_path: FILTER_PATH });
+      body = res.body as SearchResponse;
+    } catch (err) {
+      this.options.logger.error({ err }, "OpenSearch search failed");
+      throw serviceUnavailable("Search is unavailable right now; try again shortly.");
+    }
+    return searchHits(query, body);
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.timer) clearTimeout(this.timer);
+    await this.chain;
+    await this.client.close();
+  }
+}
