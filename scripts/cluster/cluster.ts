@@ -49,7 +49,10 @@ function replicaEnv(settings: ClusterSettings, service: ServiceName, index: numb
   if (service === "auth") env.JWT_PRIVATE_KEY = secrets.jwtPrivateKey;
   if (service === "product") {
     env.SEARCH_BACKEND = settings.searchBackend;
-    if (search) env.OPENSEARCH_URL = search.url;
+    if (search) {
+      env.OPENSEARCH_URL = search.url;
+      env.OPENSEARCH_INDEX_PREFIX = search.indexPrefix;
+    }
   }
   if (service === "web") {
     env.COOKIE_SECRET = secrets.cookieSecret;

@@ -1,7 +1,8 @@
 /**
  * `make test-cluster`: the cluster under fault. Starts the cluster (fresh databases), lets
  * shoppers check out continuously through the gateway, and `kill -9`s one replica of each
- * service in turn, restarting it at once (as a supervisor would). Afterwards it checks the
+ * service in turn, restarting it at once (as a supervisor would), and the OpenSearch node once
+ * mid-run (with SEARCH_BACKEND=opensearch, the cluster's default). Afterwards it checks the
  * checkout invariants (scripts/checkout/invariants.ts) and that every request a client saw
  * fail was retried with the same Idempotency-Key and succeeded. It reports the requests, the
  * failures clients saw, and the recovery of each kill. Exits 1 on any violation.
@@ -80,7 +81,7 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
 }
 
 async function main(): Promise<boolean> {
-  say(`Starting the cluster in ${settings.dir} (ports from ${settings.portBase}), fresh databases`);
+  say(`Starting the cluster in ${settings.dir} (ports from ${settings.portBase}, search on ${settings.searchBackend}), fresh databases`);
   cluster = await startCluster(settings, say);
   say(`  up after ${elapsed()}`);
   const gateway = cluster.urls.gateway;
@@ -109,17 +110,27 @@ async function main(): Promise<boolean> {
   shoppers.start();
   await sleep(warmupS * 1000);
 
+  // one replica of each service, and the search engine mid-run, each crashed and restarted at once
+  const faults: { name: string; crash: () => Promise<void> }[] = KILLED.map((service, i) => {
+    const replica = cluster!.replicas.filter((r) => r.service === service)[i % settings.replicas]!;
+    return {
+      name: replica.name,
+      crash: async () => {
+        await replica.kill("SIGKILL");
+        await replica.start();
+      },
+    };
+  });
+  if (cluster.search) faults.splice(3, 0, { name: "opensearch", crash: () => cluster!.search!.crashAndRestart() });
   const kills: KillReport[] = [];
-  for (const [i, service] of KILLED.entries()) {
+  for (const fault of faults) {
     if (interrupted) break;
-    const replica = cluster.replicas.filter((r) => r.service === service)[i % settings.replicas]!;
     const at = Date.now();
-    await replica.kill("SIGKILL");
-    say(`  [${elapsed()}] kill -9 ${replica.name} (pid ${replica.pid}); restarting`);
-    await replica.start();
+    say(`  [${elapsed()}] kill -9 ${fault.name}; restarting`);
+    await fault.crash();
     const restartMs = Date.now() - at;
-    say(`  [${elapsed()}] ${replica.name} ready again after ${(restartMs / 1000).toFixed(1)} s`);
-    kills.push({ replica: replica.name, at, restartMs, failedRequests: 0, failures: 0, clientRecoveryMs: 0 });
+    say(`  [${elapsed()}] ${fault.name} ready again after ${(restartMs / 1000).toFixed(1)} s`);
+    kills.push({ replica: fault.name, at, restartMs, failedRequests: 0, failures: 0, clientRecoveryMs: 0 });
     await sleep(Math.max(0, intervalS * 1000 - restartMs));
   }
   await sleep(tailS * 1000);
@@ -177,7 +188,7 @@ async function main(): Promise<boolean> {
   if (keyless.length) problems.push(`${keyless.length} failed unsafe requests had no Idempotency-Key`);
   if (outsideKills.length) problems.push(`${outsideKills.length} requests failed before the first kill`);
   if (cluster.crashes.length) problems.push(`replicas died on their own: ${cluster.crashes.join("; ")}`);
-  if (kills.length !== KILLED.length) problems.push(`only ${kills.length} of ${KILLED.length} kills ran`);
+  if (kills.length !== faults.length) problems.push(`only ${kills.length} of ${faults.length} kills ran`);
   say(problems.length ? `\nFAILED:\n${problems.map((p) => `- ${p}`).join("\n")}` : "\nOK: all invariants hold and every failed request was retried with its key and succeeded");
   say(`(total ${elapsed()}; logs in ${settings.dir}/logs and ${settings.dir}/nginx)`);
   return problems.length === 0;

@@ -24,11 +24,13 @@ export interface ClusterSettings {
   mysqlUrl?: string;
   /** The port of the cluster's own MariaDB server. */
   mariadbPort: number;
+  /** The HTTP port of the cluster's OpenSearch node (SEARCH_BACKEND=opensearch); transport on the next one. */
+  opensearchPort: number;
   databasePrefix: string;
   /** Drop and create the databases at start (the fault test counts from zero). */
   freshDatabases: boolean;
   logLevel: string;
-  /** `fts5` (the embedded default) or `opensearch`. */
+  /** `opensearch` (the cluster's default: a node started by scripts/opensearch.sh) or `fts5` (embedded, a copy per product replica). */
   searchBackend: string;
   /** Demo accounts, catalog and promo codes, loaded by the first replica of each service. */
   seed: boolean;
@@ -53,10 +55,11 @@ export function clusterSettings(env: NodeJS.ProcessEnv = process.env, overrides:
     replicaPort: (service, replica) => portBase + 100 + 10 * SERVICE_INDEX[service] + replica,
     mysqlUrl: env.CLUSTER_MYSQL_URL || undefined,
     mariadbPort: Number(env.CLUSTER_MARIADB_PORT ?? portBase + 6),
+    opensearchPort: Number(env.CLUSTER_OPENSEARCH_PORT ?? portBase + 7),
     databasePrefix: env.CLUSTER_DB_PREFIX ?? "cluster_",
     freshDatabases: env.CLUSTER_FRESH === "true",
     logLevel: env.CLUSTER_LOG_LEVEL ?? "warn",
-    searchBackend: env.SEARCH_BACKEND ?? "fts5",
+    searchBackend: env.SEARCH_BACKEND ?? "opensearch",
     seed: (env.CLUSTER_SEED ?? "true") !== "false",
     serviceEnv: {},
     ...overrides,
