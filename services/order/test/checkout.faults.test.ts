@@ -43,6 +43,27 @@ for (const backend of testBackends()) {
       await p?.close();
     });
 
+    it("when the cart fails the quote's acceptance once (a replica died mid-call), then the checkout tries again and answers only once the quote is accepted", async () => {
+      const product = await createProduct(p, { stock: 5 });
+      const user = newUserId();
+      const quote = await quoteFor(p, user, [{ product, quantity: 1 }]);
+      faults.onStep = (step) => {
+        if (step !== "chargePayment") return;
+        p.down.cart = true;
+        setTimeout(() => (p.down.cart = false), 300);
+      };
+
+      const res = await checkout(p, user, quote.id);
+
+      expect(res.status).to.equal(201);
+      // by the time the shopper hears 201 the cart is retired: their next quote cannot supersede this one
+      expect((await getQuote(p, user, quote.id)).status).to.equal("accepted");
+      expect((await tablesFor(p, quote.id)).outbox).to.deep.equal([
+        ["commit_reservation", "done"],
+        ["accept_quote", "done"],
+      ]);
+    });
+
     it("when the cart service goes down after the charge, then the order stands and the quote is accepted once the cart is back", async () => {
       const product = await createProduct(p, { stock: 5 });
       const user = newUserId();

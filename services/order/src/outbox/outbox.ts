@@ -157,9 +157,10 @@ export function createOutbox(models: OrderModels, handlers: Record<string, Outbo
       if (timer) clearTimeout(timer);
       await running;
     },
-    /** Undone entries (tests and operators). */
-    async pending(): Promise<{ id: number; aggregate: string; kind: string; attempts: number; state: string }[]> {
-      const rows = await Outbox.findAll({ where: { state: { [Op.ne]: "done" } }, order: [["id", "ASC"]] });
+    /** Undone entries, of some aggregates or all (tests and operators). */
+    async pending(aggregates?: string[]): Promise<{ id: number; aggregate: string; kind: string; attempts: number; state: string }[]> {
+      const where = aggregates ? { state: { [Op.ne]: "done" }, aggregate: { [Op.in]: aggregates } } : { state: { [Op.ne]: "done" } };
+      const rows = await Outbox.findAll({ where, order: [["id", "ASC"]] });
       return rows.map((r) => ({ id: r.id, aggregate: r.aggregate, kind: r.kind, attempts: r.attempts, state: r.state }));
     },
   };
