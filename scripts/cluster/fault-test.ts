@@ -82,6 +82,8 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
 
 async function main(): Promise<boolean> {
   say(`Starting the cluster in ${settings.dir} (ports from ${settings.portBase}, search on ${settings.searchBackend}), fresh databases`);
+  // fresh logs too: the report counts nginx's retries from its access log
+  for (const file of [path.join(settings.dir, "logs"), path.join(settings.dir, "nginx", "access.log"), path.join(settings.dir, "nginx", "error.log")]) fs.rmSync(file, { recursive: true, force: true });
   cluster = await startCluster(settings, say);
   say(`  up after ${elapsed()}`);
   const gateway = cluster.urls.gateway;

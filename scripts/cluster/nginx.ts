@@ -19,6 +19,11 @@ import type { ClusterSettings, ServiceName } from "./settings.js";
  * one, unless `non_idempotent` is listed, which it is not: a checkout that reached a replica
  * that then died may have charged, and only the client, repeating its Idempotency-Key, may
  * retry it. A connection that was refused sent nothing, so nginx retries that for any method.
+ *
+ * Only connection errors and timeouts count, not 5xx answers: a replica answering 503
+ * because a dependency is down (search while OpenSearch restarts) or 502 (the gateway, when
+ * a service behind it failed) is alive, and with `http_503` both replicas of the product
+ * service were ejected together, failing checkouts that never needed search.
  */
 export function renderNginxConfig(settings: ClusterSettings): string {
   const dir = path.join(settings.dir, "nginx");
@@ -39,7 +44,7 @@ export function renderNginxConfig(settings: ClusterSettings): string {
       "      proxy_set_header X-Forwarded-Proto $scheme;",
       "      proxy_connect_timeout 2s;",
       "      proxy_read_timeout 60s;",
-      "      proxy_next_upstream error timeout http_502 http_503 http_504;",
+      "      proxy_next_upstream error timeout;",
       "      proxy_next_upstream_tries 2;",
       "      proxy_next_upstream_timeout 10s;",
       "    }",
