@@ -15,6 +15,7 @@ for (const service of ["auth", "product", "cart", "order"] as const) {
   const ports = cluster.replicas.filter((r) => r.service === service).map((r) => r.port);
   say(`  ${service.padEnd(12)} ${cluster.urls[service]}  -> replicas on ${ports.join(", ")}`);
 }
+say(`  search       ${cluster.search ? `OpenSearch at ${cluster.search.url}` : "FTS5 (a local copy per product replica)"}`);
 say(`  logs         ${settings.dir}/logs/<service>-<n>.log, ${settings.dir}/nginx/`);
 if (settings.seed) say("  demo shopper shopper@example.com / shopper-demo-pass; demo admin admin@example.com / admin-demo-pass");
 say("Press Ctrl-C to stop.");
