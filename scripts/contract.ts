@@ -1,6 +1,7 @@
 /**
  * `make contract`: starts the platform on a fresh data dir (ports 18001-18004, plus PORT_OFFSET) and runs
- * dredd for every service against its own bundled spec with its hooks.
+ * dredd for every service against its own bundled spec with its hooks. CONTRACT_SERVICES narrows
+ * the run; SEARCH_BACKEND=opensearch + OPENSEARCH_URL run the product service on OpenSearch.
  */
 import { spawn } from "node:child_process";
 import fs from "node:fs";
@@ -8,14 +9,19 @@ import os from "node:os";
 import path from "node:path";
 import { ROOT, startPlatform } from "./platform.js";
 
+// CONTRACT_SERVICES=product,cart runs only those contracts (auth and the gateway always start)
+const only = process.env.CONTRACT_SERVICES?.split(",").map((s) => s.trim());
 const SERVICES = ["auth", "product", "cart", "order"].filter(
-  (s) => fs.existsSync(path.join(ROOT, "openapi/dist", `${s}.json`)) && fs.existsSync(path.join(ROOT, `services/${s}/src/main.ts`)),
+  (s) => fs.existsSync(path.join(ROOT, "openapi/dist", `${s}.json`)) && fs.existsSync(path.join(ROOT, `services/${s}/src/main.ts`)) && (!only || only.includes(s)),
 );
 // PORT_OFFSET lets several runs (parallel CI stages, parallel worktrees) share one machine.
 const offset = Number(process.env.PORT_OFFSET ?? 0);
 const ports = { auth: 18001 + offset, product: 18002 + offset, cart: 18003 + offset, order: 18004 + offset, gateway: 18080 + offset };
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "disqo-contract-"));
 const logFile = path.join(dataDir, "platform.log");
+// SEARCH_BACKEND=opensearch and OPENSEARCH_URL reach the product service from this environment
+// (`make contract-opensearch`); its indices get a prefix of this run's own and are removed afterwards.
+const opensearch = process.env.SEARCH_BACKEND === "opensearch" ? { url: process.env.OPENSEARCH_URL ?? "", prefix: `contract_${offset}_${process.pid}_` } : undefined;
 
 function runDredd(service: string, url: string, env: Record<string, string>): Promise<{ output: string; code: number }> {
   const hooks = path.join("scripts/contract/hooks", `${service}.cjs`);
@@ -33,9 +39,9 @@ function runDredd(service: string, url: string, env: Record<string, string>): Pr
 const platform = await startPlatform({
   dataDir,
   ports,
-  include: [...SERVICES, "gateway"],
+  include: [...new Set(["auth", ...SERVICES, "gateway"])],
   output: logFile,
-  env: { LOG_LEVEL: "warn", NODE_ENV: "development" },
+  env: { LOG_LEVEL: "warn", NODE_ENV: "development", ...(opensearch ? { OPENSEARCH_INDEX_PREFIX: opensearch.prefix } : {}) },
 });
 let failed = false;
 const summary: string[] = [];
@@ -62,6 +68,7 @@ try {
   }
 } finally {
   await platform.stop();
+  if (opensearch) await fetch(`${opensearch.url}/${opensearch.prefix}*`, { method: "DELETE" }).catch(() => undefined);
 }
 process.stdout.write(summary.join("\n") + "\n");
 if (failed) {

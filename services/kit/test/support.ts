@@ -102,11 +102,15 @@ export interface MiniApp {
 }
 
 /** The mini spec's app with the given handlers, on port 0, logging into memory. */
-export async function startMiniApp(backend: "sqlite" | "mariadb", handlers: Record<string, (ctx: never) => Promise<never>>): Promise<MiniApp> {
+export async function startMiniApp(
+  backend: "sqlite" | "mariadb",
+  handlers: Record<string, (ctx: never) => Promise<never>>,
+  options: { readinessChecks?: (() => Promise<void>)[] } = {},
+): Promise<MiniApp> {
   const { sequelize, db } = await kitDatabase(backend);
   const tokens = testTokens();
   const logs = captureLogs();
-  const app = buildApp({ spec: miniSpec, handlers, logger: logs.logger, verifier: tokens.verifier, sequelize, validateResponses: true });
+  const app = buildApp({ spec: miniSpec, handlers, logger: logs.logger, verifier: tokens.verifier, sequelize, validateResponses: true, ...options });
   const running: RunningServer = await listen(app, 0);
   return {
     url: running.url,

@@ -3,7 +3,7 @@ import type { Sequelize } from "sequelize";
 import { serviceUnavailable, type Logger } from "@disqo-commerce/kit";
 import { feedHead } from "./catalog-changes.js";
 import { OpenSearchFeed } from "./opensearch-feed.js";
-import { FILTER_PATH, searchBody, searchHits, type SearchResponse } from "./opensearch-query.js";
+import { FILTER_PATH, searchHits, searchPlan, type SearchResponse } from "./opensearch-query.js";
 import { ensureIndices, indexNames, isStatus, switchAlias, type IndexNames } from "./opensearch-schema.js";
 import type { SearchHits, SearchIndex, SearchQuery } from "./search-index.js";
 
@@ -27,11 +27,12 @@ const MAX_BACKOFF_MS = 30_000;
  * (from the beginning for a new index, from the stored position otherwise); then the alias is
  * moved to it and `ready` settles. If OpenSearch is unreachable, start retries with backoff.
  *
- * Freshness: the replica that commits a change applies it at once (sync() after each write),
- * and every replica polls the feed every `refreshMs`, backing off while OpenSearch is down and
- * catching up from its position when it is back. OpenSearch makes applied writes searchable
- * at its next refresh (refresh_interval 1 s), so a write shows up in searches within ~1 s;
- * flush() forces that refresh (tests).
+ * Freshness: the replica that commits a change applies it and refreshes the index before the
+ * write returns (sync()), so a write made through the API is searchable once it has answered.
+ * Every replica also polls the feed every `refreshMs` (backing off while OpenSearch is down,
+ * catching up from its position when it is back); what a poll applies becomes searchable at
+ * OpenSearch's next refresh (refresh_interval 1 s). So a change whose writer could not reach
+ * OpenSearch, or a bulk load, shows up within refreshMs + 1 s of OpenSearch being reachable.
  */
 export class OpenSearchIndex implements SearchIndex {
   readonly client: Client;
@@ -85,6 +86,8 @@ export class OpenSearchIndex implements SearchIndex {
     }
     const started = Date.now();
     const applied = await feed.pull();
+    // searchable before this replica reports ready, not at the next periodic refresh
+    await this.client.indices.refresh({ index: this.names.concrete });
     const alias = await switchAlias(this.client, this.names);
     this.options.logger.info({ index: this.names.concrete, applied, ms: Date.now() - started, alias }, "search index caught up");
     this.feed = feed;
@@ -93,38 +96,50 @@ export class OpenSearchIndex implements SearchIndex {
   /** The next poll of the feed: every refreshMs, or later after failures (exponential backoff). */
   private schedule(delay: number): void {
     if (this.closed) return;
-    this.timer = setTimeout(() => {
-      this.sync().then(
-        () => {
-          this.failures = 0;
-          this.schedule(this.options.refreshMs);
-        },
-        (err) => {
-          this.failures += 1;
-          const wait = Math.min(MAX_BACKOFF_MS, this.options.refreshMs * 2 ** this.failures);
-          this.options.logger.warn({ err, retryInMs: wait }, "search feed could not be applied; retrying");
-          this.schedule(wait);
-        },
-      );
-    }, delay);
+    this.timer = setTimeout(() => void this.poll(), delay);
     this.timer.unref();
   }
 
+  private async poll(): Promise<void> {
+    try {
+      const applied = await this.pull();
+      // what a poll applied is made searchable now rather than at the next periodic refresh
+      if (applied > 0) await this.client.indices.refresh({ index: this.names.concrete });
+      this.failures = 0;
+      this.schedule(this.options.refreshMs);
+    } catch (err) {
+      this.failures += 1;
+      const wait = Math.min(MAX_BACKOFF_MS, this.options.refreshMs * 2 ** this.failures);
+      this.options.logger.warn({ err, retryInMs: wait }, "search feed could not be applied; retrying");
+      this.schedule(wait);
+    }
+  }
+
   /** Applies every change committed before the call. Calls queue, so one feed pull runs at a time in this process. */
-  sync(): Promise<void> {
+  private pull(): Promise<number> {
     const run = this.chain.then(async () => {
       // before the index is built there is nothing to bring up to date (start() catches up itself)
       if (!this.feed) throw new Error("search index not built yet");
-      await this.feed.pull();
+      return this.feed.pull();
     });
     this.chain = run.catch(() => undefined);
     return run;
   }
 
-  /** sync() and then make everything applied searchable now rather than at the next refresh (tests). */
-  async flush(): Promise<void> {
-    await this.sync();
+  /**
+   * Read-your-writes, called after each catalog write: applies every change committed so far
+   * and refreshes the index, so the change is searchable when the write's response is sent,
+   * on every replica (they share the index). The refresh is unconditional because this
+   * replica's own poll, or another replica, may have applied the change without one.
+   */
+  async sync(): Promise<void> {
+    await this.pull();
     await this.client.indices.refresh({ index: this.names.concrete });
+  }
+
+  /** Tests: the same as sync(), named for what a test wants from it. */
+  flush(): Promise<void> {
+    return this.sync();
   }
 
   /** Readiness: the index is built and OpenSearch answers. */
@@ -135,18 +150,20 @@ export class OpenSearchIndex implements SearchIndex {
 
   async search(query: SearchQuery): Promise<SearchHits> {
     await this.ready;
-    let body: SearchResponse;
+    const plan = searchPlan(query);
     try {
-      const res = await this.client.search({ index: this.names.concrete, body: searchBody(query) as never, filter_path: FILTER_PATH });
-      body = res.body as SearchResponse;
+      const header = { index: this.names.concrete };
+      const body = [header, plan.count, ...plan.pages.flatMap((p) => [header, p.body])];
+      const res = await this.client.msearch({ body: body as never, filter_path: FILTER_PATH });
+      return searchHits(query, plan, (res.body as { responses: SearchResponse[] }).responses);
     } catch (err) {
       this.options.logger.error({ err }, "OpenSearch search failed");
       throw serviceUnavailable("Search is unavailable right now; try again shortly.");
     }
-    return searchHits(query, body);
   }
 
   async close(): Promise<void> {
+    if (this.closed) return;
     this.closed = true;
     if (this.timer) clearTimeout(this.timer);
     await this.chain;

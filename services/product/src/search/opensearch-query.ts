@@ -2,13 +2,16 @@ import { foldText } from "./opensearch-schema.js";
 import { COUNT_CAP, type SearchHits, type SearchPosition, type SearchQuery } from "./search-index.js";
 
 /*
- * One search as one OpenSearch request, with the FTS5 backend's semantics:
+ * One search as one OpenSearch _msearch round trip, with the FTS5 backend's semantics and its
+ * shape (fts5-search.ts):
  * - every word must match somewhere in name, description or sku, each as a prefix;
- * - relevance is two tiers, every word in the name or sku first, then the rest, each newest
- *   first (highest id). The tier is the score: the words as a filter score nothing, and one
- *   optional constant_score clause adds exactly 1 when every word is also in `title`;
+ * - relevance is two tiers, every word in the name or sku first, then the description-only
+ *   matches, each newest first (highest id): one request per tier, as FTS5 walks one doclist
+ *   per tier. The index is sorted by id descending (opensearch-schema.ts), so a newest-first
+ *   request stops after `limit + 1` matches instead of visiting every match;
  * - pages continue with `search_after` on the sort values, which are the cursor's fields;
- * - the count stops at COUNT_CAP + 1 (track_total_hits), so beyond COUNT_CAP it is a lower bound.
+ * - the count is its own request that stops at COUNT_CAP + 1 (track_total_hits), so beyond
+ *   COUNT_CAP it is a lower bound; the page requests count nothing.
  */
 
 type Json = Record<string, unknown>;
@@ -20,61 +23,70 @@ export function queryWords(terms: string[]): string[] {
 
 const everyWordIn = (field: "all" | "title", words: string[]): Json[] => words.map((w) => ({ prefix: { [field]: w } }));
 
-export function searchBody(q: SearchQuery): Json {
+/** What one search asks: the count, then one or two pages (the relevance tiers). */
+export interface SearchPlan {
+  count: Json;
+  pages: { tier?: 0 | 1; body: Json }[];
+}
+
+export function searchPlan(q: SearchQuery): SearchPlan {
   const words = queryWords(q.terms);
-  const filter: Json[] = everyWordIn("all", words);
-  if (!q.includeInactive) filter.push({ term: { active: true } });
+  const matches: Json[] = everyWordIn("all", words);
+  if (!q.includeInactive) matches.push({ term: { active: true } });
   if (q.minPrice !== undefined || q.maxPrice !== undefined) {
     const range: Json = {};
     if (q.minPrice !== undefined) range.gte = q.minPrice;
     if (q.maxPrice !== undefined) range.lte = q.maxPrice;
-    filter.push({ range: { price: range } });
+    matches.push({ range: { price: range } });
   }
-  const bool: Json = { filter };
-  let sort: Json[];
-  let after: unknown[] | undefined;
-  const position = q.after?.sort === q.sort ? q.after : undefined;
-  switch (q.sort) {
-    case "relevance":
-      bool.should = [{ constant_score: { filter: { bool: { filter: everyWordIn("title", words) } }, boost: 1 } }];
-      sort = [{ _score: "desc" }, { id: "desc" }];
-      if (position?.sort === "relevance") after = [position.tier === 0 ? 1 : 0, position.id];
-      break;
-    case "newest":
-      sort = [{ id: "desc" }];
-      if (position?.sort === "newest") after = [position.id];
-      break;
-    default: {
-      const dir = q.sort === "price_asc" ? "asc" : "desc";
-      sort = [{ price: dir }, { id: dir }];
-      if (position && "price" in position) after = [position.price, position.id];
-    }
-  }
-  return {
+  const page = (bool: Json, sort: Json[], after: unknown[] | undefined, size = q.limit + 1): Json => ({
     query: { bool },
     sort,
     ...(after ? { search_after: after } : {}),
-    size: q.limit + 1,
-    track_total_hits: COUNT_CAP + 1,
+    size,
+    track_total_hits: false,
     _source: false,
-  };
+  });
+  const count = { query: { bool: { filter: matches } }, size: 0, track_total_hits: COUNT_CAP + 1 };
+  const position = q.after?.sort === q.sort ? q.after : undefined;
+  const newestFirst = [{ id: "desc" }];
+  switch (q.sort) {
+    case "relevance": {
+      const after = position?.sort === "relevance" ? position : undefined;
+      const inTitle = { bool: { filter: everyWordIn("title", words) } };
+      const pages: SearchPlan["pages"] = [];
+      if (!after || after.tier === 0) pages.push({ tier: 0, body: page({ filter: [...matches, inTitle] }, newestFirst, after ? [after.id] : undefined) });
+      pages.push({ tier: 1, body: page({ filter: matches, must_not: [inTitle] }, newestFirst, after?.tier === 1 ? [after.id] : undefined) });
+      return { count, pages };
+    }
+    case "newest":
+      return { count, pages: [{ body: page({ filter: matches }, newestFirst, position?.sort === "newest" ? [position.id] : undefined) }] };
+    default: {
+      const dir = q.sort === "price_asc" ? "asc" : "desc";
+      const after = position && "price" in position ? [position.price, position.id] : undefined;
+      return { count, pages: [{ body: page({ filter: matches }, [{ price: dir }, { id: dir }], after) }] };
+    }
+  }
 }
 
-/** Only what searchHits reads, so the response stays small. */
-export const FILTER_PATH = ["hits.total", "hits.hits.sort"];
+/** Only what searchHits reads, so the responses stay small. */
+export const FILTER_PATH = ["responses.hits.total", "responses.hits.hits.sort", "responses.error", "responses.status"];
 
-export type SearchResponse = { hits?: { total?: { value: number; relation: string }; hits?: { sort: (number | string)[] }[] } };
+export type SearchResponse = { hits?: { total?: { value: number; relation: string }; hits?: { sort: (number | string)[] }[] }; error?: unknown };
 
-export function searchHits(q: SearchQuery, response: SearchResponse): SearchHits {
-  const rows = response.hits?.hits ?? [];
-  const matched = response.hits?.total?.value ?? 0;
+export function searchHits(q: SearchQuery, plan: SearchPlan, responses: SearchResponse[]): SearchHits {
+  const failed = responses.find((r) => r.error);
+  if (failed || responses.length !== plan.pages.length + 1) throw new Error(`OpenSearch search failed: ${JSON.stringify(failed?.error ?? responses.length)}`);
+  const matched = responses[0].hits?.total?.value ?? 0;
+  // the pages in order, each row with the tier of its request
+  const rows = plan.pages.flatMap((p, i) => (responses[i + 1].hits?.hits ?? []).map((h) => ({ sort: h.sort, tier: p.tier })));
   const page = rows.slice(0, q.limit);
   const idOf = (sort: (number | string)[]) => Number(sort[sort.length - 1]);
   let next: SearchPosition | null = null;
   const last = page[page.length - 1];
   if (rows.length > q.limit && last) {
     const id = idOf(last.sort);
-    if (q.sort === "relevance") next = { sort: "relevance", tier: Number(last.sort[0]) >= 1 ? 0 : 1, id };
+    if (q.sort === "relevance") next = { sort: "relevance", tier: last.tier ?? 0, id };
     else if (q.sort === "newest") next = { sort: "newest", id };
     else next = { sort: q.sort, price: Number(last.sort[0]), id };
   }

@@ -10,23 +10,25 @@ import type { ChangedProduct } from "./catalog-changes.js";
  * analysis-common module, so there is no pattern tokenizer or ascii folding to configure).
  * The index then only splits on the spaces this module puts between words (`whitespace`).
  *
- * Prefix matching: `index_prefixes` makes OpenSearch index every 1-19 character prefix of each
- * word in a hidden field, so a prefix query of that length is one term lookup instead of a walk
- * over every word starting with it (longer prefixes fall back to that walk, still exact).
+ * Prefix matching: `index_prefixes` makes OpenSearch index every 1-5 character prefix of each
+ * word in a hidden field, so a short prefix query, which would otherwise walk the thousands of
+ * words starting with it, is one term lookup. A longer prefix is a walk over the few words that
+ * start with it (still exact). Version 1 indexed prefixes up to 19 characters, which made
+ * indexing slower (see docs/PERFORMANCE-SEARCH.md) for no gain on long prefixes.
  *
  * `all` holds name, description and sku (every word must match there); `title` holds name and
  * sku (a match of every word there is the first relevance tier, as in the FTS5 backend).
  */
 
 /** Bump when the mapping or the document shape changes: a new index is built and the alias moves to it. */
-export const MAPPING_VERSION = 1;
+export const MAPPING_VERSION = 2;
 
 const WORDS = {
   type: "text",
   analyzer: "whitespace",
   index_options: "docs",
   norms: false,
-  index_prefixes: { min_chars: 1, max_chars: 19 },
+  index_prefixes: { min_chars: 1, max_chars: 5 },
 } as const;
 
 export const MAPPING = {
@@ -43,6 +45,10 @@ export const MAPPING = {
 
 export const INDEX_SETTINGS = {
   number_of_shards: 1,
+  // newest first is the order of every relevance tier and of `newest`: with the segments sorted
+  // that way a page stops after limit + 1 matches (early termination) instead of visiting all
+  "sort.field": "id",
+  "sort.order": "desc",
   // one copy per extra node: green on a single development node, redundant in a cluster
   auto_expand_replicas: "0-1",
   refresh_interval: "1s",
