@@ -163,7 +163,12 @@ async function main(): Promise<boolean> {
   const gaveUp = stats.logical.filter((l) => l.gaveUp);
   const keyless = failed.filter((l) => !l.key && l.step !== "search");
   const byKind = new Map<string, number>();
-  for (const l of failed) for (const f of l.failures) byKind.set(`${f.step} ${f.status}${f.code ? ` ${f.code}` : ""}`, (byKind.get(`${f.step} ${f.status}${f.code ? ` ${f.code}` : ""}`) ?? 0) + 1);
+  for (const l of failed) {
+    for (const f of l.failures) {
+      const kind = `${f.step} ${f.status}${f.code ? ` ${f.code}` : ""}`;
+      byKind.set(kind, (byKind.get(kind) ?? 0) + 1);
+    }
+  }
 
   // -------------------------------------------------------------- the databases
   const open = (service: CheckoutService) => new Sequelize(cluster!.databases.urls[service], { dialect: "mysql", logging: false, timezone: "+00:00" });
