@@ -112,6 +112,22 @@ async function main(): Promise<boolean> {
   shoppers.start();
   await sleep(warmupS * 1000);
 
+  /**
+   * Restarts like a supervisor: again after a failed start. A port in the ephemeral range
+   * (32768-60999 on Linux) can be held for a moment by some outgoing connection, and then the
+   * restarted process cannot bind it.
+   */
+  const restartWithRetries = async (name: string, start: () => Promise<void>) => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await start();
+      } catch (error) {
+        if (attempt >= 3) throw error;
+        say(`  ${name} did not start (${(error as Error).message.split("\n")[0]}); trying again`);
+        await sleep(2_000);
+      }
+    }
+  };
   // one replica of each service, and the search engine mid-run, each crashed and restarted at once
   const faults: { name: string; crash: () => Promise<void> }[] = KILLED.map((service, i) => {
     const replica = cluster!.replicas.filter((r) => r.service === service)[i % settings.replicas]!;
@@ -119,11 +135,20 @@ async function main(): Promise<boolean> {
       name: replica.name,
       crash: async () => {
         await replica.kill("SIGKILL");
-        await replica.start();
+        await restartWithRetries(replica.name, () => replica.start());
       },
     };
   });
-  if (cluster.search) faults.splice(3, 0, { name: "opensearch", crash: () => cluster!.search!.crashAndRestart() });
+  const search = cluster.search;
+  if (search) {
+    faults.splice(3, 0, {
+      name: "opensearch",
+      crash: async () => {
+        await search.crash();
+        await restartWithRetries("opensearch", () => search.start());
+      },
+    });
+  }
   const kills: KillReport[] = [];
   for (const fault of faults) {
     if (interrupted) break;

@@ -61,10 +61,13 @@ export class Replica {
     });
     fs.closeSync(log);
     this.child = child;
+    // an exit before it was ready is a failed start (start rejects), not a crash
+    let ready = false;
     child.once("exit", (code) => {
-      if (!this.expectExit) this.onCrash(this, code);
+      if (ready && !this.expectExit) this.onCrash(this, code);
     });
     await waitHealthy(`${this.url}/${this.service === "web" ? "healthz" : "readyz"}`, child, timeoutMs);
+    ready = true;
   }
 
   /** `kill -9`: no graceful shutdown, in-flight requests and transactions are cut off. */

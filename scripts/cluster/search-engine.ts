@@ -14,8 +14,10 @@ export interface SearchEngine {
   url: string;
   indexPrefix: string;
   stop(): Promise<void>;
-  /** `kill -9` of the node, then a start; resolves once it is healthy again. */
-  crashAndRestart(): Promise<void>;
+  /** `kill -9` of the node; resolves once the process is gone. */
+  crash(): Promise<void>;
+  /** Starts the node (again); resolves once it is healthy. */
+  start(): Promise<void>;
 }
 
 const SCRIPT = path.join(ROOT, "scripts", "opensearch.sh");
@@ -41,7 +43,8 @@ export async function startSearchEngine(settings: ClusterSettings): Promise<Sear
     url,
     indexPrefix,
     stop: () => run("stop"),
-    async crashAndRestart() {
+    start: () => run("start"),
+    async crash() {
       const pid = Number(fs.readFileSync(pidFile, "utf8").trim());
       process.kill(pid, "SIGKILL");
       // wait until the process is gone, or start would find it still running
@@ -54,7 +57,6 @@ export async function startSearchEngine(settings: ClusterSettings): Promise<Sear
         }
       };
       while (alive()) await new Promise((r) => setTimeout(r, 100));
-      await run("start");
     },
   };
 }
