@@ -66,7 +66,13 @@ export class Replica {
     child.once("exit", (code) => {
       if (ready && !this.expectExit) this.onCrash(this, code);
     });
-    await waitHealthy(`${this.url}/${this.service === "web" ? "healthz" : "readyz"}`, child, timeoutMs);
+    try {
+      await waitHealthy(`${this.url}/${this.service === "web" ? "healthz" : "readyz"}`, child, timeoutMs);
+    } catch (error) {
+      // a start that never became ready must not linger on the port a retry needs
+      if (child.exitCode === null && child.signalCode === null) await stopChild(child, 0, "SIGKILL");
+      throw error;
+    }
     ready = true;
   }
 
