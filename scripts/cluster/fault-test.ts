@@ -10,6 +10,7 @@
  *   CLUSTER_PORT_BASE=35000 node --import tsx scripts/cluster/fault-test.ts [--shoppers 6] [--interval 15]
  */
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { Sequelize } from "sequelize";
@@ -222,7 +223,7 @@ async function main(): Promise<boolean> {
   if (cluster.crashes.length) problems.push(`replicas died on their own: ${cluster.crashes.join("; ")}`);
   if (kills.length !== faults.length) problems.push(`only ${kills.length} of ${faults.length} kills ran`);
   say(problems.length ? `\nFAILED:\n${problems.map((p) => `- ${p}`).join("\n")}` : "\nOK: all invariants hold and every failed request was retried with its key and succeeded");
-  say(`(total ${elapsed()}; logs in ${settings.dir}/logs and ${settings.dir}/nginx)`);
+  say(`(total ${elapsed()}; 1-minute load average now ${os.loadavg()[0]!.toFixed(2)}; logs in ${settings.dir}/logs and ${settings.dir}/nginx)`);
   return problems.length === 0;
 }
 
