@@ -14,7 +14,8 @@ help:
 	@echo "make test      lint specs + drift check + typecheck + mocha (unit, HTTP, SDK, web) + dredd + fuzz + e2e"
 	@echo "make generate  regenerate bundled specs, server types and the SDK from openapi/*.yaml"
 	@echo "make fuzz      property-based tests of every spec against the running platform (Schemathesis)"
-	@echo "make lint | typecheck | unit | contract | fuzz | e2e | bench | build | docs-sdk | sdk-polyglot | sdk-publish-test"
+	@echo "make lint | typecheck | unit | contract | fuzz | e2e | bench | build | docs-sdk | sdk-polyglot | sdk-publish-test | test-cluster | k8s-render"
+	@echo "make cluster   run 2 replicas of every service behind nginx on MariaDB + OpenSearch (production builds)"
 	@echo "make opensearch-start | opensearch-stop | test-opensearch | contract-opensearch   (OPENSEARCH_PORT, default 9200)"
 
 $(STAMP): package.json package-lock.json
@@ -111,10 +112,23 @@ build: setup
 	  if [ -f $$p/scripts/build.mjs ]; then echo "build $$p"; node $$p/scripts/build.mjs || exit 1; \
 	  elif [ -f $$p/tsconfig.json ]; then echo "build $$p"; (cd $$p && npx tsc -p tsconfig.json) || exit 1; fi; done
 
+# The platform as a cluster runs it, on this machine: MariaDB, 2 replicas of every service
+# (production builds) and nginx in front of each (README "Running as a cluster"). Ctrl-C stops it.
+cluster: build
+	node --import tsx scripts/cluster/main.ts
+
+# Kills a replica of each service in turn under checkout load and checks the invariants (~3-4 min).
+test-cluster: build
+	node --import tsx scripts/cluster/fault-test.ts $(FAULT_ARGS)
+
+# Renders the Kubernetes manifests offline, so a broken manifest fails the build.
+k8s-render:
+	kubectl kustomize deploy/k8s > /dev/null && echo "deploy/k8s renders"
+
 test: setup lint drift typecheck unit contract fuzz e2e-if-chromium
 
 e2e-if-chromium: setup
 	@if [ -x /usr/bin/chromium ]; then npx tsx scripts/e2e.ts; else echo "e2e: SKIPPED - /usr/bin/chromium is not installed (apt-get install chromium; CI installs it)"; fi
 
 .PHONY: opensearch-start opensearch-stop test-opensearch contract-opensearch bench-search-backends
-.PHONY: help setup start generate lint typecheck drift unit contract e2e bench build test e2e-if-chromium docs-sdk sdk-publish-test bench-search bench-checkout bench-floor sdk-polyglot fuzz
+.PHONY: help setup start generate lint typecheck drift unit contract e2e bench build test e2e-if-chromium docs-sdk sdk-publish-test bench-search bench-checkout bench-floor sdk-polyglot fuzz cluster test-cluster k8s-render

@@ -109,7 +109,9 @@ wait_healthy() {
       log "ready on $URL ($status, $((SECONDS - started)) s)"
       return
     fi
-    if ! running_pid >/dev/null && ((SECONDS - started > 5)); then
+    # the node writes its pid file only once it has daemonized, which takes more than 5 s on a
+    # loaded machine: give it 30 s before calling a missing pid file an exit
+    if ! running_pid >/dev/null && ((SECONDS - started > 30)); then
       log "the node exited; last log lines:"
       tail -30 "$NODE_DIR/logs/disqo-$PORT.log" 2>/dev/null >&2 || tail -30 "$NODE_DIR/logs/stdout.log" >&2
       exit 1

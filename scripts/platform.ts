@@ -42,7 +42,8 @@ export interface PlatformOptions {
 
 const DEFAULT_PORTS = { auth: 8001, product: 8002, cart: 8003, order: 8004, gateway: 8080, web: 3000 };
 
-async function waitHealthy(url: string, child: ChildProcess, timeoutMs: number): Promise<void> {
+/** Polls `url` until it answers 2xx; fails early if the child exits. */
+export async function waitHealthy(url: string, child: ChildProcess, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`${url}: process exited with ${child.exitCode}`);
@@ -58,6 +59,19 @@ function builtEntry(entry: string): string {
   const built = entry.replace(/\/src\/main\.ts$/, "/dist/main.js");
   if (!fs.existsSync(path.join(ROOT, built))) throw new Error(`${built} is missing: run \`make build\` first`);
   return built;
+}
+
+/** SIGTERM (graceful shutdown), then SIGKILL after `graceMs`; resolves once the child is gone. */
+export function stopChild(child: ChildProcess, graceMs = 15_000, signal: NodeJS.Signals = "SIGTERM"): Promise<void> {
+  return new Promise<void>((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
+    const timer = setTimeout(() => child.kill("SIGKILL"), graceMs);
+    child.once("exit", () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    child.kill(signal);
+  });
 }
 
 export async function startPlatform(options: PlatformOptions): Promise<Platform> {
@@ -94,20 +108,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
 
   const stop = async () => {
     stopping = true;
-    await Promise.all(
-      [...children.values()].reverse().map(
-        (child) =>
-          new Promise<void>((resolve) => {
-            if (child.exitCode !== null || child.signalCode !== null) return resolve();
-            const timer = setTimeout(() => child.kill("SIGKILL"), 15_000);
-            child.once("exit", () => {
-              clearTimeout(timer);
-              resolve();
-            });
-            child.kill("SIGTERM");
-          }),
-      ),
-    );
+    await Promise.all([...children.values()].reverse().map((child) => stopChild(child)));
     if (outFd !== undefined) fs.closeSync(outFd);
   };
 

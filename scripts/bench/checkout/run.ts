@@ -4,10 +4,8 @@
  * loop of add item -> create quote -> checkout (tok_visa). After every measurement the
  * services' databases are read directly and the money/stock invariants are checked:
  *
- *   orders = successful charges = accepted quotes   (and sum of order totals = sum charged)
- *   orders = checkouts answered 201, units sold per product = units in those checkouts
- *   initial stock = available + units sold (+ units still held by open quotes, expected 0)
- *   units sold (order items) = units committed at the product service
+ * (scripts/checkout/invariants.ts): orders = successful charges = accepted quotes = checkouts
+ * answered 201, stock conserved, units sold = units committed.
  *
  *   make build && npx tsx --conditions=development scripts/bench/checkout/run.ts
  *   TEST_MYSQL_URL=mysql://user:pw@127.0.0.1:3306 npx tsx --conditions=development scripts/bench/checkout/run.ts \
@@ -31,9 +29,10 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
-import { QueryTypes, Sequelize } from "sequelize";
+import { Sequelize } from "sequelize";
 import { ApiError, DisqoCommerce } from "@disqo-commerce/sdk";
 import { startPlatform, type Platform } from "../../platform.js";
+import { checkInvariants, emptyExpected, mergeExpected, type Expected } from "../../checkout/invariants.js";
 
 const args = process.argv.slice(2);
 const arg = (name: string, fallback: string) => {
@@ -238,83 +237,12 @@ async function shop(label: string, shoppers: DisqoCommerce[], productIds: number
 
 // ---------------------------------------------------------------- invariants
 
-interface InvariantReport {
-  ok: boolean;
-  orders: number;
-  charges: number;
-  acceptedQuotes: number;
-  orderTotal: number;
-  chargedTotal: number;
-  outboxPending: number;
-  outboxFailed: number;
-  unsettledAttempts: number;
-  products: { id: number; initial: number; stock: number; available: number; sold: number; committed: number; held: number }[];
-  problems: string[];
-}
-
-const one = async (db: Sequelize, sql: string, replacements: Record<string, unknown> = {}) =>
-  Number(Object.values((await db.query<Record<string, unknown>>(sql, { type: QueryTypes.SELECT, replacements }))[0] ?? { n: 0 })[0] ?? 0);
-
-/** What the shoppers were told: every 201 checkout so far and the units each product sold in them. */
-interface Expected {
-  checkouts: number;
-  units: Map<number, number>;
-}
-
 function addExpected(expected: Expected, stats: RunStats): void {
-  expected.checkouts += stats.checkouts;
-  for (const [id, units] of stats.unitsOrdered) expected.units.set(id, (expected.units.get(id) ?? 0) + units);
+  mergeExpected(expected, { checkouts: stats.checkouts, units: stats.unitsOrdered });
 }
 
-async function checkInvariants(dbs: Databases, gateway: string, productIds: number[], expected: Expected): Promise<InvariantReport> {
-  const orderDb = dbs.open("order");
-  const cartDb = dbs.open("cart");
-  const productDb = dbs.open("product");
-  try {
-    // the follow-ups (commit stock, accept quote) run from the outbox: let it drain first
-    const deadline = Date.now() + 60_000;
-    let outboxPending = 0;
-    do {
-      outboxPending = await one(orderDb, "SELECT COUNT(*) AS n FROM outbox WHERE state = 'pending'");
-      if (outboxPending === 0) break;
-      await sleep(500);
-    } while (Date.now() < deadline);
-    const outboxFailed = await one(orderDb, "SELECT COUNT(*) AS n FROM outbox WHERE state = 'failed'");
-    const unsettledAttempts = await one(orderDb, "SELECT COUNT(*) AS n FROM checkout_attempts WHERE state IN ('started', 'charging')");
-    const orders = await one(orderDb, "SELECT COUNT(*) AS n FROM orders");
-    const charges = await one(orderDb, "SELECT COUNT(*) AS n FROM transactions WHERE type = 'charge' AND status = 'succeeded'");
-    const orderTotal = await one(orderDb, "SELECT COALESCE(SUM(total), 0) AS n FROM orders");
-    const chargedTotal = await one(orderDb, "SELECT COALESCE(SUM(amount), 0) AS n FROM transactions WHERE type = 'charge' AND status = 'succeeded'");
-    const acceptedQuotes = await one(cartDb, "SELECT COUNT(*) AS n FROM quotes WHERE status = 'accepted'");
-    const now = Date.now();
-    const products: InvariantReport["products"] = [];
-    for (const id of productIds) {
-      const [row] = await productDb.query<{ stock: number; committed: number }>("SELECT stock, committed FROM products WHERE id = :id", { type: QueryTypes.SELECT, replacements: { id } });
-      const held = await one(productDb, "SELECT COALESCE(SUM(quantity), 0) AS n FROM reservation_items WHERE product_id = :id AND held_until > :now", { id, now });
-      const sold = await one(orderDb, "SELECT COALESCE(SUM(quantity), 0) AS n FROM order_items WHERE product_id = :id", { id });
-      const api = (await (await fetch(`${gateway}/v1/products/${id}`)).json()) as { available: number };
-      products.push({ id, initial: initialStock, stock: Number(row!.stock), available: Number(api.available), sold, committed: Number(row!.committed), held });
-    }
-    const problems: string[] = [];
-    if (!(orders === charges && charges === acceptedQuotes)) problems.push(`orders ${orders}, successful charges ${charges}, accepted quotes ${acceptedQuotes}`);
-    // no order the shoppers were not told about, none missing (a 5xx checkout that completed later would show here)
-    if (orders !== expected.checkouts) problems.push(`orders ${orders} != checkouts answered 201 ${expected.checkouts}`);
-    if (orderTotal !== chargedTotal) problems.push(`order totals ${orderTotal} != charged ${chargedTotal}`);
-    if (outboxPending) problems.push(`${outboxPending} outbox entries still pending after 60 s`);
-    if (outboxFailed) problems.push(`${outboxFailed} outbox entries failed for good`);
-    if (unsettledAttempts) problems.push(`${unsettledAttempts} checkout attempts not settled`);
-    for (const p of products) {
-      if (p.stock !== p.initial) problems.push(`product ${p.id}: stock ${p.stock} != initial ${p.initial}`);
-      if (p.initial !== p.available + p.sold + p.held) problems.push(`product ${p.id}: initial ${p.initial} != available ${p.available} + sold ${p.sold} + held ${p.held}`);
-      if (p.sold !== p.committed) problems.push(`product ${p.id}: sold ${p.sold} (order items) != committed ${p.committed}`);
-      if (p.sold !== (expected.units.get(p.id) ?? 0)) problems.push(`product ${p.id}: sold ${p.sold} != units in checkouts answered 201 ${expected.units.get(p.id) ?? 0}`);
-      if (p.held) problems.push(`product ${p.id}: ${p.held} units still held by open quotes`);
-    }
-    return { ok: problems.length === 0, orders, charges, acceptedQuotes, orderTotal, chargedTotal, outboxPending, outboxFailed, unsettledAttempts, products, problems };
-  } finally {
-    await Promise.all([orderDb.close(), cartDb.close(), productDb.close()]);
-  }
-}
+const checkRun = (dbs: Databases, gateway: string, productIds: number[], expected: Expected) =>
+  checkInvariants({ open: (service) => dbs.open(service), gateway, productIds, initialStock, expected });
 
 /** Warnings and errors the services logged since `offset` (pino levels 40 and 50+), grouped. */
 function logSummary(logFile: string, offset: number): { lines: string[]; warn: number; error: number } {
@@ -406,14 +334,14 @@ async function runBackend(backend: "sqlite" | "mariadb") {
     }
     say(`  ${productIds.length} products (stock ${initialStock} each) and ${shoppers.length} shoppers created`);
 
-    const expected: Expected = { checkouts: 0, units: new Map() };
+    const expected = emptyExpected();
     // warm-up (not measured): one checkout per shopper, four at a time; JIT, pools and key caches warm up
     for (let s = 0; s < shoppers.length; s += 4) {
       const warm = await shop(`${backend}-warmup`, shoppers.slice(s, s + 4), productIds, (i) => i < 1);
       addExpected(expected, warm);
       if (warm.failures.length) findings.push(`${backend} warm-up: ${warm.failures.length} failures, e.g. ${JSON.stringify(warm.failures[0])}`);
     }
-    const warmCheck = await checkInvariants(dbs, gateway, productIds, expected);
+    const warmCheck = await checkRun(dbs, gateway, productIds, expected);
     say(`  warm-up done: ${warmCheck.orders} orders; invariants ${warmCheck.ok ? "OK" : `FAILED: ${warmCheck.problems.join("; ")}`}`);
 
     for (const concurrency of concurrencies) {
@@ -432,7 +360,7 @@ async function runBackend(backend: "sqlite" | "mariadb") {
       const benchCpu = process.cpuUsage(benchCpuBefore);
       cpu.push(`bench client ${((benchCpu.user + benchCpu.system) / 1000 / Math.max(1, stats.checkouts)).toFixed(0)}`);
       addExpected(expected, stats);
-      const check = await checkInvariants(dbs, gateway, productIds, expected);
+      const check = await checkRun(dbs, gateway, productIds, expected);
       const logs = logSummary(logFile, logOffset);
       const perSecond = stats.checkouts / stats.elapsedS;
       const step = (name: string) => `${percentile(stats.steps[name]!, 0.5).toFixed(0)}`;

@@ -22,6 +22,8 @@ export interface AuthAppDeps {
   validateResponses: boolean;
   /** Proxies whose X-Forwarded-For names the client (TRUSTED_PROXIES); default loopback. */
   trustProxy?: string[];
+  /** See the kit's IdempotencyStore; default 2 minutes. */
+  idempotencyAbandonedMs?: number;
   accessTtlSeconds?: number;
   refreshTtlDays?: number;
   limiter?: Partial<LimiterOptions>;
@@ -49,6 +51,6 @@ export function createApp(deps: AuthAppDeps) {
   const domain = createAuthDomain(deps);
   // The auth service verifies its own tokens with the key it holds: no JWKS round trip to itself.
   const verifier = new TokenVerifier(new StaticKeys(new Map([[deps.key.kid, deps.key.publicKey]])), deps.serviceSecret);
-  const app = buildApp({ spec, handlers: createHandlers(domain), logger: deps.logger, verifier, sequelize: deps.sequelize, validateResponses: deps.validateResponses, trustProxy: deps.trustProxy });
+  const app = buildApp({ spec, handlers: createHandlers(domain), logger: deps.logger, verifier, sequelize: deps.sequelize, validateResponses: deps.validateResponses, trustProxy: deps.trustProxy, idempotencyAbandonedMs: deps.idempotencyAbandonedMs });
   return { app, domain };
 }

@@ -16,6 +16,7 @@ const { app, domain } = createApp({
   key,
   serviceSecret: config.SERVICE_SECRET,
   validateResponses: responseValidationEnabled(config), trustProxy: config.TRUSTED_PROXIES,
+  idempotencyAbandonedMs: config.IDEMPOTENCY_ABANDONED_MS,
   accessTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
   refreshTtlDays: config.REFRESH_TOKEN_TTL_DAYS,
   limiter: {

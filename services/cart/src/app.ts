@@ -20,6 +20,8 @@ export interface CartAppDeps {
   validateResponses: boolean;
   /** Proxies whose X-Forwarded-For names the client (TRUSTED_PROXIES); default loopback. */
   trustProxy?: string[];
+  /** See the kit's IdempotencyStore; default 2 minutes. */
+  idempotencyAbandonedMs?: number;
   /** Signs the cart's service credential for the product service. */
   serviceSecret: string;
   /** The product service's base URL; the client is the generated SDK with our service credential. */
@@ -57,6 +59,6 @@ export function createCartDomain(deps: CartAppDeps) {
 /** The cart service's express app (never listens). */
 export function createApp(deps: CartAppDeps) {
   const domain = createCartDomain(deps);
-  const app = buildApp({ spec, handlers: createHandlers(domain), logger: deps.logger, verifier: deps.verifier, sequelize: deps.sequelize, validateResponses: deps.validateResponses, trustProxy: deps.trustProxy });
+  const app = buildApp({ spec, handlers: createHandlers(domain), logger: deps.logger, verifier: deps.verifier, sequelize: deps.sequelize, validateResponses: deps.validateResponses, trustProxy: deps.trustProxy, idempotencyAbandonedMs: deps.idempotencyAbandonedMs });
   return { app, domain };
 }

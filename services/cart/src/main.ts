@@ -14,6 +14,7 @@ const { app, domain } = createApp({
   logger,
   verifier: new TokenVerifier(new RemoteJwks(config.AUTH_JWKS_URL), config.SERVICE_SECRET),
   validateResponses: responseValidationEnabled(config), trustProxy: config.TRUSTED_PROXIES,
+  idempotencyAbandonedMs: config.IDEMPOTENCY_ABANDONED_MS,
   serviceSecret: config.SERVICE_SECRET,
   productUrl: config.PRODUCT_URL,
   productTimeoutMs: config.PRODUCT_TIMEOUT_MS,

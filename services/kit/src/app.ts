@@ -46,10 +46,23 @@ export interface BuildAppOptions {
    */
   trustProxy?: boolean | string | string[];
   /**
-   * What else must answer before this replica takes traffic (e.g. a search engine); each
+   * What else must answer before the replica takes traffic (e.g. a search engine); each
    * check throws when its dependency is unreachable. The database is always checked.
    */
-  readinessChecks?: (() => Promise<void>)[];
+  readinessChecks?: (() => Promise<unknown>)[];
+  /** When a retry may take over an Idempotency-Key whose request never finished (see IdempotencyStore). */
+  idempotencyAbandonedMs?: number;
+  /** How long /readyz waits for a dependency before calling it unreachable. */
+  readinessTimeoutMs?: number;
+}
+
+/** Rejects when `check` does not settle within `ms` (a dead host may take a connect timeout to fail). */
+function within<T>(ms: number, check: () => Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([check(), late]).finally(() => clearTimeout(timer));
 }
 
 /** A parameter as written in the operation, or the shared one its `$ref` points at (bundled specs keep those refs). */
@@ -122,7 +135,7 @@ export function buildApp(options: BuildAppOptions): Express {
   const app = express();
   app.disable("x-powered-by");
   app.set("trust proxy", options.trustProxy ?? "loopback");
-  const idempotency = new IdempotencyStore(sequelize);
+  const idempotency = new IdempotencyStore(sequelize, { abandonedMs: options.idempotencyAbandonedMs });
   // started by listen() (server.ts) and stopped by its close(): expired keys are purged hourly
   app.locals.backgroundTasks = [() => idempotency.schedulePurge(IDEMPOTENCY_PURGE_EVERY_MS, (err) => logger.warn({ err }, "idempotency key purge failed"))];
 
@@ -139,12 +152,16 @@ export function buildApp(options: BuildAppOptions): Express {
   app.get("/healthz", (_req, res) => {
     res.json({ status: "ok" });
   });
+  // readiness, unlike liveness, follows the dependencies: a replica that cannot reach its
+  // database answers 503 so the load balancer and Kubernetes send traffic to the others
+  const readinessTimeoutMs = options.readinessTimeoutMs ?? 2_000;
+  const readinessChecks = [() => sequelize.authenticate(), ...(options.readinessChecks ?? [])];
   app.get("/readyz", async (_req, res) => {
     try {
-      await sequelize.authenticate();
-      for (const check of options.readinessChecks ?? []) await check();
+      await Promise.all(readinessChecks.map((check) => within(readinessTimeoutMs, check)));
       res.json({ status: "ok" });
-    } catch {
+    } catch (error) {
+      logger.warn({ err: error }, "not ready");
       res.status(503).json({ status: "unavailable" });
     }
   });

@@ -27,6 +27,8 @@ export const baseConfigSchema = z.object({
     .default("loopback")
     .transform((raw) => raw.split(",").map((s) => s.trim()).filter(Boolean))
     .refine((list) => list.length > 0 && list.every(isProxySpec), { message: "must be comma-separated IP addresses or CIDRs (or loopback, linklocal, uniquelocal)" }),
+  /** When a retry may take over an Idempotency-Key whose request never finished (the process died); default 2 minutes. */
+  IDEMPOTENCY_ABANDONED_MS: z.coerce.number().int().min(1_000).optional(),
 });
 
 const PROXY_NAMES = new Set(["loopback", "linklocal", "uniquelocal"]);

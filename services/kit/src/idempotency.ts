@@ -5,8 +5,12 @@ import { conflict, unprocessable } from "./errors.js";
 import { isMysql, isUniqueViolation, type Migration } from "./db.js";
 
 const RETENTION_MS = 24 * 60 * 60_000;
-/** An in-flight key older than this belongs to a request whose process died; a retry may take it over. */
-const ABANDONED_MS = 2 * 60_000;
+/**
+ * An in-flight key older than this belongs to a request whose process died; a retry may take
+ * it over. It must outlast the slowest request the service can still be running (its own
+ * timeouts bound that), or a slow request and its retry would both run.
+ */
+export const DEFAULT_ABANDONED_MS = 2 * 60_000;
 
 export const idempotencyMigration: Migration = {
   name: "000-kit-idempotency-keys",
@@ -54,7 +58,14 @@ export function requestHash(method: string, path: string, body: unknown): string
  * still running is 409.
  */
 export class IdempotencyStore {
-  constructor(private readonly sequelize: Sequelize) {}
+  private readonly abandonedMs: number;
+
+  constructor(
+    private readonly sequelize: Sequelize,
+    options: { abandonedMs?: number } = {},
+  ) {
+    this.abandonedMs = options.abandonedMs ?? DEFAULT_ABANDONED_MS;
+  }
 
   async begin(scope: string, key: string, hash: string): Promise<Begin> {
     const now = new Date();
@@ -82,11 +93,11 @@ export class IdempotencyStore {
     if (row.state === "done") {
       return { kind: "replay", status: row.response_status ?? 200, body: row.response_body ? JSON.parse(row.response_body) : undefined };
     }
-    if (now.getTime() - new Date(row.updated_at).getTime() > ABANDONED_MS) {
+    if (now.getTime() - new Date(row.updated_at).getTime() > this.abandonedMs) {
       // Take over an abandoned key: the conditional update lets exactly one retry win the lease.
       const lease = randomUUID();
       await this.sequelize.query("UPDATE idempotency_keys SET lease = ?, updated_at = ? WHERE scope = ? AND idem_key = ? AND state = 'in_flight' AND updated_at < ?", {
-        replacements: [lease, now, scope, key, new Date(now.getTime() - ABANDONED_MS)],
+        replacements: [lease, now, scope, key, new Date(now.getTime() - this.abandonedMs)],
       });
       const [owner] = await this.sequelize.query<{ lease: string | null }>("SELECT lease FROM idempotency_keys WHERE scope = ? AND idem_key = ?", {
         replacements: [scope, key],

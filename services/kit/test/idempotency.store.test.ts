@@ -117,6 +117,23 @@ for (const backend of testBackends()) {
       expect(await store.begin("user:1", key, hash)).to.deep.equal({ kind: "new" });
     });
 
+    it("when the abandon time is configured shorter, then a key that old is taken over and a younger one is still 409", async () => {
+      const quick = new IdempotencyStore(sequelize, { abandonedMs: 10_000 });
+      const [old, young] = [newKey(), newKey()];
+      await quick.begin("user:1", old, hash);
+      await quick.begin("user:1", young, hash);
+      await sequelize.query("UPDATE idempotency_keys SET updated_at = ? WHERE scope = ? AND idem_key = ?", { replacements: [new Date(Date.now() - 11_000), "user:1", old] });
+      await sequelize.query("UPDATE idempotency_keys SET updated_at = ? WHERE scope = ? AND idem_key = ?", { replacements: [new Date(Date.now() - 5_000), "user:1", young] });
+      expect(await quick.begin("user:1", old, hash)).to.deep.equal({ kind: "new" });
+      const still = await quick.begin("user:1", young, hash).catch((e: AppError) => e);
+      expect((still as AppError).code).to.equal("idempotency_key_in_flight");
+      // the default (2 minutes) would not have taken the old one over
+      const other = newKey();
+      await store.begin("user:1", other, hash);
+      await sequelize.query("UPDATE idempotency_keys SET updated_at = ? WHERE scope = ? AND idem_key = ?", { replacements: [new Date(Date.now() - 11_000), "user:1", other] });
+      expect(((await store.begin("user:1", other, hash).catch((e: AppError) => e)) as AppError).code).to.equal("idempotency_key_in_flight");
+    });
+
     it("when two retries take over the same abandoned key at once, then exactly one wins", async () => {
       const key = newKey();
       await store.begin("user:1", key, hash);

@@ -47,6 +47,8 @@ export interface OrderAppDeps {
   validateResponses: boolean;
   /** Proxies whose X-Forwarded-For names the client (TRUSTED_PROXIES); default loopback. */
   trustProxy?: string[];
+  /** See the kit's IdempotencyStore; default 2 minutes. */
+  idempotencyAbandonedMs?: number;
   gateway: PaymentGateway;
   /** The cart and product services: their base URLs (with the service secret), or ready clients. */
   remotes: Remotes | { cartUrl: string; productUrl: string; serviceSecret: string };
@@ -92,6 +94,7 @@ export function createApp(deps: OrderAppDeps) {
     verifier: deps.verifier,
     sequelize: deps.sequelize,
     validateResponses: deps.validateResponses, trustProxy: deps.trustProxy,
+    idempotencyAbandonedMs: deps.idempotencyAbandonedMs,
   });
 
   const domain = {

@@ -3,6 +3,7 @@ import { createApp } from "./app.js";
 import { readConfig } from "./config.js";
 import { migrations } from "./migrations/index.js";
 import { TestPaymentGateway } from "./payments/test-gateway.js";
+import { SqlLedger } from "./payments/test-gateway-ledger.js";
 
 const config = readConfig();
 const logger = createLogger({ service: "order", level: config.LOG_LEVEL });
@@ -14,7 +15,9 @@ const { app, domain } = createApp({
   logger,
   verifier: new TokenVerifier(new RemoteJwks(config.AUTH_JWKS_URL), config.SERVICE_SECRET),
   validateResponses: responseValidationEnabled(config), trustProxy: config.TRUSTED_PROXIES,
-  gateway: new TestPaymentGateway(),
+  idempotencyAbandonedMs: config.IDEMPOTENCY_ABANDONED_MS,
+  // its books live in this service's database, so every replica and every restart can look a charge up
+  gateway: new TestPaymentGateway(new SqlLedger(sequelize)),
   remotes: { cartUrl: config.CART_URL, productUrl: config.PRODUCT_URL, serviceSecret: config.SERVICE_SECRET },
   settings: {
     remoteTimeoutMs: config.REMOTE_TIMEOUT_MS,

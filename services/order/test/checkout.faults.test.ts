@@ -43,6 +43,27 @@ for (const backend of testBackends()) {
       await p?.close();
     });
 
+    it("when the cart fails the quote's acceptance once (a replica died mid-call), then the checkout tries again and answers only once the quote is accepted", async () => {
+      const product = await createProduct(p, { stock: 5 });
+      const user = newUserId();
+      const quote = await quoteFor(p, user, [{ product, quantity: 1 }]);
+      faults.onStep = (step) => {
+        if (step !== "chargePayment") return;
+        p.down.cart = true;
+        setTimeout(() => (p.down.cart = false), 300);
+      };
+
+      const res = await checkout(p, user, quote.id);
+
+      expect(res.status).to.equal(201);
+      // by the time the shopper hears 201 the cart is retired: their next quote cannot supersede this one
+      expect((await getQuote(p, user, quote.id)).status).to.equal("accepted");
+      expect((await tablesFor(p, quote.id)).outbox).to.deep.equal([
+        ["commit_reservation", "done"],
+        ["accept_quote", "done"],
+      ]);
+    });
+
     it("when the cart service goes down after the charge, then the order stands and the quote is accepted once the cart is back", async () => {
       const product = await createProduct(p, { stock: 5 });
       const user = newUserId();
@@ -139,7 +160,7 @@ for (const backend of testBackends()) {
       expect(tables.attempts).to.deep.equal([["charging", 1]]);
       expect(tables.orders).to.deep.equal([]);
       const attemptId = (await orderTables(p.order.sequelize)).attempts.find((a) => a.quote_id === quote.id)!.id;
-      expect(p.gateway.succeededCharges().filter((c) => c.reference === attemptId)).to.have.length(1);
+      expect((await p.gateway.succeededCharges()).filter((c) => c.reference === attemptId)).to.have.length(1);
 
       faults.onStep = undefined;
       await p.order.kill();
@@ -200,7 +221,7 @@ for (const backend of testBackends()) {
       expect(res.status).to.equal(201);
       const orderId = res.body.order.id;
       expect(p.gateway.calls.filter((c) => c.reference === orderId).map((c) => c.op)).to.deep.equal(["charge", "lookup"]);
-      expect(p.gateway.succeededCharges().filter((c) => c.reference === orderId)).to.have.length(1);
+      expect((await p.gateway.succeededCharges()).filter((c) => c.reference === orderId)).to.have.length(1);
       expect((await tablesFor(p, quote.id)).transactions).to.deep.equal([["charge", "succeeded"]]);
     });
 
@@ -226,7 +247,7 @@ for (const backend of testBackends()) {
 
       const retry = await checkout(p, user, quote.id, { key });
       expect(retry.status).to.equal(201);
-      expect(p.gateway.succeededCharges().filter((c) => c.reference === retry.body.order.id)).to.have.length(1);
+      expect((await p.gateway.succeededCharges()).filter((c) => c.reference === retry.body.order.id)).to.have.length(1);
     });
 
     it("when the hold lapsed and another shopper took the stock, then the checkout is a 409 naming the product and nothing is charged", async () => {
@@ -282,7 +303,7 @@ for (const backend of testBackends()) {
           ["release_reservation", "done"],
         ],
       });
-      expect(p.gateway.ledger().filter((r) => r.type === "refund" && r.reference.startsWith(`refund_${order.id}`))).to.have.length(1);
+      expect((await p.gateway.ledger()).filter((r) => r.type === "refund" && r.reference.startsWith(`refund_${order.id}`))).to.have.length(1);
       expect(await productState(p, product.id)).to.deep.equal({ stock: 5, available: 5 });
     });
   });

@@ -56,7 +56,7 @@ for (const backend of testBackends()) {
         ["commit_reservation", "done"],
         ["accept_quote", "done"],
       ]);
-      expect(p.gateway.succeededCharges().filter((c) => c.reference === order.id)).to.have.length(1);
+      expect((await p.gateway.succeededCharges()).filter((c) => c.reference === order.id)).to.have.length(1);
       expect(await productState(p, product.id)).to.deep.equal({ stock: 5, available: 3 });
       expect((await reservationOf(p, quote.id))?.status).to.equal("committed");
       const accepted = await getQuote(p, user, quote.id);

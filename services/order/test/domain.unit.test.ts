@@ -71,8 +71,8 @@ describe("test payment gateway and payments", () => {
     expect(await charge("r2", "tok_chargeDeclined")).to.include({ status: "declined", responseCode: "card_declined" });
     expect(await charge("r3", "tok_insufficientFunds")).to.include({ status: "declined", responseCode: "insufficient_funds" });
     const again = await charge("r1", "tok_visa");
-    expect(gateway.succeededCharges()).to.have.length(1);
-    expect(again.gatewayTransactionId).to.equal(gateway.succeededCharges()[0].gatewayTransactionId);
+    expect(await gateway.succeededCharges()).to.have.length(1);
+    expect(again.gatewayTransactionId).to.equal((await gateway.succeededCharges())[0].gatewayTransactionId);
   });
 
   it("when a refund exceeds its charge or names an unknown charge, then it is declined", async () => {

@@ -89,7 +89,7 @@ for (const backend of testBackends()) {
       expect(bad).to.deep.equal([]);
       // the processor agrees: one refund per cancelled order, none for a shipped one
       const cancelled = tables.orders.filter((o) => o.status === "cancelled").map((o) => o.id);
-      const processorRefunds = p.gateway.ledger().filter((r) => r.type === "refund" && r.status === "succeeded");
+      const processorRefunds = (await p.gateway.ledger()).filter((r) => r.type === "refund" && r.status === "succeeded");
       expect(processorRefunds).to.have.length(cancelled.length);
     });
 

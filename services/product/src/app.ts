@@ -18,6 +18,8 @@ export interface ProductAppDeps {
   validateResponses: boolean;
   /** Proxies whose X-Forwarded-For names the client (TRUSTED_PROXIES); default loopback. */
   trustProxy?: string[];
+  /** See the kit's IdempotencyStore; default 2 minutes. */
+  idempotencyAbandonedMs?: number;
 }
 
 export function createProductDomain(deps: ProductAppDeps) {
@@ -38,6 +40,7 @@ export function createApp(deps: ProductAppDeps) {
     sequelize: deps.sequelize,
     validateResponses: deps.validateResponses,
     trustProxy: deps.trustProxy,
+    idempotencyAbandonedMs: deps.idempotencyAbandonedMs,
     readinessChecks: deps.search.check ? [() => deps.search.check!()] : [],
   });
   return { app, domain };

@@ -179,7 +179,12 @@ export function createInventory(deps: { sequelize: Sequelize; models: ProductMod
     });
   }
 
-  async function release(id: string): Promise<void> {
+  /**
+   * Frees a hold. A committed reservation's units were sold: they go back to stock only when
+   * `returnSold` (the order service cancelling its order); anyone else's release of it (the
+   * cart superseding a quote whose acceptance is late) leaves the sale alone.
+   */
+  async function release(id: string, options: { returnSold: boolean }): Promise<void> {
     const now = Date.now();
     await inTransaction(async (t) => {
       const existing = await lockReservation(id, t);
@@ -187,6 +192,7 @@ export function createInventory(deps: { sequelize: Sequelize; models: ProductMod
       const { reservation, items } = existing;
       if (reservation.status === "released") return;
       if (reservation.status === "committed") {
+        if (!options.returnSold) return;
         await lockProducts(items.map((i) => i.product_id), t);
         await addCommitted(items, -1, t);
       }

@@ -198,14 +198,25 @@ for (const backend of productTestBackends()) {
       expect((await reserve(id, [{ product_id: p, quantity: 1 }])).status).to.equal(409);
     });
 
-    it("when a committed reservation is released (order cancelled), then its units return to stock", async () => {
+    it("when the order service releases a committed reservation (order cancelled), then its units return to stock", async () => {
       const p = await product(3);
       const id = newReservationId();
       await reserve(id, [{ product_id: p, quantity: 3 }]);
       await app.call("POST", `/v1/inventory/reservations/${id}/commit`, { token: service });
       expect(await available(p)).to.equal(0);
-      expect((await app.call("DELETE", `/v1/inventory/reservations/${id}`, { token: service })).status).to.equal(204);
+      expect((await app.call("DELETE", `/v1/inventory/reservations/${id}`, { token: app.tokens.service("order") })).status).to.equal(204);
       expect(await available(p)).to.equal(3);
+    });
+
+    it("when the cart releases a committed reservation (a late supersede of a paid quote), then the units stay sold", async () => {
+      const p = await product(3);
+      const id = newReservationId();
+      await reserve(id, [{ product_id: p, quantity: 2 }]);
+      await app.call("POST", `/v1/inventory/reservations/${id}/commit`, { token: service });
+      expect((await app.call("DELETE", `/v1/inventory/reservations/${id}`, { token: app.tokens.service("cart") })).status).to.equal(204);
+      expect(await available(p)).to.equal(1);
+      // the sale is intact: committing again still answers 200
+      expect((await app.call("POST", `/v1/inventory/reservations/${id}/commit`, { token: service })).status).to.equal(200);
     });
 
     it("when the reservation does not exist, then commit and release are 404", async () => {

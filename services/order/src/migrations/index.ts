@@ -185,12 +185,48 @@ const createOutbox: Migration = {
 };
 
 /**
+ * The built-in test processor's books (payments/test-gateway-ledger.ts). They stand for the
+ * processor's side of the world, so they live apart from `transactions` (our side): recovery
+ * compares the two, and it can only do that after a restart if the books survive it.
+ */
+const createTestGatewayLedger: Migration = {
+  name: "006-create-test-gateway-ledger",
+  async up({ context: qi }) {
+    await qi.createTable("test_gateway_ledger", {
+      reference: { type: DataTypes.STRING(80), primaryKey: true },
+      type: { type: DataTypes.STRING(8), allowNull: false },
+      status: { type: DataTypes.STRING(12), allowNull: false },
+      gateway_transaction_id: { type: DataTypes.STRING(100), allowNull: false },
+      response_code: { type: DataTypes.STRING(64), allowNull: false },
+      amount: money(),
+      currency: { type: DataTypes.STRING(3), allowNull: false },
+      refunds_fail: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: false },
+      created_at: { type: DataTypes.DATE(3), allowNull: false },
+    });
+    await qi.addIndex("test_gateway_ledger", ["gateway_transaction_id"]);
+  },
+};
+
+/**
+ * An outbox entry is claimed with a lease of its own (who, until when), apart from its
+ * backoff (`next_attempt_at`): a dispatch that ignores the backoff (right after the commit
+ * that wrote the entry) must still never take an entry another replica is running.
+ */
+const addOutboxLease: Migration = {
+  name: "007-add-outbox-lease",
+  async up({ context: qi }) {
+    await qi.addColumn("outbox", "claimed_by", { type: DataTypes.STRING(40), allowNull: true });
+    await qi.addColumn("outbox", "claimed_until", { type: DataTypes.DATE(3), allowNull: true });
+  },
+};
+
+/**
  * Cancels now claim the order (`paid -> cancelling`) before the refund is sent. A cancel that
  * was in flight under the older code left its order `paid` next to a pending refund: those
  * orders are `cancelling` from now on, so recovery finishes them and nothing ships them.
  */
 const claimInFlightCancellations: Migration = {
-  name: "006-claim-in-flight-cancellations",
+  name: "008-claim-in-flight-cancellations",
   async up({ sequelize }) {
     await sequelize.query(
       "UPDATE orders SET status = 'cancelling' WHERE status = 'paid' AND id IN (SELECT order_id FROM transactions WHERE type = 'refund' AND status = 'pending')",
@@ -205,5 +241,7 @@ export const migrations: Migration[] = [
   createOrders,
   createReceipts,
   createOutbox,
+  createTestGatewayLedger,
+  addOutboxLease,
   claimInFlightCancellations,
 ];

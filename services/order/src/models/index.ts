@@ -126,6 +126,9 @@ export class OutboxModel extends Model<InferAttributes<OutboxModel>, InferCreati
   declare state: OutboxState;
   declare attempts: CreationOptional<number>;
   declare next_attempt_at: Date;
+  /** Which dispatcher runs the entry, and until when; another may take it over after that. */
+  declare claimed_by: CreationOptional<string | null>;
+  declare claimed_until: CreationOptional<Date | null>;
   declare last_error: CreationOptional<string | null>;
   declare done_at: CreationOptional<Date | null>;
   declare created_at: CreationOptional<Date>;
@@ -302,6 +305,8 @@ export function defineModels(sequelize: Sequelize): OrderModels {
       state: { type: DataTypes.STRING(10), allowNull: false },
       attempts: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
       next_attempt_at: { type: DataTypes.DATE(3), allowNull: false },
+      claimed_by: DataTypes.STRING(40),
+      claimed_until: DataTypes.DATE(3),
       last_error: DataTypes.STRING(500),
       done_at: DataTypes.DATE(3),
       ...stamps(),

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { Op, type Transaction as DbTransaction } from "sequelize";
 import type { Logger } from "@disqo-commerce/kit";
 import type { OrderModels, OutboxModel } from "../models/index.js";
@@ -29,19 +30,30 @@ export function createOutbox(models: OrderModels, handlers: Record<string, Outbo
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<number> | undefined;
   let stopped = true;
+  /** This dispatcher's name in the lease column (one per process, so replicas tell their claims apart). */
+  const me = `${process.pid}-${randomUUID().slice(0, 8)}`;
 
   function backoff(attempts: number): number {
     const exp = Math.min(options.maxDelayMs, options.baseDelayMs * 2 ** Math.min(attempts, 20));
     return Math.round(exp / 2 + Math.random() * (exp / 2));
   }
 
-  /** Takes the entry if nobody else did in the meantime (optimistic claim on next_attempt_at). */
+  /**
+   * Takes the entry unless another dispatcher holds an unexpired lease on it: one conditional
+   * UPDATE, so of two replicas racing for it exactly one wins. A dispatcher that died leaves
+   * its lease to run out, and the entry is taken over then.
+   */
   async function claim(entry: OutboxModel, now: Date): Promise<boolean> {
     const [count] = await Outbox.update(
-      { next_attempt_at: new Date(now.getTime() + options.claimMs) },
-      { where: { id: entry.id, state: "pending", next_attempt_at: entry.next_attempt_at } },
+      { claimed_by: me, claimed_until: new Date(now.getTime() + options.claimMs) },
+      { where: { id: entry.id, state: "pending", [Op.or]: [{ claimed_until: null }, { claimed_until: { [Op.lt]: now } }] } },
     );
     return count === 1;
+  }
+
+  /** Writes the result and lets go of the lease, unless the lease ran out and another dispatcher took the entry. */
+  async function settle(entry: OutboxModel, values: Partial<Record<keyof OutboxModel, unknown>>): Promise<void> {
+    await Outbox.update({ ...values, claimed_by: null, claimed_until: null } as never, { where: { id: entry.id, claimed_by: me } });
   }
 
   async function runOne(entry: OutboxModel): Promise<void> {
@@ -51,18 +63,15 @@ export function createOutbox(models: OrderModels, handlers: Record<string, Outbo
       if (!handler) throw new Error(`no handler for outbox kind ${entry.kind}`);
       const result = await handler(JSON.parse(entry.payload) as Record<string, unknown>);
       if (result.done) {
-        await Outbox.update({ state: "done", attempts, done_at: options.clock(), last_error: null }, { where: { id: entry.id } });
+        await settle(entry, { state: "done", attempts, done_at: options.clock(), last_error: null });
       } else {
         logger.error({ outbox_id: entry.id, kind: entry.kind, aggregate: entry.aggregate, reason: result.reason }, "outbox step failed for good; needs an operator");
-        await Outbox.update({ state: "failed", attempts, last_error: result.reason.slice(0, 500) }, { where: { id: entry.id } });
+        await settle(entry, { state: "failed", attempts, last_error: result.reason.slice(0, 500) });
       }
     } catch (error) {
       const delay = backoff(attempts);
       logger.warn({ outbox_id: entry.id, kind: entry.kind, aggregate: entry.aggregate, attempts, retry_in_ms: delay, err: error }, "outbox step will be retried");
-      await Outbox.update(
-        { attempts, next_attempt_at: new Date(options.clock().getTime() + delay), last_error: String((error as Error)?.message ?? error).slice(0, 500) },
-        { where: { id: entry.id } },
-      );
+      await settle(entry, { attempts, next_attempt_at: new Date(options.clock().getTime() + delay), last_error: String((error as Error)?.message ?? error).slice(0, 500) });
     }
   }
 
@@ -123,6 +132,21 @@ export function createOutbox(models: OrderModels, handlers: Record<string, Outbo
       );
     },
     dispatch,
+    /**
+     * Waits (at most `timeoutMs`) while another dispatcher is running entries of these
+     * aggregates: a forced dispatch leaves an entry another replica's pass has claimed alone,
+     * and the caller may want its outcome before it answers. Entries that failed and wait for
+     * their backoff are not waited for. Resolves true when none is running any more.
+     */
+    async settled(aggregates: string[], timeoutMs: number): Promise<boolean> {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const running = await Outbox.count({ where: { state: "pending", aggregate: { [Op.in]: aggregates }, claimed_until: { [Op.gt]: options.clock() } } });
+        if (running === 0) return true;
+        if (Date.now() >= deadline) return false;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    },
     start(intervalMs: number) {
       if (!stopped) return;
       stopped = false;
@@ -133,9 +157,10 @@ export function createOutbox(models: OrderModels, handlers: Record<string, Outbo
       if (timer) clearTimeout(timer);
       await running;
     },
-    /** Undone entries (tests and operators). */
-    async pending(): Promise<{ id: number; aggregate: string; kind: string; attempts: number; state: string }[]> {
-      const rows = await Outbox.findAll({ where: { state: { [Op.ne]: "done" } }, order: [["id", "ASC"]] });
+    /** Undone entries, of some aggregates or all (tests and operators). */
+    async pending(aggregates?: string[]): Promise<{ id: number; aggregate: string; kind: string; attempts: number; state: string }[]> {
+      const where = aggregates ? { state: { [Op.ne]: "done" }, aggregate: { [Op.in]: aggregates } } : { state: { [Op.ne]: "done" } };
+      const rows = await Outbox.findAll({ where, order: [["id", "ASC"]] });
       return rows.map((r) => ({ id: r.id, aggregate: r.aggregate, kind: r.kind, attempts: r.attempts, state: r.state }));
     },
   };

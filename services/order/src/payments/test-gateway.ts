@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { MemoryLedger, type LedgerStore } from "./test-gateway-ledger.js";
 import { GatewayUnavailableError, type CallOptions, type ChargeRequest, type GatewayOutcome, type PaymentGateway, type RefundRequest } from "./gateway.js";
 
 /** The test cards, named like a card processor's test tokens. */
@@ -29,18 +30,19 @@ function abortable(signal: AbortSignal): Promise<never> {
  * `tok_refundFail` approves but its refunds are declined, and any other token declines
  * (`invalid_token`).
  * Like a real processor it is idempotent by reference: a repeated reference returns the
- * first outcome and charges nothing more. Its ledger is the processor's side of the world,
- * so tests keep one instance across "restarts" of the service.
+ * first outcome and charges nothing more. Its ledger is the processor's side of the world:
+ * in memory by default (tests keep one instance across "restarts" of the service), or in
+ * the order service's database (`SqlLedger`), which every replica and every restart share.
  */
 export class TestPaymentGateway implements PaymentGateway {
   readonly id = "test";
-  private readonly records = new Map<string, GatewayOutcome>();
-  /** Every call that reached the processor, in order (tests count charges with it). */
+  /** Every call that reached this instance, in order (tests count charges with it). */
   readonly calls: { op: "charge" | "refund" | "lookup"; reference: string }[] = [];
   private down = false;
   /** How long a refund takes to answer (a real processor's round trip; tests widen race windows with it). */
   private refundLatencyMs = 0;
-  private readonly refundsFail = new Set<string>();
+
+  constructor(private readonly books: LedgerStore = new MemoryLedger()) {}
 
   /** Simulates an outage: every call fails as if the network were gone. */
   setAvailable(available: boolean): void {
@@ -51,20 +53,20 @@ export class TestPaymentGateway implements PaymentGateway {
     this.refundLatencyMs = ms;
   }
 
-  /** Successful money movements on record (a repeated reference counts once). */
-  ledger(): GatewayOutcome[] {
-    return [...this.records.values()];
+  /** Money movements on record (a repeated reference counts once). */
+  ledger(): Promise<GatewayOutcome[]> {
+    return this.books.all();
   }
 
-  succeededCharges(): GatewayOutcome[] {
-    return this.ledger().filter((r) => r.type === "charge" && r.status === "succeeded");
+  async succeededCharges(): Promise<GatewayOutcome[]> {
+    return (await this.ledger()).filter((r) => r.type === "charge" && r.status === "succeeded");
   }
 
   async charge(request: ChargeRequest, options: CallOptions): Promise<GatewayOutcome> {
     if (request.token === TEST_TOKENS.gatewayDown) throw new GatewayUnavailableError("the payment gateway cannot be reached");
     this.reachable("charge", request.reference);
-    let outcome = this.records.get(request.reference);
-    if (!outcome) {
+    let entry = await this.books.byReference(request.reference);
+    if (!entry) {
       const responseCode =
         request.token === TEST_TOKENS.approve || request.token === TEST_TOKENS.timeout || request.token === TEST_TOKENS.refundFail
           ? "approved"
@@ -73,48 +75,52 @@ export class TestPaymentGateway implements PaymentGateway {
             : request.token === TEST_TOKENS.insufficientFunds
               ? "insufficient_funds"
               : "invalid_token";
-      outcome = {
-        reference: request.reference,
-        type: "charge",
-        status: responseCode === "approved" ? "succeeded" : "declined",
-        gatewayTransactionId: `ch_${randomBytes(12).toString("hex")}`,
-        responseCode,
-        amount: request.amount,
-        currency: request.currency,
-      };
-      this.records.set(request.reference, outcome);
-      if (request.token === TEST_TOKENS.refundFail) this.refundsFail.add(outcome.gatewayTransactionId);
+      entry = await this.books.record({
+        outcome: {
+          reference: request.reference,
+          type: "charge",
+          status: responseCode === "approved" ? "succeeded" : "declined",
+          gatewayTransactionId: `ch_${randomBytes(12).toString("hex")}`,
+          responseCode,
+          amount: request.amount,
+          currency: request.currency,
+        },
+        refundsFail: request.token === TEST_TOKENS.refundFail,
+      });
     }
     // processed on the processor's side, but the answer never arrives in time
     if (request.token === TEST_TOKENS.timeout) return abortable(options.signal);
-    return { ...outcome };
+    return { ...entry.outcome };
   }
 
   async refund(request: RefundRequest, _options: CallOptions): Promise<GatewayOutcome> {
     this.reachable("refund", request.reference);
     if (this.refundLatencyMs > 0) await new Promise((r) => setTimeout(r, this.refundLatencyMs));
-    let outcome = this.records.get(request.reference);
-    if (!outcome) {
-      const charge = [...this.records.values()].find((r) => r.type === "charge" && r.gatewayTransactionId === request.chargeId);
-      const ok = charge?.status === "succeeded" && request.amount <= charge.amount && request.currency === charge.currency && !this.refundsFail.has(request.chargeId);
-      outcome = {
-        reference: request.reference,
-        type: "refund",
-        status: ok ? "succeeded" : "declined",
-        gatewayTransactionId: `re_${randomBytes(12).toString("hex")}`,
-        responseCode: ok ? "approved" : this.refundsFail.has(request.chargeId) ? "refund_failed" : "charge_not_refundable",
-        amount: request.amount,
-        currency: request.currency,
-      };
-      this.records.set(request.reference, outcome);
+    let entry = await this.books.byReference(request.reference);
+    if (!entry) {
+      const charge = await this.books.chargeById(request.chargeId);
+      const refundsFail = charge?.refundsFail ?? false;
+      const ok = charge?.outcome.status === "succeeded" && request.amount <= charge.outcome.amount && request.currency === charge.outcome.currency && !refundsFail;
+      entry = await this.books.record({
+        outcome: {
+          reference: request.reference,
+          type: "refund",
+          status: ok ? "succeeded" : "declined",
+          gatewayTransactionId: `re_${randomBytes(12).toString("hex")}`,
+          responseCode: ok ? "approved" : refundsFail ? "refund_failed" : "charge_not_refundable",
+          amount: request.amount,
+          currency: request.currency,
+        },
+        refundsFail: false,
+      });
     }
-    return { ...outcome };
+    return { ...entry.outcome };
   }
 
   async lookup(reference: string, _options: CallOptions): Promise<GatewayOutcome | null> {
     this.reachable("lookup", reference);
-    const outcome = this.records.get(reference);
-    return outcome ? { ...outcome } : null;
+    const entry = await this.books.byReference(reference);
+    return entry ? { ...entry.outcome } : null;
   }
 
   private reachable(op: "charge" | "refund" | "lookup", reference: string) {

@@ -88,7 +88,7 @@ export interface paths {
         post?: never;
         /**
          * Release a reservation (service only)
-         * @description Frees the reservation's stock. Releasing a committed reservation returns its units to stock (an order cancelled before shipping). Releasing twice is not an error; 404 when it never existed (callers compensating a reservation may treat 404 as released). For the cart and order services only.
+         * @description Frees the reservation's stock. Releasing a committed reservation returns its units to stock only when the order service asks (an order cancelled before shipping); for any other caller it is a no-op, because those units were sold (a cart superseding a quote whose acceptance is late must not return them). Releasing twice is not an error; 404 when it never existed (callers compensating a reservation may treat 404 as released). For the cart and order services only.
          */
         delete: operations["releaseReservation"];
         options?: never;

@@ -13,8 +13,10 @@ export function inventoryHandlers(d: ProductDomain): HandlerMap<InventoryOps> {
     async commitReservation({ params }) {
       return { status: 200, body: await d.inventory.commit(params.reservation_id) };
     },
-    async releaseReservation({ params }) {
-      await d.inventory.release(params.reservation_id);
+    async releaseReservation({ params, principal }) {
+      // only the order service owns a sale: its release is a cancelled order's stock coming back
+      const returnSold = principal?.kind === "service" && principal.service === "order";
+      await d.inventory.release(params.reservation_id, { returnSold });
       return { status: 204 };
     },
   };

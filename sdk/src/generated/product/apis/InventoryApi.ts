@@ -120,7 +120,7 @@ export interface InventoryApiInterface {
     releaseReservationRequestOpts(requestParameters: ReleaseReservationRequest): Promise<runtime.RequestOpts>;
 
     /**
-     * Frees the reservation\'s stock. Releasing a committed reservation returns its units to stock (an order cancelled before shipping). Releasing twice is not an error; 404 when it never existed (callers compensating a reservation may treat 404 as released). For the cart and order services only.
+     * Frees the reservation\'s stock. Releasing a committed reservation returns its units to stock only when the order service asks (an order cancelled before shipping); for any other caller it is a no-op, because those units were sold (a cart superseding a quote whose acceptance is late must not return them). Releasing twice is not an error; 404 when it never existed (callers compensating a reservation may treat 404 as released). For the cart and order services only.
      * @summary Release a reservation (service only)
      * @param {string} reservation_id The caller-chosen reservation id (the cart uses its quote id).
      * @param {*} [options] Override http request option.
@@ -130,7 +130,7 @@ export interface InventoryApiInterface {
     releaseReservationRaw(requestParameters: ReleaseReservationRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<void>>;
 
     /**
-     * Frees the reservation\'s stock. Releasing a committed reservation returns its units to stock (an order cancelled before shipping). Releasing twice is not an error; 404 when it never existed (callers compensating a reservation may treat 404 as released). For the cart and order services only.
+     * Frees the reservation\'s stock. Releasing a committed reservation returns its units to stock only when the order service asks (an order cancelled before shipping); for any other caller it is a no-op, because those units were sold (a cart superseding a quote whose acceptance is late must not return them). Releasing twice is not an error; 404 when it never existed (callers compensating a reservation may treat 404 as released). For the cart and order services only.
      * Release a reservation (service only)
      */
     releaseReservation(requestParameters: ReleaseReservationRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<void>;
@@ -298,7 +298,7 @@ export class InventoryApi extends runtime.BaseAPI implements InventoryApiInterfa
     }
 
     /**
-     * Frees the reservation\'s stock. Releasing a committed reservation returns its units to stock (an order cancelled before shipping). Releasing twice is not an error; 404 when it never existed (callers compensating a reservation may treat 404 as released). For the cart and order services only.
+     * Frees the reservation\'s stock. Releasing a committed reservation returns its units to stock only when the order service asks (an order cancelled before shipping); for any other caller it is a no-op, because those units were sold (a cart superseding a quote whose acceptance is late must not return them). Releasing twice is not an error; 404 when it never existed (callers compensating a reservation may treat 404 as released). For the cart and order services only.
      * Release a reservation (service only)
      */
     async releaseReservationRaw(requestParameters: ReleaseReservationRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<void>> {
@@ -309,7 +309,7 @@ export class InventoryApi extends runtime.BaseAPI implements InventoryApiInterfa
     }
 
     /**
-     * Frees the reservation\'s stock. Releasing a committed reservation returns its units to stock (an order cancelled before shipping). Releasing twice is not an error; 404 when it never existed (callers compensating a reservation may treat 404 as released). For the cart and order services only.
+     * Frees the reservation\'s stock. Releasing a committed reservation returns its units to stock only when the order service asks (an order cancelled before shipping); for any other caller it is a no-op, because those units were sold (a cart superseding a quote whose acceptance is late must not return them). Releasing twice is not an error; 404 when it never existed (callers compensating a reservation may treat 404 as released). For the cart and order services only.
      * Release a reservation (service only)
      */
     async releaseReservation(requestParameters: ReleaseReservationRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<void> {

@@ -149,14 +149,31 @@ export function recordOrder(deps: CheckoutDeps): SagaStep<CheckoutContext> {
   };
 }
 
-/** Runs the follow-ups of the new order once right away; whatever fails stays in the outbox for the retry loop. */
+/**
+ * Runs the follow-ups of the new order before the checkout answers: the shopper's next cart
+ * must not be started while this one is still active (the quote not yet accepted), or a new
+ * quote of the same cart would supersede the paid one. A failed step is tried again a few
+ * times within `FOLLOW_UP_WINDOW_MS` (a replica of the cart that died mid-call is replaced by
+ * the other one at once); whatever is still not done then stays in the outbox for its loop.
+ */
+const FOLLOW_UP_WINDOW_MS = 3_000;
+
 export function dispatchFollowUps(deps: CheckoutDeps): SagaStep<CheckoutContext> {
   return {
     name: "dispatchFollowUps",
     async invoke(ctx) {
       const quoteId = ctx.quote!.id;
+      const aggregates = [`reservation:${quoteId}`, `quote:${quoteId}`];
+      const deadline = Date.now() + FOLLOW_UP_WINDOW_MS;
       try {
-        await deps.outbox.dispatch({ aggregates: [`reservation:${quoteId}`, `quote:${quoteId}`], force: true });
+        for (let round = 0; ; round++) {
+          await deps.outbox.dispatch({ aggregates, force: true });
+          // another replica's outbox pass may have taken them first: wait for its outcome
+          await deps.outbox.settled(aggregates, Math.max(0, deadline - Date.now()));
+          const left = (await deps.outbox.pending(aggregates)).filter((e) => e.state === "pending");
+          if (left.length === 0 || Date.now() >= deadline) break;
+          await sleep(Math.min(100 * 2 ** round, Math.max(0, deadline - Date.now())));
+        }
       } catch (error) {
         deps.logger.warn({ err: error, order_id: ctx.attemptId }, "follow-ups left to the outbox loop");
       }
