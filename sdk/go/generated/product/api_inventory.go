@@ -372,7 +372,7 @@ func (r ApiReleaseReservationRequest) Execute() (*http.Response, error) {
 /*
 ReleaseReservation Release a reservation (service only)
 
-Frees the reservation's stock. Releasing a committed reservation returns its units to stock (an order cancelled before shipping). Releasing twice is not an error; 404 when it never existed (callers compensating a reservation may treat 404 as released). For the cart and order services only.
+Frees the reservation's stock. Releasing a committed reservation returns its units to stock only when the order service asks (an order cancelled before shipping); for any other caller it is a no-op, because those units were sold (a cart superseding a quote whose acceptance is late must not return them). Releasing twice is not an error; 404 when it never existed (callers compensating a reservation may treat 404 as released). For the cart and order services only.
 
  @param ctx context.Context - for authentication, logging, cancellation, deadlines, tracing, etc. Passed from http.Request or context.Background().
  @param reservationId The caller-chosen reservation id (the cart uses its quote id).

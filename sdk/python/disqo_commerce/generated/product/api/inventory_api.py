@@ -645,7 +645,7 @@ class InventoryApi:
     ) -> None:
         """Release a reservation (service only)
 
-        Frees the reservation's stock. Releasing a committed reservation returns its units to stock (an order cancelled before shipping). Releasing twice is not an error; 404 when it never existed (callers compensating a reservation may treat 404 as released). For the cart and order services only.
+        Frees the reservation's stock. Releasing a committed reservation returns its units to stock only when the order service asks (an order cancelled before shipping); for any other caller it is a no-op, because those units were sold (a cart superseding a quote whose acceptance is late must not return them). Releasing twice is not an error; 404 when it never existed (callers compensating a reservation may treat 404 as released). For the cart and order services only.
 
         :param reservation_id: The caller-chosen reservation id (the cart uses its quote id). (required)
         :type reservation_id: str
@@ -716,7 +716,7 @@ class InventoryApi:
     ) -> ApiResponse[None]:
         """Release a reservation (service only)
 
-        Frees the reservation's stock. Releasing a committed reservation returns its units to stock (an order cancelled before shipping). Releasing twice is not an error; 404 when it never existed (callers compensating a reservation may treat 404 as released). For the cart and order services only.
+        Frees the reservation's stock. Releasing a committed reservation returns its units to stock only when the order service asks (an order cancelled before shipping); for any other caller it is a no-op, because those units were sold (a cart superseding a quote whose acceptance is late must not return them). Releasing twice is not an error; 404 when it never existed (callers compensating a reservation may treat 404 as released). For the cart and order services only.
 
         :param reservation_id: The caller-chosen reservation id (the cart uses its quote id). (required)
         :type reservation_id: str
@@ -787,7 +787,7 @@ class InventoryApi:
     ) -> RESTResponseType:
         """Release a reservation (service only)
 
-        Frees the reservation's stock. Releasing a committed reservation returns its units to stock (an order cancelled before shipping). Releasing twice is not an error; 404 when it never existed (callers compensating a reservation may treat 404 as released). For the cart and order services only.
+        Frees the reservation's stock. Releasing a committed reservation returns its units to stock only when the order service asks (an order cancelled before shipping); for any other caller it is a no-op, because those units were sold (a cart superseding a quote whose acceptance is late must not return them). Releasing twice is not an error; 404 when it never existed (callers compensating a reservation may treat 404 as released). For the cart and order services only.
 
         :param reservation_id: The caller-chosen reservation id (the cart uses its quote id). (required)
         :type reservation_id: str
