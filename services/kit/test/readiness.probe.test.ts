@@ -1,10 +1,9 @@
 import { expect } from "chai";
 import { buildApp, listen, openDatabase, type RunningServer } from "../src/index.js";
 import { testBackends, testTokens } from "../src/testing.js";
-import { call, captureLogs, kitDatabase, miniSpec } from "./support.js";
+import { call, captureLogs, kitDatabase, miniSpec, stubHandlers } from "./support.js";
 
-const idle = async () => ({ status: 204 }) as never;
-const handlers = { createThing: idle, getThing: idle, adminOnly: idle, internalOnly: idle };
+const handlers = stubHandlers();
 
 /** The mini spec's app on port 0 over the given database, with optional extra readiness checks. */
 async function serve(sequelize: Parameters<typeof buildApp>[0]["sequelize"], extra: Partial<Parameters<typeof buildApp>[0]> = {}): Promise<RunningServer> {
