@@ -126,7 +126,8 @@ async function exhaustRegistrations() {
         const response = await fetch(`${AUTH_URL}/v1/auth/register`, {
           method: "POST",
           headers: { "Content-Type": JSON_TYPE, "X-Forwarded-For": REGISTERING_CLIENT },
-          body: JSON.stringify({ email: uniqueEmail("flood"), password: "short", first_name: "Flood", last_name: "Test" }),
+          // valid by the contract (so the limiter sees it) but refused: the email is taken
+          body: JSON.stringify({ email: SHOPPER.email, password: "correct-horse-battery", first_name: "Flood", last_name: "Test" }),
         });
         await response.arrayBuffer();
         return response.status;

@@ -39,6 +39,8 @@ export function searchPlan(q: SearchQuery): SearchPlan {
     if (q.maxPrice !== undefined) range.lte = q.maxPrice;
     matches.push({ range: { price: range } });
   }
+  // `ids` with `q`: only the listed products that match the words (as on FTS5)
+  if (q.ids !== undefined) matches.push({ terms: { id: q.ids } });
   const page = (bool: Json, sort: Json[], after: unknown[] | undefined, size = q.limit + 1): Json => ({
     query: { bool },
     sort,
