@@ -6,7 +6,7 @@ import express, { type Express } from "express";
 import { createProxyMiddleware } from "http-proxy-middleware";
 import swaggerUi from "swagger-ui-express";
 import http, { type ServerResponse } from "node:http";
-import { requestContext, sendProblem, type Logger } from "@disqo-commerce/kit";
+import { requestContext, sendProblem, toProblem, type Logger } from "@disqo-commerce/kit";
 import { ownerOf, type ServiceName } from "./routes.js";
 
 const SPEC_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../openapi/dist");
@@ -82,15 +82,9 @@ export function createApp(deps: GatewayDeps): Express {
             response.statusCode = 503;
             response.setHeader("Content-Type", "application/problem+json");
             response.end(
-              JSON.stringify({
-                type: "https://docs.disqo-commerce.example/problems/service_unavailable",
-                title: "Service unavailable",
-                status: 503,
-                detail: `The ${service} service did not answer; try again shortly.`,
-                instance: req.url,
-                code: "service_unavailable",
-                request_id: req.headers["x-request-id"],
-              }),
+              JSON.stringify(
+                toProblem({ status: 503, code: "service_unavailable", detail: `The ${service} service did not answer; try again shortly.`, instance: req.url, requestId: req.headers["x-request-id"] as string | undefined }),
+              ),
             );
           },
         },

@@ -5,10 +5,10 @@ import swaggerUi from "swagger-ui-express";
 import type { Sequelize } from "sequelize";
 import type { Logger } from "pino";
 import { requestContext } from "./context.js";
-import { problemMiddleware } from "./problem.js";
+import { problemMiddleware, toProblem } from "./problem.js";
 import { requestLogger } from "./request-log.js";
 import { memoizeValidatorRoutes } from "./validator-routes.js";
-import { AppError, forbidden, titleFor, unauthenticated } from "./errors.js";
+import { AppError, forbidden, unauthenticated } from "./errors.js";
 import type { Principal, TokenVerifier } from "./tokens.js";
 import { IdempotencyStore, idempotencyScope, idempotencyStoreKey, requestHash } from "./idempotency.js";
 
@@ -230,7 +230,7 @@ export function buildApp(options: BuildAppOptions): Express {
           } catch (error) {
             if (error instanceof AppError && error.status < 500) {
               // a definite answer: replay it like a success
-              const body = { type: `https://docs.disqo-commerce.example/problems/${error.code}`, title: titleFor(error.status), status: error.status, detail: error.message, code: error.code, ...error.extensions };
+              const body = toProblem({ status: error.status, code: error.code, detail: error.message, extensions: error.extensions });
               await idempotency.complete(scope, scopedKey, error.status, body);
             } else {
               await idempotency.forget(scope, scopedKey);

@@ -34,6 +34,7 @@ export const ERROR_CODES = [
   "idempotency_key_in_flight",
   "illegal_transition",
   "service_unavailable",
+  "headers_too_large",
   "internal_error",
 ] as const;
 
@@ -58,6 +59,7 @@ const TITLES: Record<number, string> = {
   415: "Unsupported media type",
   422: "Unprocessable entity",
   429: "Too many requests",
+  431: "Request header fields too large",
   500: "Internal server error",
   502: "Bad gateway",
   503: "Service unavailable",

@@ -5,22 +5,34 @@ import { currentRequestId } from "./context.js";
 
 const PROBLEM_BASE = "https://docs.disqo-commerce.example/problems/";
 
+export interface ProblemFields {
+  status: number;
+  code: ErrorCode;
+  detail: string;
+  instance?: string;
+  requestId?: string;
+  extensions?: Record<string, unknown>;
+}
+
+/** The one place an RFC 9457 problem body is shaped (responses, stored idempotent replays, the gateway). */
+export function toProblem(p: ProblemFields): Record<string, unknown> {
+  return {
+    type: PROBLEM_BASE + p.code,
+    title: titleFor(p.status),
+    status: p.status,
+    detail: p.detail,
+    ...(p.instance !== undefined ? { instance: p.instance } : {}),
+    code: p.code,
+    ...(p.requestId !== undefined ? { request_id: p.requestId } : {}),
+    ...p.extensions,
+  };
+}
+
 export function sendProblem(res: Response, status: number, code: ErrorCode, detail: string, instance: string, extensions: Record<string, unknown> = {}) {
   res
     .status(status)
     .type("application/problem+json")
-    .send(
-      JSON.stringify({
-        type: PROBLEM_BASE + code,
-        title: titleFor(status),
-        status,
-        detail,
-        instance,
-        code,
-        request_id: currentRequestId(),
-        ...extensions,
-      }),
-    );
+    .send(JSON.stringify(toProblem({ status, code, detail, instance, requestId: currentRequestId(), extensions })));
 }
 
 type ValidatorError = { status?: number; errors?: { path?: string; message?: string; errorCode?: string }[]; message?: string; type?: string; headers?: Record<string, string> };

@@ -2,6 +2,25 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Express } from "express";
 import type { Logger } from "pino";
+import { toProblem } from "./problem.js";
+
+/**
+ * Node refuses a request with too many header bytes (over 16 KB) before Express sees it, with
+ * a bare 431. Answer it as every other refusal: problem+json with a stable code.
+ */
+function answerClientErrors(server: http.Server): void {
+  server.on("clientError", (err: NodeJS.ErrnoException, socket) => {
+    if (!socket.writable) return socket.destroy();
+    if (err.code !== "HPE_HEADER_OVERFLOW") {
+      socket.end("HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n");
+      return;
+    }
+    const body = JSON.stringify(toProblem({ status: 431, code: "headers_too_large", detail: "The request's headers exceed 16 KB; send fewer or smaller headers." }));
+    socket.end(
+      `HTTP/1.1 431 Request Header Fields Too Large\r\nContent-Type: application/problem+json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
+  });
+}
 
 export interface RunningServer {
   server: http.Server;
@@ -17,6 +36,7 @@ export type BackgroundTask = () => { stop(): void };
 export async function listen(app: Express, port: number, host = "127.0.0.1"): Promise<RunningServer> {
   const server = http.createServer(app);
   server.keepAliveTimeout = 65_000;
+  answerClientErrors(server);
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(port, host, () => resolve());

@@ -1,7 +1,7 @@
 /*
 DISQO Commerce Order API
 
-Checkout, payments, receipts and orders. `POST /v1/checkout` turns an open quote of the cart service into a paid order: it holds the quote's stock, charges the card through the payment gateway and writes the payment transaction, an immutable receipt and the order in one database transaction; committing the stock and accepting the quote follow from an outbox until done. Nothing is charged twice and no paid order is lost, whatever fails. Orders move `pending -> paid -> partially_shipped/shipped -> delivered`, or `paid -> cancelled` (refunded, with a refund receipt).
+Checkout, payments, receipts and orders. `POST /v1/checkout` turns an open quote of the cart service into a paid order: it holds the quote's stock, charges the card through the payment gateway and writes the payment transaction, an immutable receipt and the order in one database transaction; committing the stock and accepting the quote follow from an outbox until done. Nothing is charged twice and no paid order is lost, whatever fails. Orders move `pending -> paid -> partially_shipped/shipped -> delivered`, or `paid -> cancelling -> cancelled` (refunded, with a refund receipt). Any request whose headers exceed 16 KB is refused before it is routed: 431 with a problem+json body whose `code` is `headers_too_large`.
 
 API version: 1.0.0
 */
@@ -51,6 +51,7 @@ const (
 	ERRORCODE_IDEMPOTENCY_KEY_IN_FLIGHT ErrorCode = "idempotency_key_in_flight"
 	ERRORCODE_ILLEGAL_TRANSITION ErrorCode = "illegal_transition"
 	ERRORCODE_SERVICE_UNAVAILABLE ErrorCode = "service_unavailable"
+	ERRORCODE_HEADERS_TOO_LARGE ErrorCode = "headers_too_large"
 	ERRORCODE_INTERNAL_ERROR ErrorCode = "internal_error"
 )
 
@@ -87,6 +88,7 @@ var AllowedErrorCodeEnumValues = []ErrorCode{
 	"idempotency_key_in_flight",
 	"illegal_transition",
 	"service_unavailable",
+	"headers_too_large",
 	"internal_error",
 }
 

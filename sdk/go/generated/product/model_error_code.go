@@ -1,7 +1,7 @@
 /*
 DISQO Commerce Product API
 
-The catalog and its stock. Anyone may search and read active products; admins create, change and deactivate them. The cart and order services hold, sell and release stock through inventory reservations (service credential only): available stock is stock minus committed units minus unexpired reservations, and it can never be sold twice.
+The catalog and its stock. Anyone may search and read active products; admins create, change and deactivate them. The cart and order services hold, sell and release stock through inventory reservations (service credential only): available stock is stock minus committed units minus unexpired reservations, and it can never be sold twice. Any request whose headers exceed 16 KB is refused before it is routed: 431 with a problem+json body whose `code` is `headers_too_large`.
 
 API version: 1.0.0
 */
@@ -51,6 +51,7 @@ const (
 	ERRORCODE_IDEMPOTENCY_KEY_IN_FLIGHT ErrorCode = "idempotency_key_in_flight"
 	ERRORCODE_ILLEGAL_TRANSITION ErrorCode = "illegal_transition"
 	ERRORCODE_SERVICE_UNAVAILABLE ErrorCode = "service_unavailable"
+	ERRORCODE_HEADERS_TOO_LARGE ErrorCode = "headers_too_large"
 	ERRORCODE_INTERNAL_ERROR ErrorCode = "internal_error"
 )
 
@@ -87,6 +88,7 @@ var AllowedErrorCodeEnumValues = []ErrorCode{
 	"idempotency_key_in_flight",
 	"illegal_transition",
 	"service_unavailable",
+	"headers_too_large",
 	"internal_error",
 }
 

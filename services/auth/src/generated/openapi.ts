@@ -644,7 +644,7 @@ export interface components {
          * @example validation_failed
          * @enum {string}
          */
-        ErrorCode: "validation_failed" | "malformed_request" | "unauthenticated" | "invalid_credentials" | "token_expired" | "token_invalid" | "forbidden" | "not_found" | "method_not_allowed" | "unsupported_media_type" | "conflict" | "email_taken" | "weak_password" | "sku_taken" | "rate_limited" | "insufficient_stock" | "product_unavailable" | "stock_below_reserved" | "cart_empty" | "invalid_promo_code" | "promo_code_exhausted" | "promo_code_already_used" | "quote_expired" | "quote_not_open" | "price_changed" | "payment_declined" | "payment_failed" | "idempotency_key_reused" | "idempotency_key_in_flight" | "illegal_transition" | "service_unavailable" | "internal_error";
+        ErrorCode: "validation_failed" | "malformed_request" | "unauthenticated" | "invalid_credentials" | "token_expired" | "token_invalid" | "forbidden" | "not_found" | "method_not_allowed" | "unsupported_media_type" | "conflict" | "email_taken" | "weak_password" | "sku_taken" | "rate_limited" | "insufficient_stock" | "product_unavailable" | "stock_below_reserved" | "cart_empty" | "invalid_promo_code" | "promo_code_exhausted" | "promo_code_already_used" | "quote_expired" | "quote_not_open" | "price_changed" | "payment_declined" | "payment_failed" | "idempotency_key_reused" | "idempotency_key_in_flight" | "illegal_transition" | "service_unavailable" | "headers_too_large" | "internal_error";
         /**
          * @description One failing field of a request that did not validate.
          * @example {

@@ -1,5 +1,5 @@
 import { Op } from "sequelize";
-import { IdempotencyStore, idempotencyScope, idempotencyStoreKey, type Logger } from "@disqo-commerce/kit";
+import { IdempotencyStore, idempotencyScope, idempotencyStoreKey, toProblem, type Logger } from "@disqo-commerce/kit";
 import { followUps } from "../outbox/follow-ups.js";
 import type { CheckoutAttemptModel } from "../models/index.js";
 import type { CancelOrder } from "../orders/cancel-order.js";
@@ -66,14 +66,7 @@ export function createRecovery(deps: CheckoutDeps, cancel: CancelOrder, logger: 
       const transactionId = await recordDeclinedCharge(deps.models, attempt, outcome);
       await close(attempt, "declined", `declined: ${outcome.responseCode}`);
       const problem = paymentDeclined(outcome, transactionId);
-      await settleKey(attempt, 402, {
-        type: `https://docs.disqo-commerce.example/problems/${problem.code}`,
-        title: "Payment required",
-        status: 402,
-        detail: problem.message,
-        code: problem.code,
-        ...problem.extensions,
-      });
+      await settleKey(attempt, 402, toProblem({ status: 402, code: problem.code, detail: problem.message, extensions: problem.extensions }));
       return "declined";
     }
     const quote = JSON.parse(attempt.quote_json) as QuoteSnapshot;

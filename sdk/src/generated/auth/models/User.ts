@@ -2,7 +2,7 @@
 /* eslint-disable */
 /**
  * DISQO Commerce Auth API
- * Accounts and tokens. Registers and logs in shoppers, issues short-lived ES256 access tokens (verified by every service with the public keys at `/.well-known/jwks.json`) and opaque refresh tokens that rotate on every use, and lets admins manage users.
+ * Accounts and tokens. Registers and logs in shoppers, issues short-lived ES256 access tokens (verified by every service with the public keys at `/.well-known/jwks.json`) and opaque refresh tokens that rotate on every use, and lets admins manage users. Any request whose headers exceed 16 KB is refused before it is routed: 431 with a problem+json body whose `code` is `headers_too_large`.
  *
  * The version of the OpenAPI document: 1.0.0
  * 

@@ -2,7 +2,7 @@
 /* eslint-disable */
 /**
  * DISQO Commerce Cart API
- * Shopping carts, quotes and promo codes. Prices can change between adding a product to the cart and checking out, so a shopper checks out a quote: the cart re-priced at the current prices, with the promo code, tax and shipping applied, and its stock held at the product service until the quote expires. The order service charges exactly what the quote says.
+ * Shopping carts, quotes and promo codes. Prices can change between adding a product to the cart and checking out, so a shopper checks out a quote: the cart re-priced at the current prices, with the promo code, tax and shipping applied, and its stock held at the product service until the quote expires. The order service charges exactly what the quote says. Any request whose headers exceed 16 KB is refused before it is routed: 431 with a problem+json body whose `code` is `headers_too_large`.
  *
  * The version of the OpenAPI document: 1.0.0
  * 

@@ -2,7 +2,7 @@
 /* eslint-disable */
 /**
  * DISQO Commerce Order API
- * Checkout, payments, receipts and orders. `POST /v1/checkout` turns an open quote of the cart service into a paid order: it holds the quote\'s stock, charges the card through the payment gateway and writes the payment transaction, an immutable receipt and the order in one database transaction; committing the stock and accepting the quote follow from an outbox until done. Nothing is charged twice and no paid order is lost, whatever fails. Orders move `pending -> paid -> partially_shipped/shipped -> delivered`, or `paid -> cancelled` (refunded, with a refund receipt).
+ * Checkout, payments, receipts and orders. `POST /v1/checkout` turns an open quote of the cart service into a paid order: it holds the quote\'s stock, charges the card through the payment gateway and writes the payment transaction, an immutable receipt and the order in one database transaction; committing the stock and accepting the quote follow from an outbox until done. Nothing is charged twice and no paid order is lost, whatever fails. Orders move `pending -> paid -> partially_shipped/shipped -> delivered`, or `paid -> cancelling -> cancelled` (refunded, with a refund receipt). Any request whose headers exceed 16 KB is refused before it is routed: 431 with a problem+json body whose `code` is `headers_too_large`.
  *
  * The version of the OpenAPI document: 1.0.0
  * 

@@ -2,7 +2,7 @@
 /* eslint-disable */
 /**
  * DISQO Commerce Product API
- * The catalog and its stock. Anyone may search and read active products; admins create, change and deactivate them. The cart and order services hold, sell and release stock through inventory reservations (service credential only): available stock is stock minus committed units minus unexpired reservations, and it can never be sold twice.
+ * The catalog and its stock. Anyone may search and read active products; admins create, change and deactivate them. The cart and order services hold, sell and release stock through inventory reservations (service credential only): available stock is stock minus committed units minus unexpired reservations, and it can never be sold twice. Any request whose headers exceed 16 KB is refused before it is routed: 431 with a problem+json body whose `code` is `headers_too_large`.
  *
  * The version of the OpenAPI document: 1.0.0
  * 
