@@ -1,7 +1,7 @@
 import type { Accounts } from "./accounts.js";
 import type { AuthModels } from "./models/index.js";
 
-/** Development-only demo accounts (DESIGN.md §6); a production start seeds nothing. */
+/** Development-only demo accounts (docs/ARCHITECTURE.md); a production start seeds nothing. */
 export const DEMO_ACCOUNTS = [
   { email: "shopper@example.com", password: "shopper-demo-pass", first_name: "Sam", last_name: "Shopper", role: "customer" as const },
   { email: "admin@example.com", password: "admin-demo-pass", first_name: "Ada", last_name: "Admin", role: "admin" as const },

@@ -2,7 +2,7 @@ import { isUniqueViolation } from "@disqo-commerce/kit";
 import type { CartModels } from "./models/index.js";
 import { CURRENCY } from "./money.js";
 
-/** Development demo codes (DESIGN.md section 6); a production start seeds nothing. */
+/** Development demo codes (docs/ARCHITECTURE.md); a production start seeds nothing. */
 export const DEMO_PROMO_CODES = [
   // A welcome offer: each customer may use it for one order.
   { code: "WELCOME10", kind: "percent" as const, percent_off: 10, amount_off: null, min_subtotal: null, once_per_customer: true },

@@ -53,7 +53,7 @@ export function requestHash(method: string, path: string, body: unknown): string
 }
 
 /**
- * Idempotency keys kept in the service's database, so replicas share them (DESIGN.md §3):
+ * Idempotency keys kept in the service's database, so replicas share them (docs/ARCHITECTURE.md, "Conventions of the API"):
  * same key + same request replays the stored response, another request is 422, a key
  * still running is 409.
  */

@@ -23,7 +23,7 @@ export async function checkoutResult(deps: Pick<CheckoutDeps, "views">, orderId:
 }
 
 /**
- * Checkout as a saga (DESIGN.md §5): quote -> attempt logged -> stock hold extended -> quote
+ * Checkout as a saga (docs/ARCHITECTURE.md, "Checkout"): quote -> attempt logged -> stock hold extended -> quote
  * still valid -> charge (the pivot) -> transaction, receipt and order in one DB transaction
  * -> follow-ups (commit the stock, accept the quote) from the outbox.
  * Before the charge every failure is compensated (the hold goes back to the quote, the
