@@ -188,7 +188,11 @@ try {
       SEARCH_REFRESH_MS: refreshMs,
     });
     const osSeconds = (performance.now() - osStart) / 1000;
-    const caughtUp = opensearch.log.map((l) => JSON.parse(l) as { msg?: string; applied?: number; ms?: number }).find((l) => l.msg === "search index caught up");
+    // the service writes its log in batches (flushed every 200 ms): wait for the catch-up line
+    type CatchUp = { msg?: string; applied?: number; ms?: number };
+    const findCatchUp = () => opensearch!.log.map((l) => JSON.parse(l) as CatchUp).find((l) => l.msg === "search index caught up");
+    for (let waited = 0; !findCatchUp() && waited < 3000; waited += 100) await new Promise((r) => setTimeout(r, 100));
+    const caughtUp = findCatchUp();
     const rate = caughtUp?.applied && caughtUp.ms ? Math.round(caughtUp.applied / (caughtUp.ms / 1000)) : NaN;
     summary.push(
       `- ${size.toLocaleString("en-US")} products: OpenSearch indexed ${caughtUp?.applied?.toLocaleString("en-US")} new products in ${((caughtUp?.ms ?? 0) / 1000).toFixed(1)} s = **${rate.toLocaleString("en-US")} products/s** (service start to ready ${osSeconds.toFixed(1)} s); SQLite load with FTS5 triggers: ${added.toLocaleString("en-US")} in ${loadSeconds.toFixed(1)} s = ${Math.round(added / loadSeconds).toLocaleString("en-US")} products/s`,
