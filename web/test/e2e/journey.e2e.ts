@@ -24,10 +24,29 @@ const SHOPPER = {
 };
 const ADDRESS = { name: "Erin Tester", address_1: "1 Main St", city: "Los Angeles", state: "CA", zip_code: "90001" };
 
+/** Phone and desktop widths every screenshotted page must fit without horizontal scroll. */
+const WIDTHS = [390, 1280] as const;
+
 let step = 0;
+/** Screenshots the page at each width, asserting it never scrolls sideways; restores the viewport. */
 async function shot(page: Page, name: string): Promise<void> {
   step += 1;
-  await page.screenshot({ path: path.join(SCREENSHOTS, `${String(step).padStart(2, "0")}-${name}.png`), fullPage: true });
+  const original = page.viewportSize() ?? { width: 1200, height: 900 };
+  for (const width of WIDTHS) {
+    await page.setViewportSize({ width, height: original.height });
+    const { scrollWidth, innerWidth, overflowing } = await page.evaluate(() => ({
+      scrollWidth: document.documentElement.scrollWidth,
+      innerWidth: window.innerWidth,
+      // Names the elements sticking out, so a failure says what to fix.
+      overflowing: [...document.querySelectorAll("body *")]
+        .filter((el) => el.getBoundingClientRect().right > window.innerWidth + 1)
+        .slice(0, 5)
+        .map((el) => `${el.tagName.toLowerCase()}.${[...el.classList].join(".")}`),
+    }));
+    expect(scrollWidth, `${name} at ${width} px scrolls sideways (${overflowing.join(", ")})`).to.be.at.most(innerWidth);
+    await page.screenshot({ path: path.join(SCREENSHOTS, `${String(step).padStart(2, "0")}-${name}-${width}.png`), fullPage: true });
+  }
+  await page.setViewportSize(original);
 }
 
 /** The flash message of the page (success, error or info). */
