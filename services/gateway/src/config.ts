@@ -10,6 +10,8 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env) {
       CART_URL: z.string().url().default("http://127.0.0.1:8003"),
       ORDER_URL: z.string().url().default("http://127.0.0.1:8004"),
       UPSTREAM_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000),
+      // comma-separated exact origins allowed to call the API from a browser; empty = no CORS
+      CORS_ORIGINS: z.string().default(""),
     },
     env,
   );

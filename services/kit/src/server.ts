@@ -1,6 +1,5 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import type { Express } from "express";
 import type { Logger } from "pino";
 import { toProblem } from "./problem.js";
 
@@ -32,8 +31,11 @@ export interface RunningServer {
 /** A periodic job of an app (see buildApp's `app.locals.backgroundTasks`): started on listen, stopped on close. */
 export type BackgroundTask = () => { stop(): void };
 
+/** What listen serves: an Express app, or any request listener (the gateway's forwarder) with the same `locals`. */
+export type Listenable = http.RequestListener & { locals?: Record<string, unknown> };
+
 /** Listens on host:port (0 = any free port) and resolves once accepting; starts the app's background tasks. */
-export async function listen(app: Express, port: number, host = "127.0.0.1"): Promise<RunningServer> {
+export async function listen(app: Listenable, port: number, host = "127.0.0.1"): Promise<RunningServer> {
   const server = http.createServer(app);
   server.keepAliveTimeout = 65_000;
   answerClientErrors(server);
@@ -42,7 +44,7 @@ export async function listen(app: Express, port: number, host = "127.0.0.1"): Pr
     server.listen(port, host, () => resolve());
   });
   const actual = (server.address() as AddressInfo).port;
-  const tasks = ((app.locals.backgroundTasks ?? []) as BackgroundTask[]).map((start) => start());
+  const tasks = ((app.locals?.backgroundTasks ?? []) as BackgroundTask[]).map((start) => start());
   return {
     server,
     port: actual,
