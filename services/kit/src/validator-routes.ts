@@ -23,7 +23,9 @@ export function memoizeValidatorRoutes(): void {
   const cache = new Map<string, unknown>();
   mod.pathToRegexp = (route: string, options?: object) => {
     if (typeof route !== "string") return compile(route, options);
-    const key = `${route}\u0000${JSON.stringify(options ?? {})}`;
+    // the validator's one call site passes only these two flags (openapi.metadata.js)
+    const flags = options as { sensitive?: boolean; strict?: boolean } | undefined;
+    const key = `${route}\u0000${flags?.sensitive ? 1 : 0}${flags?.strict ? 1 : 0}${Object.keys(flags ?? {}).length}`;
     let compiled = cache.get(key);
     if (compiled === undefined) {
       compiled = compile(route, options);

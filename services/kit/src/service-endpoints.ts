@@ -1,0 +1,50 @@
+import type { Express } from "express";
+import swaggerUi from "swagger-ui-express";
+import type { Logger } from "pino";
+import type { Sequelize } from "sequelize";
+import type { OpenApiDocument } from "./contract.js";
+
+/** Rejects when `check` does not settle within `ms` (a dead host may take a connect timeout to fail). */
+function within<T>(ms: number, check: () => Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([check(), late]).finally(() => clearTimeout(timer));
+}
+
+export interface ServiceEndpointOptions {
+  spec: OpenApiDocument;
+  logger: Logger;
+  sequelize: Sequelize;
+  readinessChecks?: (() => Promise<unknown>)[];
+  readinessTimeoutMs?: number;
+}
+
+/** Paths every service answers outside its contract (the validator ignores them). */
+export const SERVICE_ENDPOINT_PATHS = /^\/(healthz|readyz|openapi\.json|docs)(\/|$)/;
+
+/** Liveness, readiness (following the dependencies), the bundled spec and its Swagger UI. */
+export function mountServiceEndpoints(app: Express, options: ServiceEndpointOptions): void {
+  const { spec, logger, sequelize } = options;
+  app.get("/healthz", (_req, res) => {
+    res.json({ status: "ok" });
+  });
+  // readiness, unlike liveness, follows the dependencies: a replica that cannot reach its
+  // database answers 503 so the load balancer and Kubernetes send traffic to the others
+  const readinessTimeoutMs = options.readinessTimeoutMs ?? 2_000;
+  const readinessChecks = [() => sequelize.authenticate(), ...(options.readinessChecks ?? [])];
+  app.get("/readyz", async (_req, res) => {
+    try {
+      await Promise.all(readinessChecks.map((check) => within(readinessTimeoutMs, check)));
+      res.json({ status: "ok" });
+    } catch (error) {
+      logger.warn({ err: error }, "not ready");
+      res.status(503).json({ status: "unavailable" });
+    }
+  });
+  app.get("/openapi.json", (_req, res) => {
+    res.json(spec);
+  });
+  app.use("/docs", swaggerUi.serve, swaggerUi.setup(spec as object, { customSiteTitle: spec.info.title }));
+}
