@@ -1,5 +1,6 @@
-import { createPublicKey, createSecretKey, type JsonWebKey, type KeyObject } from "node:crypto";
+import { createPublicKey, createSecretKey, type KeyObject } from "node:crypto";
 import jwt from "jsonwebtoken";
+import { JwksClient, type JSONWebKey, type SigningKey } from "jwks-rsa";
 import { LRUCache } from "lru-cache";
 import { unauthenticated, forbidden } from "./errors.js";
 
@@ -21,45 +22,54 @@ export interface KeySource {
 }
 
 /**
- * The auth service's JWKS, fetched and cached. A key id it does not know triggers one
- * refetch (keys rotate), but at most once per `minRefetchMs`, so forged kids cannot
- * make it hammer the auth service.
+ * The auth service's JWKS through jwks-rsa: keys cached by kid for `ttlMs`; a kid it does not
+ * know (a rotated key) triggers a refetch, at most `refetchesPerMinute` a minute, so forged kids
+ * cannot make it hammer the auth service; concurrent misses share one fetch; and when the auth
+ * service is down after the cache went stale, the last good key keeps working for
+ * `staleFallbackMs` more, so an auth outage does not log every shopper out.
  */
 export class RemoteJwks implements KeySource {
-  private keys = new Map<string, KeyObject>();
-  private fetchedAt = 0;
-  private inflight: Promise<void> | undefined;
+  private readonly client: JwksClient;
+  /** KeyObjects by the cached signing key: jwks-rsa hands out PEM text, and parsing it per call would be wasted work. */
+  private readonly parsed = new WeakMap<SigningKey, KeyObject>();
 
   constructor(
-    private readonly url: string,
-    private readonly options: { ttlMs?: number; minRefetchMs?: number; fetch?: typeof fetch; timeoutMs?: number } = {},
-  ) {}
-
-  async getKey(kid: string): Promise<KeyObject | undefined> {
-    const ttl = this.options.ttlMs ?? 10 * 60_000;
-    const stale = Date.now() - this.fetchedAt > ttl;
-    if (stale || (!this.keys.has(kid) && Date.now() - this.fetchedAt >= (this.options.minRefetchMs ?? 5_000))) {
-      await this.refresh().catch(() => undefined);
-    }
-    return this.keys.get(kid);
+    url: string,
+    options: { ttlMs?: number; refetchesPerMinute?: number; staleFallbackMs?: number; fetch?: typeof fetch; timeoutMs?: number } = {},
+  ) {
+    const doFetch = options.fetch ?? fetch;
+    const timeoutMs = options.timeoutMs ?? 3_000;
+    this.client = new JwksClient({
+      jwksUri: url,
+      cache: true,
+      cacheMaxEntries: 20,
+      cacheMaxAge: options.ttlMs ?? 10 * 60_000,
+      cacheMaxAgeFallback: options.staleFallbackMs ?? 60 * 60_000,
+      rateLimit: true,
+      jwksRequestsPerMinute: options.refetchesPerMinute ?? 10,
+      // fetch (undici) rather than jwks-rsa's own http request, with a hard timeout
+      fetcher: async (uri) => {
+        const response = await doFetch(uri, { signal: AbortSignal.timeout(timeoutMs) });
+        if (!response.ok) throw new Error(`JWKS answered ${response.status}`);
+        return (await response.json()) as { keys: JSONWebKey[] };
+      },
+    });
   }
 
-  private refresh(): Promise<void> {
-    this.inflight ??= (async () => {
-      try {
-        const doFetch = this.options.fetch ?? fetch;
-        const response = await doFetch(this.url, { signal: AbortSignal.timeout(this.options.timeoutMs ?? 3_000) });
-        if (!response.ok) throw new Error(`JWKS answered ${response.status}`);
-        const body = (await response.json()) as { keys: (JsonWebKey & { kid: string })[] };
-        const next = new Map<string, KeyObject>();
-        for (const jwk of body.keys) next.set(jwk.kid, createPublicKey({ key: jwk, format: "jwk" }));
-        this.keys = next;
-        this.fetchedAt = Date.now();
-      } finally {
-        this.inflight = undefined;
-      }
-    })();
-    return this.inflight;
+  async getKey(kid: string): Promise<KeyObject | undefined> {
+    let signing: SigningKey;
+    try {
+      signing = await this.client.getSigningKey(kid);
+    } catch {
+      // unknown kid, JWKS unreachable or refetches rate limited: the token is simply not verifiable
+      return undefined;
+    }
+    let key = this.parsed.get(signing);
+    if (!key) {
+      key = createPublicKey(signing.getPublicKey());
+      this.parsed.set(signing, key);
+    }
+    return key;
   }
 }
 

@@ -42,7 +42,7 @@ describe("kit: RemoteJwks", () => {
     const a = newKey();
     const b = newKey();
     const server = fakeJwksServer({ a: a.publicKey });
-    const jwks = new RemoteJwks("http://auth.test/jwks", { fetch: server.fetchImpl, minRefetchMs: 0 });
+    const jwks = new RemoteJwks("http://auth.test/jwks", { fetch: server.fetchImpl });
     await jwks.getKey("a");
     server.state.keys.b = b.publicKey;
     const verifier = new TokenVerifier(jwks, "service-secret-0123456789");
@@ -52,12 +52,14 @@ describe("kit: RemoteJwks", () => {
     expect(server.state.fetches).to.equal(2);
   });
 
-  it("when unknown kids arrive right after a fetch, then they do not trigger more fetches (no hammering)", async () => {
+  it("when forged kids keep arriving, then refetches stop at the per-minute limit (no hammering the auth service)", async () => {
     const server = fakeJwksServer({ a: newKey().publicKey });
-    const jwks = new RemoteJwks("http://auth.test/jwks", { fetch: server.fetchImpl });
+    const jwks = new RemoteJwks("http://auth.test/jwks", { fetch: server.fetchImpl, refetchesPerMinute: 3 });
     await jwks.getKey("a");
-    for (let i = 0; i < 5; i++) expect(await jwks.getKey(`forged-${i}`)).to.equal(undefined);
-    expect(server.state.fetches).to.equal(1);
+    for (let i = 0; i < 10; i++) expect(await jwks.getKey(`forged-${i}`)).to.equal(undefined);
+    expect(server.state.fetches).to.equal(3);
+    expect(await jwks.getKey("a")).to.not.equal(undefined);
+    expect(server.state.fetches).to.equal(3);
   });
 
   it("when the JWKS cannot be fetched (network error or 5xx), then getKey answers undefined instead of throwing", async () => {
@@ -72,7 +74,7 @@ describe("kit: RemoteJwks", () => {
   it("when a refresh fails after the cache went stale, then the keys already known keep working", async () => {
     const a = newKey();
     const server = fakeJwksServer({ a: a.publicKey });
-    const jwks = new RemoteJwks("http://auth.test/jwks", { fetch: server.fetchImpl, ttlMs: 0 });
+    const jwks = new RemoteJwks("http://auth.test/jwks", { fetch: server.fetchImpl, ttlMs: 1 });
     await jwks.getKey("a");
     server.state.fail = "network";
     await new Promise((r) => setTimeout(r, 5));
