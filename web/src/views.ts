@@ -40,6 +40,26 @@ export function shortId(value: unknown): string {
   return `#${(head.length >= 6 ? head : id).slice(0, 12).toUpperCase()}`;
 }
 
+const CALENDAR_DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+function escapeHtml(text: string): string {
+  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+}
+
+/**
+ * A moment as `<time>`: rendered in UTC and labelled so (the server does not know the shopper's
+ * zone), with the exact instant in `datetime`; site.js rewrites the text into the browser's own
+ * time zone when scripts run. A calendar date (YYYY-MM-DD, e.g. an expected arrival) has no zone
+ * and is printed as is.
+ */
+export function timeElement(value: unknown, kind: "date" | "datetime"): string {
+  const date = toDate(value);
+  if (!date) return "";
+  if (typeof value === "string" && CALENDAR_DATE.test(value)) return `<time datetime="${value}">${escapeHtml(dateFormat.format(date))}</time>`;
+  const text = kind === "date" ? `${dateFormat.format(date)}` : dateTimeFormat.format(date);
+  return `<time datetime="${date.toISOString()}" data-local="${kind}">${escapeHtml(text)}</time>`;
+}
+
 export function configureViews(app: Express, options: { watch?: boolean } = {}): nunjucks.Environment {
   const env = new nunjucks.Environment(new nunjucks.FileSystemLoader(VIEWS_DIR, { watch: options.watch ?? false, noCache: false }), {
     autoescape: true,
@@ -49,14 +69,8 @@ export function configureViews(app: Express, options: { watch?: boolean } = {}):
   });
   env.addFilter("money", (value: MoneyValue | null | undefined) => formatMoney(value));
   env.addFilter("major", (value: MoneyValue | null | undefined) => (value ? toMajorUnits(value.amount, value.currency) : ""));
-  env.addFilter("date", (value: unknown) => {
-    const date = toDate(value);
-    return date ? dateFormat.format(date) : "";
-  });
-  env.addFilter("datetime", (value: unknown) => {
-    const date = toDate(value);
-    return date ? dateTimeFormat.format(date) : "";
-  });
+  env.addFilter("date", (value: unknown) => new nunjucks.runtime.SafeString(timeElement(value, "date")));
+  env.addFilter("datetime", (value: unknown) => new nunjucks.runtime.SafeString(timeElement(value, "datetime")));
   env.addFilter("isodate", (value: unknown) => toDate(value)?.toISOString() ?? "");
   env.addFilter("humanize", humanize);
   env.addFilter("shortid", shortId);

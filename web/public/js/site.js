@@ -1,6 +1,19 @@
 // Progressive enhancement only: every page works without this script.
 (function () {
   "use strict";
+  // Times are rendered in UTC and labelled so; show them in the shopper's own zone instead.
+  try {
+    var dateFormat = new Intl.DateTimeFormat("en-US", { year: "numeric", month: "short", day: "numeric" });
+    var dateTimeFormat = new Intl.DateTimeFormat("en-US", { year: "numeric", month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", timeZoneName: "short" });
+    var times = document.querySelectorAll("time[data-local]");
+    for (var t = 0; t < times.length; t++) {
+      var when = new Date(times[t].getAttribute("datetime"));
+      if (isNaN(when.getTime())) continue;
+      times[t].textContent = (times[t].getAttribute("data-local") === "date" ? dateFormat : dateTimeFormat).format(when);
+    }
+  } catch (e) {
+    // an old browser keeps the labelled UTC text
+  }
   document.addEventListener("submit", function (event) {
     var form = event.target;
     if (!(form instanceof HTMLFormElement)) return;
