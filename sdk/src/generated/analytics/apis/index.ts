@@ -1,0 +1,4 @@
+/* tslint:disable */
+/* eslint-disable */
+export * from './EventsApi.js';
+export * from './KPIsApi.js';
