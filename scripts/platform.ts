@@ -29,7 +29,7 @@ export interface Platform {
 
 export interface PlatformOptions {
   dataDir: string;
-  ports?: Partial<Record<"auth" | "product" | "cart" | "order" | "gateway" | "web", number>>;
+  ports?: Partial<Record<"auth" | "product" | "cart" | "order" | "analytics" | "gateway" | "web", number>>;
   env?: Record<string, string>;
   /** Child output: "inherit" shows service logs, "ignore" hides them, or a file path. */
   output?: "inherit" | "ignore" | string;
@@ -40,7 +40,7 @@ export interface PlatformOptions {
   built?: boolean;
 }
 
-const DEFAULT_PORTS = { auth: 8001, product: 8002, cart: 8003, order: 8004, gateway: 8080, web: 3000 };
+const DEFAULT_PORTS = { auth: 8001, product: 8002, cart: 8003, order: 8004, analytics: 8005, gateway: 8080, web: 3000 };
 
 /** Polls `url` until it answers 2xx; fails early if the child exits. */
 export async function waitHealthy(url: string, child: ChildProcess, timeoutMs: number): Promise<void> {
@@ -75,7 +75,8 @@ export function stopChild(child: ChildProcess, graceMs = 15_000, signal: NodeJS.
 }
 
 export async function startPlatform(options: PlatformOptions): Promise<Platform> {
-  const ports = { ...DEFAULT_PORTS, ...options.ports };
+  // callers that predate the analytics service give the order port: analytics takes the next one
+  const ports = { ...DEFAULT_PORTS, ...options.ports, analytics: options.ports?.analytics ?? (options.ports?.order ?? DEFAULT_PORTS.order) + 1 };
   const urls = Object.fromEntries(Object.entries(ports).map(([k, p]) => [k, `http://127.0.0.1:${p}`])) as Record<keyof typeof ports, string>;
   fs.mkdirSync(options.dataDir, { recursive: true });
   const shared: Record<string, string> = {
@@ -93,10 +94,13 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     { name: "product", entry: "services/product/src/main.ts", port: ports.product, env: {} },
     { name: "cart", entry: "services/cart/src/main.ts", port: ports.cart, env: {} },
     { name: "order", entry: "services/order/src/main.ts", port: ports.order, env: {} },
+    { name: "analytics", entry: "services/analytics/src/main.ts", port: ports.analytics, env: {} },
     { name: "gateway", entry: "services/gateway/src/main.ts", port: ports.gateway, env: {} },
     { name: "web", entry: "web/src/main.ts", port: ports.web, env: {} },
   ];
   const specs = candidates.filter((c) => fs.existsSync(path.join(ROOT, c.entry)) && (!options.include || options.include.includes(c.name)));
+  // the services record analytics events only when there is an analytics service to deliver them to
+  if (specs.some((s) => s.name === "analytics")) shared.ANALYTICS_URL ??= urls.analytics;
   const children = new Map<string, ChildProcess>();
   let outFd: number | undefined;
   if (options.output && options.output !== "inherit" && options.output !== "ignore") outFd = fs.openSync(options.output, "a");

@@ -6,7 +6,7 @@ const env = process.env;
 const port = (name: string, fallback: number) => Number(env[`${name.toUpperCase()}_PORT`] ?? fallback);
 const platform = await startPlatform({
   dataDir: path.resolve(env.DATA_DIR ?? path.join(ROOT, "data")),
-  ports: { auth: port("auth", 8001), product: port("product", 8002), cart: port("cart", 8003), order: port("order", 8004), gateway: port("gateway", 8080), web: port("web", 3000) },
+  ports: { auth: port("auth", 8001), product: port("product", 8002), cart: port("cart", 8003), order: port("order", 8004), analytics: port("analytics", 8005), gateway: port("gateway", 8080), web: port("web", 3000) },
   output: "inherit",
 });
 

@@ -4,6 +4,7 @@ import { UsersResource } from "./resources/users.js";
 import { ProductsResource } from "./resources/products.js";
 import { CartResource, QuotesResource } from "./resources/cart.js";
 import { PromoCodesResource } from "./resources/promo-codes.js";
+import { AnalyticsResource, KpisResource } from "./resources/analytics.js";
 import { CheckoutResource, OrdersResource, ReceiptsResource, TransactionsResource } from "./resources/orders.js";
 
 /**
@@ -40,6 +41,10 @@ export class DisqoCommerce {
   readonly transactions: TransactionsResource;
   /** Promo codes (admin). */
   readonly promoCodes: PromoCodesResource;
+  /** Client-side events of the visitor (`visitorId` option): page and product views. */
+  readonly analytics: AnalyticsResource;
+  /** The shopping funnel and daily or weekly KPIs (admin). */
+  readonly kpis: KpisResource;
 
   private readonly core: Core;
 
@@ -55,6 +60,8 @@ export class DisqoCommerce {
     this.receipts = new ReceiptsResource(this.core);
     this.transactions = new TransactionsResource(this.core);
     this.promoCodes = new PromoCodesResource(this.core);
+    this.analytics = new AnalyticsResource(this.core);
+    this.kpis = new KpisResource(this.core);
   }
 
   /** The access token the client sends, if any. */

@@ -44,6 +44,13 @@ export interface ClientOptions {
    * `User-Agent: disqo-commerce-sdk/<version> node/<version>`; a `User-Agent` here replaces it.
    */
   headers?: Record<string, string> | undefined;
+  /**
+   * The anonymous visitor this client acts for (8 to 64 letters, digits, `-` or `_`), e.g. the
+   * storefront's first-party cookie. Sent as `X-Disqo-Visitor-Id` with every request so that
+   * server-side funnel events (search, add to cart, checkout) and `analytics.track()` events
+   * count for the same person. Leave it out on a server that acts for no shopper.
+   */
+  visitorId?: string | undefined;
 }
 
 /** Options of one call; every method takes them as its last argument. */
@@ -73,6 +80,9 @@ export type AllowUndefined<T> = { [K in keyof T]: T[K] | ({} extends Pick<T, K> 
 /** The init-override hook the generated methods accept (same shape in every generated client). */
 export type InitOverride = (requestContext: { init: { headers?: Record<string, string> } }) => Promise<RequestInit>;
 
+/** The API's visitor id format (`VisitorId` in analytics.yaml). */
+const VISITOR_ID = /^[A-Za-z0-9_-]{8,64}$/;
+
 export class Core implements TokenRefresher {
   readonly basePath: string;
   readonly fetchApi: FetchLike;
@@ -81,6 +91,7 @@ export class Core implements TokenRefresher {
   private refreshing: Promise<string | undefined> | undefined;
   private readonly onTokens: ClientOptions["onTokens"];
   private readonly defaultHeaders: Record<string, string>;
+  readonly visitorId: string | undefined;
   /** Set by the client: performs the refresh call (kept there to keep this module generated-client-free). */
   refreshCall: ((refreshToken: string, override: InitOverride) => Promise<TokenPair>) | undefined;
 
@@ -99,7 +110,15 @@ export class Core implements TokenRefresher {
     this.refresh = options.refreshToken || undefined;
     this.onTokens = options.onTokens;
     const userAgent = defaultUserAgent();
-    this.defaultHeaders = { ...(userAgent ? { "User-Agent": userAgent } : {}), ...withoutUndefined(options.headers) };
+    if (options.visitorId !== undefined && !VISITOR_ID.test(options.visitorId)) {
+      throw new RangeError("DisqoCommerce: `visitorId` must be 8 to 64 letters, digits, `-` or `_`.");
+    }
+    this.visitorId = options.visitorId;
+    this.defaultHeaders = {
+      ...(userAgent ? { "User-Agent": userAgent } : {}),
+      ...(options.visitorId ? { "X-Disqo-Visitor-Id": options.visitorId } : {}),
+      ...withoutUndefined(options.headers),
+    };
     this.fetchApi = createTransport({
       fetch: fetchImpl,
       timeoutMs,

@@ -36,6 +36,7 @@ export type { UsersResource } from "./resources/users.js";
 export type { ProductsResource } from "./resources/products.js";
 export type { CartResource, QuotesResource } from "./resources/cart.js";
 export type { PromoCodesResource } from "./resources/promo-codes.js";
+export type { AnalyticsResource, KpisResource, TrackedEvent } from "./resources/analytics.js";
 export type { CheckoutResource, OrdersResource, ReceiptsResource, ShipmentBody, TransactionsResource } from "./resources/orders.js";
 
 // The shared vocabulary (identical in every spec; taken from the auth client).
@@ -123,3 +124,19 @@ export type {
   TransactionStatus,
   TransactionType,
 } from "./generated/order/index.js";
+
+// analytics: events and the funnel's KPIs
+export type {
+  ClientEvent,
+  ClientEventBatch,
+  ClientEventType,
+  EventProperties,
+  Funnel,
+  FunnelStep,
+  GetFunnelRequest,
+  GetKpiSummaryRequest,
+  IngestResult,
+  KpiSummary,
+  SummaryInterval,
+  ZeroResultSearch,
+} from "./generated/analytics/index.js";

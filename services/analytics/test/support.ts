@@ -22,6 +22,9 @@ export interface AnalyticsHarness {
   domain: ReturnType<typeof createApp>["domain"];
   post(path: string, body: unknown, options?: { token?: string; headers?: Record<string, string> }): Promise<Answer>;
   get(path: string, token?: string): Promise<Answer>;
+  /** Stops listening like a killed process (the database stays); `revive` listens again on the same port. */
+  kill(): Promise<void>;
+  revive(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -31,13 +34,24 @@ export async function startAnalytics(backend: Backend, deps: Partial<AnalyticsAp
   const sequelize = openDatabase({ url: db.url, sqliteFile: db.sqliteFile, name: "analytics" });
   await migrate(sequelize, migrations);
   const { app, domain } = createApp({ sequelize, logger: createLogger({ service: "analytics-test", level: "silent" }), verifier: tokens.verifier, validateResponses: true, ...deps });
-  const running: RunningServer = await listen(app, 0);
+  let running: RunningServer = await listen(app, 0);
+  const port = running.port;
+  let alive = true;
   const answer = async (response: Response): Promise<Answer> => {
     const text = await response.text();
     return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : undefined };
   };
   return {
     url: running.url,
+    async kill() {
+      alive = false;
+      running.server.closeAllConnections();
+      await running.close();
+    },
+    async revive() {
+      running = await listen(app, port);
+      alive = true;
+    },
     tokens,
     domain,
     async post(path, body, options = {}) {
@@ -49,7 +63,7 @@ export async function startAnalytics(backend: Backend, deps: Partial<AnalyticsAp
       return answer(await fetch(`${running.url}${path}`, { headers: token ? { Authorization: `Bearer ${token}` } : {} }));
     },
     async close() {
-      await running.close();
+      if (alive) await running.close();
       await sequelize.close();
       await db.drop();
     },

@@ -1,4 +1,4 @@
-import { conflict, isUniqueViolation, notFound, unauthenticated } from "@disqo-commerce/kit";
+import { conflict, isUniqueViolation, notFound, unauthenticated, type EventRecorder } from "@disqo-commerce/kit";
 import type { AuthModels, UserModel } from "./models/index.js";
 import { assertStrongPassword, hashPassword, normaliseEmail, verifyAgainstDummy, verifyPassword } from "./passwords.js";
 import { toUserDto, type UserDto } from "./users.js";
@@ -14,7 +14,7 @@ export interface Registration {
 // the same set the contract's email patterns refuse: C0 controls and DEL
 const CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/;
 
-export function createAccounts(deps: { models: AuthModels; sessions: Sessions }) {
+export function createAccounts(deps: { models: AuthModels; sessions: Sessions; events: EventRecorder }) {
   const { User } = deps.models;
 
   return {
@@ -23,8 +23,14 @@ export function createAccounts(deps: { models: AuthModels; sessions: Sessions })
       assertStrongPassword(input.password, email);
       const existing = await User.findOne({ where: { email } });
       if (existing) throw conflict("email_taken", "An account with this email already exists.");
+      const passwordHash = await hashPassword(input.password);
       try {
-        return await User.create({ email, password_hash: await hashPassword(input.password), first_name: input.first_name.trim(), last_name: input.last_name.trim(), role });
+        // the signup event commits with the user or not at all; it carries the user id only
+        return await User.sequelize!.transaction(async (transaction) => {
+          const user = await User.create({ email, password_hash: passwordHash, first_name: input.first_name.trim(), last_name: input.last_name.trim(), role }, { transaction });
+          await deps.events.record("signup", { userId: user.id }, {}, transaction);
+          return user;
+        });
       } catch (error) {
         if (isUniqueViolation(error)) throw conflict("email_taken", "An account with this email already exists.");
         throw error;

@@ -1,6 +1,6 @@
 import { createRequire } from "node:module";
 import type { Sequelize } from "sequelize";
-import { buildApp, StaticKeys, TokenVerifier, type Logger, type OpenApiDocument } from "@disqo-commerce/kit";
+import { analyticsRelay, buildApp, createEventRecorder, serviceTokenProvider, StaticKeys, TokenVerifier, type BackgroundTask, type Logger, type OpenApiDocument } from "@disqo-commerce/kit";
 import { createAccounts } from "./accounts.js";
 import { createHandlers } from "./handlers/index.js";
 import { createLogin } from "./login.js";
@@ -27,12 +27,15 @@ export interface AuthAppDeps {
   accessTtlSeconds?: number;
   refreshTtlDays?: number;
   limiter?: Partial<LimiterOptions>;
+  /** The analytics service's base URL: signups are recorded (through the outbox) only when set. */
+  analyticsUrl?: string;
 }
 
 export function createAuthDomain(deps: AuthAppDeps) {
   const models = defineModels(deps.sequelize);
   const sessions = createSessions({ sequelize: deps.sequelize, models, key: deps.key, accessTtlSeconds: deps.accessTtlSeconds ?? 900, refreshTtlDays: deps.refreshTtlDays ?? 30 });
-  const accounts = createAccounts({ models, sessions });
+  const events = createEventRecorder(deps.sequelize, Boolean(deps.analyticsUrl));
+  const accounts = createAccounts({ models, sessions, events });
   const limits = createAuthLimits(models, { ...DEFAULT_LIMITS, ...deps.limiter });
   return {
     models,
@@ -52,5 +55,6 @@ export function createApp(deps: AuthAppDeps) {
   // The auth service verifies its own tokens with the key it holds: no JWKS round trip to itself.
   const verifier = new TokenVerifier(new StaticKeys(new Map([[deps.key.kid, deps.key.publicKey]])), deps.serviceSecret);
   const app = buildApp({ spec, handlers: createHandlers(domain), logger: deps.logger, verifier, sequelize: deps.sequelize, validateResponses: deps.validateResponses, trustProxy: deps.trustProxy, idempotencyAbandonedMs: deps.idempotencyAbandonedMs });
+  if (deps.analyticsUrl) (app.locals.backgroundTasks as BackgroundTask[]).push(analyticsRelay({ sequelize: deps.sequelize, url: deps.analyticsUrl, serviceToken: serviceTokenProvider("auth", deps.serviceSecret), logger: deps.logger }));
   return { app, domain };
 }

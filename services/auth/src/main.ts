@@ -19,6 +19,7 @@ const { app, domain } = createApp({
   idempotencyAbandonedMs: config.IDEMPOTENCY_ABANDONED_MS,
   accessTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
   refreshTtlDays: config.REFRESH_TOKEN_TTL_DAYS,
+  analyticsUrl: config.ANALYTICS_URL,
   limiter: {
     windowSeconds: config.LOGIN_WINDOW_SECONDS,
     maxPerEmail: config.LOGIN_MAX_FAILURES_PER_EMAIL,

@@ -1,6 +1,6 @@
 import { createRequire } from "node:module";
 import type { Sequelize } from "sequelize";
-import { buildApp, serviceTokenProvider, type Logger, type OpenApiDocument, type TokenVerifier } from "@disqo-commerce/kit";
+import { analyticsRelay, buildApp, createEventRecorder, serviceTokenProvider, type BackgroundTask, type Logger, type OpenApiDocument, type TokenVerifier } from "@disqo-commerce/kit";
 import { createCarts } from "./carts.js";
 import { createHandlers } from "./handlers/index.js";
 import { defineModels } from "./models/index.js";
@@ -33,6 +33,8 @@ export interface CartAppDeps {
   /** How long a quote (and its stock hold) lasts; 15 minutes unless set. */
   quoteTtlMs?: number;
   now?: () => Date;
+  /** The analytics service's base URL: adds to cart and quotes are recorded (through the outbox) only when set. */
+  analyticsUrl?: string;
 }
 
 export function createCartDomain(deps: CartAppDeps) {
@@ -50,9 +52,10 @@ export function createCartDomain(deps: CartAppDeps) {
   }
   const rules: PricingRules = { ...DEFAULT_PRICING_RULES, ...deps.pricing };
   const promoCodes = createPromoCodes(models);
-  const carts = createCarts({ sequelize: deps.sequelize, models, products, now });
+  const events = createEventRecorder(deps.sequelize, Boolean(deps.analyticsUrl));
+  const carts = createCarts({ sequelize: deps.sequelize, models, products, now, events });
   const redemptions = createPromoRedemptions(models);
-  const quotes = createQuotes({ sequelize: deps.sequelize, models, products, carts, promoCodes, redemptions, rules, ttlMs: deps.quoteTtlMs ?? 15 * 60_000, now, logger: deps.logger });
+  const quotes = createQuotes({ sequelize: deps.sequelize, models, products, carts, promoCodes, redemptions, rules, ttlMs: deps.quoteTtlMs ?? 15 * 60_000, now, logger: deps.logger, events });
   return { models, carts, quotes, promoCodes };
 }
 
@@ -60,5 +63,6 @@ export function createCartDomain(deps: CartAppDeps) {
 export function createApp(deps: CartAppDeps) {
   const domain = createCartDomain(deps);
   const app = buildApp({ spec, handlers: createHandlers(domain), logger: deps.logger, verifier: deps.verifier, sequelize: deps.sequelize, validateResponses: deps.validateResponses, trustProxy: deps.trustProxy, idempotencyAbandonedMs: deps.idempotencyAbandonedMs });
+  if (deps.analyticsUrl) (app.locals.backgroundTasks as BackgroundTask[]).push(analyticsRelay({ sequelize: deps.sequelize, url: deps.analyticsUrl, serviceToken: serviceTokenProvider("cart", deps.serviceSecret), logger: deps.logger }));
   return { app, domain };
 }

@@ -1,5 +1,5 @@
 import { Op, type Sequelize, type Transaction } from "sequelize";
-import { AppError, createSqlReader, isUniqueViolation, notFound, sqlDate, unprocessable } from "@disqo-commerce/kit";
+import { AppError, createSqlReader, isUniqueViolation, notFound, sqlDate, unprocessable, type EventRecorder } from "@disqo-commerce/kit";
 import type { components } from "./generated/openapi.js";
 import type { CartModel, CartModels } from "./models/index.js";
 import { CURRENCY, money } from "./money.js";
@@ -16,6 +16,7 @@ export interface CartDeps {
   models: CartModels;
   products: ProductGateway;
   now: () => Date;
+  events: EventRecorder;
 }
 
 const productUnavailable = (productId: number) => new AppError(404, "product_unavailable", `Product ${productId} does not exist or is not for sale.`);
@@ -155,6 +156,7 @@ export function createCarts(deps: CartDeps) {
         } else {
           await models.CartItem.create({ cart_id: cart.id, product_id: productId, name: product.name, quantity: total, unit_price: product.price, currency: product.currency }, { transaction: t });
         }
+        await deps.events.record("cart_item_added", { userId }, { product_id: productId, quantity }, t);
       });
       return view(cartId);
     },

@@ -19,6 +19,7 @@ const { app, domain } = createApp({
   productUrl: config.PRODUCT_URL,
   productTimeoutMs: config.PRODUCT_TIMEOUT_MS,
   quoteTtlMs: config.QUOTE_TTL_SECONDS * 1000,
+  analyticsUrl: config.ANALYTICS_URL,
   pricing: {
     taxRates: config.TAX_RATES ?? DEFAULT_TAX_RATES,
     flatShipping: config.SHIPPING_FLAT_AMOUNT,

@@ -12,7 +12,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { Op, type Sequelize } from "sequelize";
-import { conflict, createSqlReader, notFound, sqlDate, sqlDateOrNull, unprocessable, type Logger, type Principal } from "@disqo-commerce/kit";
+import { conflict, createSqlReader, notFound, sqlDate, sqlDateOrNull, unprocessable, type EventRecorder, type Logger, type Principal } from "@disqo-commerce/kit";
 import type { components } from "./generated/openapi.js";
 import type { Carts } from "./carts.js";
 import type { CartModels, QuoteItemModel, QuoteModel } from "./models/index.js";
@@ -37,6 +37,7 @@ export interface QuoteDeps {
   ttlMs: number;
   now: () => Date;
   logger: Logger;
+  events: EventRecorder;
 }
 
 /** Opaque and unguessable; also a valid reservation id at the product service (`^[A-Za-z0-9_-]{1,64}$`). */
@@ -215,6 +216,7 @@ export function createQuotes(deps: QuoteDeps) {
           await redemptions.releaseHolds(others.map((q) => q.id), t);
           // The authoritative check of the code's limits, one quote at a time; a 409 here undoes the stock hold below.
           if (promo) await redemptions.hold(promo, userId, id, expiresAt, now(), t);
+          await deps.events.record("quote_created", { userId }, { quote_id: id, total: { amount: priced.total, currency: CURRENCY } }, t);
           return others.map((q) => q.id);
         });
       } catch (error) {

@@ -9,6 +9,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env) {
       PRODUCT_URL: z.string().url().default("http://127.0.0.1:8002"),
       CART_URL: z.string().url().default("http://127.0.0.1:8003"),
       ORDER_URL: z.string().url().default("http://127.0.0.1:8004"),
+      ANALYTICS_URL: z.string().url().default("http://127.0.0.1:8005"),
       UPSTREAM_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000),
       // comma-separated exact origins allowed to call the API from a browser; empty = no CORS
       CORS_ORIGINS: z.string().default(""),

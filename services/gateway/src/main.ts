@@ -6,7 +6,7 @@ import { readConfig } from "./config.js";
 const config = readConfig();
 const logger = createLogger({ service: "gateway", level: config.LOG_LEVEL });
 const app = createApp({
-  upstreams: { auth: config.AUTH_URL, product: config.PRODUCT_URL, cart: config.CART_URL, order: config.ORDER_URL },
+  upstreams: { auth: config.AUTH_URL, product: config.PRODUCT_URL, cart: config.CART_URL, order: config.ORDER_URL, analytics: config.ANALYTICS_URL },
   logger,
   timeoutMs: config.UPSTREAM_TIMEOUT_MS,
   corsOrigins: parseOrigins(config.CORS_ORIGINS),

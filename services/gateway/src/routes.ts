@@ -4,6 +4,8 @@ export const SERVICE_ROUTES = {
   product: ["/v1/products", "/v1/inventory", "/api/v1/search"],
   cart: ["/v1/cart", "/v1/quotes", "/v1/promo-codes"],
   order: ["/v1/checkout", "/v1/orders", "/v1/receipts", "/v1/admin/orders", "/v1/transactions"],
+  // not /v1/internal/events: the services deliver their events to analytics directly
+  analytics: ["/v1/events", "/v1/admin/kpis"],
 } as const;
 
 export type ServiceName = keyof typeof SERVICE_ROUTES;

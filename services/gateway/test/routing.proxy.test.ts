@@ -80,6 +80,12 @@ describe("gateway routing", () => {
     expect(ownerOf("/v1/cart/items", { cart: "x" })).to.equal("cart");
   });
 
+  it("when a path is analytics' public API, then it is routed there, but its internal ingestion never is", () => {
+    expect(ownerOf("/v1/events", { analytics: "x" })).to.equal("analytics");
+    expect(ownerOf("/v1/admin/kpis/funnel?from=2026-11-01&to=2026-11-30", { analytics: "x" })).to.equal("analytics");
+    expect(ownerOf("/v1/internal/events", { analytics: "x", auth: "x", product: "x", cart: "x", order: "x" })).to.equal(undefined);
+  });
+
   it("serves one Swagger UI listing every bundled spec, with its assets from the gateway itself", async () => {
     const html = await (await fetch(`${gateway.url}/docs/`)).text();
     expect(html).to.include("swagger-ui");

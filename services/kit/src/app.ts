@@ -4,7 +4,7 @@ import * as OpenApiValidator from "express-openapi-validator";
 import type { Sequelize } from "sequelize";
 import type { Logger } from "pino";
 import { authenticate, authorize } from "./authenticate.js";
-import { requestContext } from "./context.js";
+import { requestContext, VISITOR_ID } from "./context.js";
 import { resolveParameter, type OpenApiDocument } from "./contract.js";
 import { runOperation, type OperationHandler } from "./dispatch.js";
 import { IdempotencyStore } from "./idempotency.js";
@@ -50,7 +50,9 @@ function requestIdentity(): RequestHandler {
     const incoming = req.headers["x-request-id"];
     const requestId = typeof incoming === "string" && /^[\w.:-]{1,128}$/.test(incoming) ? incoming : randomUUID();
     res.setHeader("X-Request-Id", requestId);
-    requestContext.run({ requestId }, () => next());
+    const visitor = req.headers["x-disqo-visitor-id"];
+    const visitorId = typeof visitor === "string" && VISITOR_ID.test(visitor) ? visitor : undefined;
+    requestContext.run({ requestId, visitorId }, () => next());
   };
 }
 

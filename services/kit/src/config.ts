@@ -14,6 +14,12 @@ export const baseConfigSchema = z.object({
   /** Where every service fetches the token verification keys. */
   AUTH_JWKS_URL: z.string().url().default("http://127.0.0.1:8001/.well-known/jwks.json"),
   SERVICE_SECRET: z.string().min(16).default(DEV_SERVICE_SECRET),
+  /** The analytics service's base URL; unset or empty: this service records no analytics events. */
+  ANALYTICS_URL: z
+    .string()
+    .optional()
+    .transform((v) => (v ? v : undefined))
+    .pipe(z.string().url().optional()),
   /** Response validation costs time; on outside production unless set. */
   VALIDATE_RESPONSES: z.enum(["true", "false"]).optional(),
   SEED_DEMO_DATA: z.enum(["true", "false"]).optional(),

@@ -11,3 +11,4 @@ export * from "./problem.js";
 export * from "./server.js";
 export * from "./tokens.js";
 export * from "./sql.js";
+export * from "./analytics-outbox.js";

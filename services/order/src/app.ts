@@ -1,6 +1,6 @@
 import { createRequire } from "node:module";
 import type { Sequelize } from "sequelize";
-import { buildApp, serviceTokenProvider, type Logger, type OpenApiDocument, type TokenVerifier } from "@disqo-commerce/kit";
+import { analyticsRelay, buildApp, createEventRecorder, serviceTokenProvider, type BackgroundTask, type Logger, type OpenApiDocument, type TokenVerifier } from "@disqo-commerce/kit";
 import { createHandlers } from "./handlers/index.js";
 import { defineModels } from "./models/index.js";
 import { createOutbox } from "./outbox/outbox.js";
@@ -56,6 +56,8 @@ export interface OrderAppDeps {
   clock?: () => Date;
   /** Fault injection for tests (e.g. a ProcessCrash after the charge). */
   hooks?: SagaHooks;
+  /** The analytics service: checkouts and cancellations are recorded (through the outbox) only when set. */
+  analytics?: { url: string; serviceSecret: string };
 }
 
 /** The order service's express app and its domain (never listens; main.ts starts the background loops). */
@@ -81,9 +83,10 @@ export function createApp(deps: OrderAppDeps) {
     clock,
   });
   const views = createViews(models);
-  const checkoutDeps = { models, remotes, payments, outbox, views, logger, clock, settings: { holdSeconds: settings.holdSeconds, leaseMs: settings.leaseMs } };
+  const events = createEventRecorder(deps.sequelize, Boolean(deps.analytics));
+  const checkoutDeps = { models, remotes, payments, outbox, events, views, logger, clock, settings: { holdSeconds: settings.holdSeconds, leaseMs: settings.leaseMs } };
   const placeOrder = createPlaceOrder(checkoutDeps, deps.hooks);
-  const cancelOrder = createCancelOrder({ models, payments, outbox, views, logger, clock, leaseMs: settings.leaseMs });
+  const cancelOrder = createCancelOrder({ models, payments, outbox, events, views, logger, clock, leaseMs: settings.leaseMs });
   const fulfilment = createFulfilment(models, views);
   const recovery = createRecovery(checkoutDeps, cancelOrder, logger);
 
@@ -96,6 +99,9 @@ export function createApp(deps: OrderAppDeps) {
     validateResponses: deps.validateResponses, trustProxy: deps.trustProxy,
     idempotencyAbandonedMs: deps.idempotencyAbandonedMs,
   });
+  if (deps.analytics) {
+    (app.locals.backgroundTasks as BackgroundTask[]).push(analyticsRelay({ sequelize: deps.sequelize, url: deps.analytics.url, serviceToken: serviceTokenProvider("order", deps.analytics.serviceSecret), logger }));
+  }
 
   const domain = {
     models,

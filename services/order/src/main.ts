@@ -25,6 +25,7 @@ const { app, domain } = createApp({
     holdSeconds: config.CHECKOUT_HOLD_SECONDS,
     leaseMs: config.SAGA_LEASE_MS,
   },
+  analytics: config.ANALYTICS_URL ? { url: config.ANALYTICS_URL, serviceSecret: config.SERVICE_SECRET } : undefined,
 });
 const running = await listen(app, config.PORT, config.HOST);
 logger.info({ url: running.url }, "order service listening");

@@ -75,6 +75,8 @@ export interface OrderPlatform {
 }
 
 export interface PlatformOptions {
+  /** Every service records its analytics events and delivers them here (see services/analytics). */
+  analyticsUrl?: string;
   hooks?: SagaHooks;
   settings?: Partial<OrderSettings>;
   quoteTtlMs?: number;
@@ -94,7 +96,7 @@ export async function startPlatform(backend: Backend, options: PlatformOptions =
   const indexDir = fs.mkdtempSync(path.join(os.tmpdir(), "disqo-order-search-"));
   const search = createSearchIndex(productDb, { file: path.join(indexDir, "index.sqlite"), refreshMs: 1_000, logger: silent });
   await search.ready;
-  const product = await listen(createProductApp({ sequelize: productDb, logger: silent, verifier: tokens.verifier, search, validateResponses: true }).app, 0);
+  const product = await listen(createProductApp({ sequelize: productDb, logger: silent, verifier: tokens.verifier, search, validateResponses: true, analyticsUrl: options.analyticsUrl, serviceSecret: tokens.serviceSecret }).app, 0);
   cleanups.push(async () => {
     await product.close();
     await search.close();
@@ -117,6 +119,7 @@ export async function startPlatform(backend: Backend, options: PlatformOptions =
       productUrl: product.url,
       productTimeoutMs: 10_000,
       quoteTtlMs: options.quoteTtlMs,
+      analyticsUrl: options.analyticsUrl,
     }).app,
     0,
   );
@@ -157,6 +160,7 @@ export async function startPlatform(backend: Backend, options: PlatformOptions =
       settings: merged,
       clock: options.clock,
       hooks: hooks ?? options.hooks,
+      analytics: options.analyticsUrl ? { url: options.analyticsUrl, serviceSecret: tokens.serviceSecret } : undefined,
     });
     const running: RunningServer = await listen(app, 0);
     let killed = false;

@@ -1,11 +1,12 @@
 import { createRequire } from "node:module";
 import type { Sequelize } from "sequelize";
-import { buildApp, type Logger, type OpenApiDocument, type TokenVerifier } from "@disqo-commerce/kit";
+import { analyticsRelay, buildApp, createEventRecorder, serviceTokenProvider, type BackgroundTask, type Logger, type OpenApiDocument, type TokenVerifier } from "@disqo-commerce/kit";
 import { createCatalog } from "./catalog.js";
 import { createHandlers } from "./handlers/index.js";
 import { createInventory } from "./inventory.js";
 import { defineModels } from "./models/index.js";
 import type { SearchIndex } from "./search/search-index.js";
+import { createSearchEvents } from "./search-events.js";
 
 const require = createRequire(import.meta.url);
 export const spec = require("../../../openapi/dist/product.json") as OpenApiDocument;
@@ -20,13 +21,18 @@ export interface ProductAppDeps {
   trustProxy?: string[];
   /** See the kit's IdempotencyStore; default 2 minutes. */
   idempotencyAbandonedMs?: number;
+  /** The analytics service's base URL: searches are recorded (through the outbox) only when set. */
+  analyticsUrl?: string;
+  /** Signs the relay's service credential for the analytics service. */
+  serviceSecret?: string;
 }
 
 export function createProductDomain(deps: ProductAppDeps) {
   const models = defineModels(deps.sequelize);
   const catalog = createCatalog({ sequelize: deps.sequelize, models, search: deps.search, logger: deps.logger });
   const inventory = createInventory({ sequelize: deps.sequelize, models, logger: deps.logger });
-  return { models, catalog, inventory, verifier: deps.verifier };
+  const searchEvents = createSearchEvents(createEventRecorder(deps.sequelize, Boolean(deps.analyticsUrl)), deps.logger);
+  return { models, catalog, inventory, searchEvents, verifier: deps.verifier };
 }
 
 /** The product service's express app (never listens). */
@@ -43,5 +49,8 @@ export function createApp(deps: ProductAppDeps) {
     idempotencyAbandonedMs: deps.idempotencyAbandonedMs,
     readinessChecks: deps.search.check ? [() => deps.search.check!()] : [],
   });
+  if (deps.analyticsUrl && deps.serviceSecret) {
+    (app.locals.backgroundTasks as BackgroundTask[]).push(analyticsRelay({ sequelize: deps.sequelize, url: deps.analyticsUrl, serviceToken: serviceTokenProvider("product", deps.serviceSecret), logger: deps.logger }));
+  }
   return { app, domain };
 }

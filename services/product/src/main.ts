@@ -21,7 +21,7 @@ const search = createSearchIndex(sequelize, {
 // listens at once (liveness) and /readyz fails until the index is built or while it is unreachable
 if (config.SEARCH_BACKEND !== "opensearch") await search.ready;
 const verifier = new TokenVerifier(new RemoteJwks(config.AUTH_JWKS_URL), config.SERVICE_SECRET);
-const { app } = createApp({ sequelize, logger, verifier, search, validateResponses: responseValidationEnabled(config), trustProxy: config.TRUSTED_PROXIES, idempotencyAbandonedMs: config.IDEMPOTENCY_ABANDONED_MS });
+const { app } = createApp({ sequelize, logger, verifier, search, validateResponses: responseValidationEnabled(config), trustProxy: config.TRUSTED_PROXIES, idempotencyAbandonedMs: config.IDEMPOTENCY_ABANDONED_MS, analyticsUrl: config.ANALYTICS_URL, serviceSecret: config.SERVICE_SECRET });
 const running = await listen(app, config.PORT, config.HOST);
 logger.info({ url: running.url }, "product service listening");
 shutdownOnSignals(running, logger, [() => search.close(), () => sequelize.close()]);

@@ -1,4 +1,4 @@
-import type { Logger } from "@disqo-commerce/kit";
+import type { EventRecorder, Logger } from "@disqo-commerce/kit";
 import type { OrderModels } from "../models/index.js";
 import type { Outbox } from "../outbox/outbox.js";
 import type { GatewayOutcome } from "../payments/gateway.js";
@@ -19,6 +19,8 @@ export interface CheckoutDeps {
   remotes: Remotes;
   payments: Payments;
   outbox: Outbox;
+  /** Analytics events (checkout succeeded / declined), written in the fact's transaction. */
+  events: EventRecorder;
   views: Views;
   logger: Logger;
   clock: () => Date;

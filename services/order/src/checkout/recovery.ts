@@ -63,7 +63,7 @@ export function createRecovery(deps: CheckoutDeps, cancel: CancelOrder, logger: 
     }
     const outcome = settlement.outcome;
     if (outcome.status === "declined") {
-      const transactionId = await recordDeclinedCharge(deps.models, attempt, outcome);
+      const transactionId = await recordDeclinedCharge(deps.models, deps.events, attempt, outcome);
       await close(attempt, "declined", `declined: ${outcome.responseCode}`);
       const problem = paymentDeclined(outcome, transactionId);
       await settleKey(attempt, 402, toProblem({ status: 402, code: problem.code, detail: problem.message, extensions: problem.extensions }));

@@ -1,5 +1,5 @@
 import { DataTypes } from "sequelize";
-import { idempotencyMigration, type Migration } from "@disqo-commerce/kit";
+import { idempotencyMigration, type Migration, analyticsOutboxMigration } from "@disqo-commerce/kit";
 
 const money = () => ({ type: DataTypes.INTEGER, allowNull: false });
 const timestamps = () => ({
@@ -244,4 +244,5 @@ export const migrations: Migration[] = [
   createTestGatewayLedger,
   addOutboxLease,
   claimInFlightCancellations,
+  analyticsOutboxMigration("009-create-analytics-outbox"),
 ];

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { Op } from "sequelize";
-import { AppError, conflict, isMysql, notFound, serviceUnavailable, type Logger, type Principal } from "@disqo-commerce/kit";
+import { AppError, conflict, isMysql, notFound, serviceUnavailable, type EventRecorder, type Logger, type Principal } from "@disqo-commerce/kit";
 import { followUps } from "../outbox/follow-ups.js";
 import type { Outbox } from "../outbox/outbox.js";
 import type { GatewayOutcome } from "../payments/gateway.js";
@@ -13,6 +13,7 @@ export interface CancelDeps {
   models: OrderModels;
   payments: Payments;
   outbox: Outbox;
+  events: EventRecorder;
   views: Views;
   logger: Logger;
   clock: () => Date;
@@ -86,6 +87,7 @@ export function createCancelOrder(deps: CancelDeps) {
       );
       await Order.update({ status: "cancelled" }, { where: { id: order.id, status: "cancelling" }, transaction: t });
       await deps.outbox.enqueue([followUps.releaseReservation(order.quote_id, order.id)], t);
+      await deps.events.record("order_cancelled", { userId: order.user_id }, { order_id: order.id, total: { amount: Number(order.total), currency: order.currency } }, t);
     });
   }
 

@@ -3,6 +3,7 @@ import type { HandlerMap, Principal, TokenVerifier } from "@disqo-commerce/kit";
 import type { operations } from "../generated/openapi.js";
 import type { Catalog } from "../catalog.js";
 import type { Inventory } from "../inventory.js";
+import type { SearchEvents } from "../search-events.js";
 import { inventoryHandlers } from "./inventory.js";
 import { legacyHandlers } from "./legacy.js";
 import { productHandlers } from "./products.js";
@@ -10,6 +11,7 @@ import { productHandlers } from "./products.js";
 export interface ProductDomain {
   catalog: Catalog;
   inventory: Inventory;
+  searchEvents: SearchEvents;
   verifier: TokenVerifier;
 }
 

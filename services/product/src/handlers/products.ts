@@ -7,7 +7,10 @@ type ProductOps = Pick<operations, "searchProducts" | "getProduct" | "createProd
 export function productHandlers(d: ProductDomain): HandlerMap<ProductOps> {
   return {
     async searchProducts({ query, principal, req }) {
-      return { status: 200, body: await d.catalog.search(query, viewerOf(d, principal, req)) };
+      const viewer = viewerOf(d, principal, req);
+      const page = await d.catalog.search(query, viewer);
+      await d.searchEvents.searched(query, page.total_count, viewer);
+      return { status: 200, body: page };
     },
     async getProduct({ params, principal, req }) {
       return { status: 200, body: await d.catalog.get(Number(params.id), viewerOf(d, principal, req)) };

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { DataTypes } from "sequelize";
-import { idempotencyMigration, isMysql, type Migration } from "@disqo-commerce/kit";
+import { analyticsOutboxMigration, idempotencyMigration, isMysql, type Migration } from "@disqo-commerce/kit";
 import { FTS5_DDL } from "../search/fts5-schema.js";
 
 /**
@@ -94,4 +94,4 @@ const createSearchIndex: Migration = {
   },
 };
 
-export const migrations: Migration[] = [sqliteWal, idempotencyMigration, createProducts, createProductChanges, createReservations, createSearchIndex];
+export const migrations: Migration[] = [sqliteWal, idempotencyMigration, createProducts, createProductChanges, createReservations, createSearchIndex, analyticsOutboxMigration("005-create-analytics-outbox")];

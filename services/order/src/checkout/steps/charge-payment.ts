@@ -1,13 +1,19 @@
 import { randomUUID } from "node:crypto";
-import { AppError, isUniqueViolation } from "@disqo-commerce/kit";
+import { AppError, isUniqueViolation, type EventRecorder } from "@disqo-commerce/kit";
 import type { GatewayOutcome } from "../../payments/gateway.js";
 import type { OrderModels } from "../../models/index.js";
 import { OutcomeUnknownError, type SagaStep } from "../saga.js";
 import { later, type CheckoutContext, type CheckoutDeps } from "../context.js";
 
-/** Records a declined charge (visible in `GET /v1/transactions`); repeating it is harmless. */
-export async function recordDeclinedCharge(models: OrderModels, attempt: { id: string; user_id: number; quote_id: string; payment_gateway_id: string }, outcome: GatewayOutcome): Promise<string> {
+/** Records a declined charge (visible in `GET /v1/transactions`) and its analytics event; repeating it is harmless. */
+export async function recordDeclinedCharge(
+  models: OrderModels,
+  events: EventRecorder,
+  attempt: { id: string; user_id: number; quote_id: string; payment_gateway_id: string },
+  outcome: GatewayOutcome,
+): Promise<string> {
   try {
+    return await models.sequelize.transaction(async (transaction) => {
     const row = await models.Transaction.create({
       id: randomUUID(),
       reference: attempt.id,
@@ -21,8 +27,10 @@ export async function recordDeclinedCharge(models: OrderModels, attempt: { id: s
       amount: outcome.amount,
       currency: outcome.currency,
       response_code: outcome.responseCode,
-    });
+    }, { transaction });
+    await events.record("checkout_declined", { userId: attempt.user_id }, { quote_id: attempt.quote_id, code: outcome.responseCode.slice(0, 64) }, transaction);
     return row.id;
+    });
   } catch (error) {
     if (!isUniqueViolation(error)) throw error;
     const existing = await models.Transaction.findOne({ where: { reference: attempt.id } });
@@ -63,6 +71,7 @@ export function chargePayment(deps: CheckoutDeps): SagaStep<CheckoutContext> {
       if (outcome.status === "declined") {
         const transactionId = await recordDeclinedCharge(
           deps.models,
+          deps.events,
           { id: ctx.attemptId, user_id: ctx.input.userId, quote_id: quote.id, payment_gateway_id: deps.payments.gatewayId },
           outcome,
         );

@@ -19,7 +19,7 @@ export interface PaidAttempt {
  * the follow-ups (commit the stock, accept the quote) and the attempt marked completed.
  * Safe to run twice (request and recovery racing): the second finds the order and stops.
  */
-export async function writePaidOrder(deps: Pick<CheckoutDeps, "models" | "outbox">, attempt: PaidAttempt, charge: GatewayOutcome, paidAt: Date): Promise<void> {
+export async function writePaidOrder(deps: Pick<CheckoutDeps, "models" | "outbox" | "events">, attempt: PaidAttempt, charge: GatewayOutcome, paidAt: Date): Promise<void> {
   const { sequelize, Order, OrderItem, Receipt, ReceiptItem, Transaction, CheckoutAttempt } = deps.models;
   const q = attempt.quote;
   try {
@@ -115,6 +115,7 @@ export async function writePaidOrder(deps: Pick<CheckoutDeps, "models" | "outbox
         { transaction: t },
       );
       await deps.outbox.enqueue([followUps.commitReservation(q.id, attempt.id), followUps.acceptQuote(q.id, attempt.id, paidAt)], t);
+      await deps.events.record("checkout_succeeded", { userId: attempt.userId }, { order_id: attempt.id, quote_id: q.id, total: { amount: q.total, currency: q.currency } }, t);
       await CheckoutAttempt.update(
         { state: "completed", step: "recordOrder", gateway_transaction_id: charge.gatewayTransactionId, response_code: charge.responseCode, charged_at: paidAt },
         { where: { id: attempt.id }, transaction: t },
