@@ -11,6 +11,8 @@ import { createLogger, type Logger } from "./logger.js";
 import { createSessions, locals, type Sessions } from "./session.js";
 import type { SdkFactory } from "./shop.js";
 import { configureViews, PUBLIC_DIR } from "./views.js";
+import { visitorCookie } from "./visitor.js";
+import { trackPageViews } from "./page-views.js";
 import { accountRoutes } from "./routes/account.js";
 import { adminRoutes } from "./routes/admin.js";
 import { authRoutes } from "./routes/auth.js";
@@ -102,7 +104,9 @@ export function createApp(deps: AppDeps): Express {
 
   const sessions = createSessions({ sdkFactory: deps.sdkFactory, cookieSecure: deps.cookieSecure ?? false });
   app.use(sessions.readFlash);
+  app.use(visitorCookie(deps.cookieSecure ?? false));
   app.use(sessions.middleware);
+  app.use(trackPageViews(logger));
 
   const ctx: RouteContext = { sessions, logger };
   app.use(catalogRoutes(ctx));

@@ -116,6 +116,7 @@ export function createSessions(options: SessionOptions) {
       refreshToken,
       // Express links every response to its request; req.ip honours the trusted proxies.
       clientAddress: res.req?.ip,
+      visitorId: typeof res.locals.visitorId === "string" ? res.locals.visitorId : undefined,
       onTokens: (tokens) => {
         storeTokens(res, tokens);
         l.session = sessionFrom(tokens.access_token);

@@ -6,10 +6,12 @@
 import {
   DisqoCommerce,
   type ApiPromise,
+  type AnalyticsResource,
   type AuthResource,
   type CartResource,
   type CheckoutResource,
   type OrdersResource,
+  type KpisResource,
   type ProductsResource,
   type QuotesResource,
   type ReceiptsResource,
@@ -36,6 +38,8 @@ export interface Shop {
   checkout: AwaitedMethods<CheckoutResource, "create">;
   orders: AwaitedMethods<OrdersResource, "list" | "get" | "cancel" | "adminList" | "ship" | "deliver">;
   receipts: AwaitedMethods<ReceiptsResource, "get">;
+  analytics: AwaitedMethods<AnalyticsResource, "track">;
+  kpis: AwaitedMethods<KpisResource, "funnel" | "summary">;
 }
 
 export interface ShopOptions {
@@ -45,6 +49,8 @@ export interface ShopOptions {
   onTokens?: (tokens: TokenPair) => void;
   /** The shopper's address (req.ip behind the storefront's trusted proxies), for the API's per-client limits. */
   clientAddress?: string;
+  /** The anonymous visitor (first-party cookie), so the API counts this browser's funnel steps as one person. */
+  visitorId?: string;
 }
 
 export type SdkFactory = (options: ShopOptions) => Shop;
@@ -59,6 +65,7 @@ export function sdkFactory(baseUrl: string, timeoutMs: number): SdkFactory {
       accessToken: options.accessToken,
       refreshToken: options.refreshToken,
       onTokens: options.onTokens,
+      visitorId: options.visitorId,
       // The API sees the storefront's address as the last hop; the shopper's goes in front of it,
       // and the services believe it because the storefront is one of their TRUSTED_PROXIES.
       headers: { "User-Agent": "disqo-storefront/0.1", ...(options.clientAddress ? { "X-Forwarded-For": options.clientAddress } : {}) },

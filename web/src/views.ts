@@ -3,6 +3,7 @@ import type { Express } from "express";
 import nunjucks from "nunjucks";
 import { fileURLToPath } from "node:url";
 import { formatMoney, toMajorUnits, type MoneyValue } from "./money.js";
+import { percent } from "./charts.js";
 
 export const VIEWS_DIR = fileURLToPath(new URL("../views", import.meta.url));
 export const PUBLIC_DIR = fileURLToPath(new URL("../public", import.meta.url));
@@ -73,6 +74,7 @@ export function configureViews(app: Express, options: { watch?: boolean } = {}):
   env.addFilter("datetime", (value: unknown) => new nunjucks.runtime.SafeString(timeElement(value, "datetime")));
   env.addFilter("isodate", (value: unknown) => toDate(value)?.toISOString() ?? "");
   env.addFilter("humanize", humanize);
+  env.addFilter("percent", percent);
   env.addFilter("shortid", shortId);
   env.express(app);
   app.set("view engine", "njk");

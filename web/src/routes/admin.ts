@@ -10,6 +10,7 @@ import { integer, list, pathId, pathKey, query, text } from "../forms.js";
 import { parseMajorUnits, toMajorUnits } from "../money.js";
 import { locals, requireLogin } from "../session.js";
 import { humanize, shortId } from "../views.js";
+import { analyticsDashboard } from "./admin-analytics.js";
 
 export const ORDER_STATUSES: readonly OrderStatus[] = ["pending", "paid", "cancelling", "partially_shipped", "shipped", "delivered", "cancelled"];
 /** The catalog is priced in US dollars (the product contract's only currency). */
@@ -58,6 +59,7 @@ export function adminRoutes({ sessions }: RouteContext): Router {
   router.use(requireLogin, requireAdmin);
 
   router.get("/", (_req, res) => res.redirect(303, "/admin/products"));
+  router.use(analyticsDashboard());
 
   router.get("/products", async (req, res) => {
     const q = text(req.query, "q", 200);

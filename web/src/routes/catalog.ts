@@ -6,6 +6,7 @@ import { apiMessage, apiStatus } from "../errors.js";
 import { list, pathId, query, text } from "../forms.js";
 import { parseMajorUnits } from "../money.js";
 import { locals } from "../session.js";
+import { trackOnPage } from "../page-views.js";
 
 export const SORTS = [
   { value: "relevance", label: "Best match" },
@@ -98,6 +99,7 @@ export function catalogRoutes(_ctx: RouteContext): Router {
   router.get("/products/:id", async (req, res) => {
     const { shop } = locals(res);
     const product = await shop.products.get(pathId(req.params.id));
+    trackOnPage(res, { type: "product_view", properties: { product_id: product.id } });
     res.render("product.njk", { title: product.name, product, maxQuantity: Math.max(1, Math.min(99, product.available ?? 99)) });
   });
 

@@ -4,7 +4,7 @@
  * with just enough behaviour (ownership, stock, promo codes, declines, idempotency, state
  * machine) for pages to be tested without a running platform.
  */
-import { ApiError, ConnectionError, PagePromise, type Cart, type Order, type Product, type Quote, type Receipt, type TokenPair, type User } from "@disqo-commerce/sdk";
+import { ApiError, ConnectionError, PagePromise, type Funnel, type KpiSummary, type TrackedEvent, type Cart, type Order, type Product, type Quote, type Receipt, type TokenPair, type User } from "@disqo-commerce/sdk";
 import type { Shop, ShopOptions } from "../../src/shop.js";
 
 type Role = "customer" | "admin";
@@ -62,6 +62,32 @@ export class FakePlatform {
   registrationsLeft = Number.POSITIVE_INFINITY;
   /** Holds checkouts until released, to test a double submit that overlaps. */
   checkoutGate: Promise<void> | null = null;
+
+  /** Batches the storefront tracked, with the visitor and (when logged in) user they came from. */
+  tracked: Array<{ visitorId: string | undefined; userId: number | null; events: TrackedEvent[] }> = [];
+  /** When set, only the analytics service is unreachable. */
+  analyticsDown = false;
+  /** What the KPI endpoints answer; the window asked for is copied in. */
+  funnel: Funnel = {
+    from: "", to: "",
+    steps: [
+      { step: "visitors", people: 10, conversion_from_previous: 1, conversion_from_visitors: 1 },
+      { step: "signups", people: 3, conversion_from_previous: 0.3, conversion_from_visitors: 0.3 },
+      { step: "searchers", people: 6, conversion_from_previous: 2, conversion_from_visitors: 0.6 },
+      { step: "product_viewers", people: 5, conversion_from_previous: 0.8333, conversion_from_visitors: 0.5 },
+      { step: "cart_adders", people: 4, conversion_from_previous: 0.8, conversion_from_visitors: 0.4 },
+      { step: "quote_creators", people: 3, conversion_from_previous: 0.75, conversion_from_visitors: 0.3 },
+      { step: "buyers", people: 2, conversion_from_previous: 0.6667, conversion_from_visitors: 0.2 },
+    ],
+  };
+  summary: KpiSummary = {
+    from: "", to: "", interval: "day", abandon_after_hours: 24,
+    intervals: [
+      { start: "2026-11-01", end: "2026-11-01", orders: 2, revenue: USD(9000), average_order_value: USD(4500), orders_per_buyer: 1, buyers: 2, new_buyers: 2, returning_buyers: 0, declines: 1, cancellations: 0, abandoned_carts: 2 },
+      { start: "2026-11-02", end: "2026-11-02", orders: 0, revenue: USD(0), average_order_value: null, orders_per_buyer: null, buyers: 0, new_buyers: 0, returning_buyers: 0, declines: 0, cancellations: 1, abandoned_carts: 0 },
+    ],
+    zero_result_searches: [{ term: "=HYPERLINK(\"http://evil\")", searches: 3 }, { term: "zeppelin", searches: 1 }],
+  } as KpiSummary;
 
   private accessTokens = new Map<string, number>();
   private refreshTokens = new Map<string, number>();
@@ -627,6 +653,35 @@ class FakeClient implements Shop {
       if (order.status !== "shipped") throw apiError(409, "illegal_transition", `The order is ${order.status}.`, { current_status: order.status });
       order.status = "delivered";
       return order;
+    },
+  };
+
+  analytics: Shop["analytics"] = {
+    track: async (events) => {
+      await this.enter("analytics.track");
+      if (this.world.analyticsDown) throw new ConnectionError("Could not reach the analytics service: connect ECONNREFUSED");
+      let userId: number | null = null;
+      try {
+        userId = this.access ? this.me().id : null;
+      } catch {
+        // The API ignores a token it cannot use on this public operation; so does the fake.
+      }
+      const list = Array.isArray(events) ? events : [events];
+      this.world.tracked.push({ visitorId: this.options.visitorId, userId, events: list });
+      return { accepted: list.length, duplicates: 0 };
+    },
+  };
+
+  kpis: Shop["kpis"] = {
+    funnel: async (params) => {
+      await this.enter("kpis.funnel");
+      this.admin();
+      return { ...this.world.funnel, from: params.from, to: params.to };
+    },
+    summary: async (params) => {
+      await this.enter("kpis.summary");
+      this.admin();
+      return { ...this.world.summary, from: params.from, to: params.to, interval: params.interval ?? "day" };
     },
   };
 
