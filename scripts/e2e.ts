@@ -22,7 +22,7 @@ const logFile = path.join(dataDir, "platform.log");
 const platform = await startPlatform({
   dataDir,
   // PORT_OFFSET lets several runs share one machine
-  ports: Object.fromEntries(Object.entries({ auth: 19001, product: 19002, cart: 19003, order: 19004, gateway: 19080, web: 19000 }).map(([k, p]) => [k, p + Number(process.env.PORT_OFFSET ?? 0)])),
+  ports: Object.fromEntries(Object.entries({ auth: 19001, product: 19002, cart: 19003, order: 19004, analytics: 19005, gateway: 19080, web: 19000 }).map(([k, p]) => [k, p + Number(process.env.PORT_OFFSET ?? 0)])),
   output: logFile,
   // Every test user registers from loopback: lift the per-client registration limit.
   env: { LOG_LEVEL: "warn", REGISTER_MAX_PER_CLIENT: "100000" },

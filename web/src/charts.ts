@@ -9,15 +9,8 @@ export interface Bar {
   valueLabel: string;
   /** Conversion from the step before, as text ("" for the first). */
   note: string;
-  y: number;
+  /** The bar's length in percent of the largest step. */
   width: number;
-}
-
-export interface BarChart {
-  width: number;
-  height: number;
-  barHeight: number;
-  bars: Bar[];
 }
 
 export interface LinePoint {
@@ -58,29 +51,21 @@ export function niceCeiling(value: number): number {
   return 10 * power;
 }
 
-/** Horizontal bars, one row per funnel step, widths relative to the first (largest) step. */
-export function funnelBars(steps: Array<{ label: string; people: number; conversion: number | null }>, width = 640): BarChart {
-  const barHeight = 28;
-  const rowHeight = 52;
+/** Horizontal bars, one per funnel step, in percent of the largest step. */
+export function funnelBars(steps: Array<{ label: string; people: number; conversion: number | null }>): Bar[] {
   const top = Math.max(1, ...steps.map((s) => s.people));
-  return {
-    width,
-    height: steps.length * rowHeight,
-    barHeight,
-    bars: steps.map((s, i) => ({
-      label: s.label,
-      valueLabel: s.people.toLocaleString("en-US"),
-      note: i === 0 ? "" : `${percent(s.conversion)} of the step before`,
-      y: i * rowHeight + 18,
-      // A step with people stays visible however small it is next to the first.
-      width: s.people === 0 ? 0 : Math.max(2, Math.round((s.people / top) * width)),
-    })),
-  };
+  return steps.map((s, i) => ({
+    label: s.label,
+    valueLabel: s.people.toLocaleString("en-US"),
+    note: i === 0 ? "" : `${percent(s.conversion)} of the step before`,
+    // A step with people stays visible however small it is next to the largest.
+    width: s.people === 0 ? 0 : Math.max(1, round((s.people / top) * 100)),
+  }));
 }
 
 /** A line over equally spaced intervals, with a y axis from 0 to a round top. */
-export function lineChart(series: Array<{ label: string; value: number | null }>, format: (value: number) => string, size = { width: 640, height: 220 }): LineChart {
-  const plot = { left: 64, top: 12, right: size.width - 12, bottom: size.height - 28 };
+export function lineChart(series: Array<{ label: string; value: number | null }>, format: (value: number) => string, size = { width: 360, height: 200 }): LineChart {
+  const plot = { left: 60, top: 10, right: size.width - 14, bottom: size.height - 24 };
   const top = niceCeiling(Math.max(0, ...series.map((s) => s.value ?? 0)));
   const span = plot.right - plot.left;
   const x = (i: number) => (series.length <= 1 ? plot.left + span / 2 : plot.left + (span * i) / (series.length - 1));

@@ -12,14 +12,16 @@ describe("admin analytics dashboard", () => {
   });
   afterEach(() => shop.close());
 
-  it("when an admin opens it, then the funnel is an SVG bar chart with a text alternative and a table with the conversion rates", async () => {
+  it("when an admin opens it, then the funnel is bars sized to the largest step, labelled in text, with a table of the conversion rates", async () => {
     const admin = shop.browser();
     await admin.login(ADMIN.email, ADMIN.password);
     const page = await admin.get("/admin/analytics?from=2026-11-01&to=2026-11-02");
     expect(page.status).to.equal(200);
-    expect(page.html).to.match(/<svg[^>]+role="img"[^>]+aria-labelledby="funnel-svg-title funnel-svg-desc"/);
-    expect(page.html).to.include("<desc id=\"funnel-svg-desc\">Visitors: 10. Signed up: 3 (30% of the step before).");
-    expect(page.html.match(/<rect class="bar" /g)).to.have.length(7);
+    const funnel = page.html.slice(page.html.indexOf('<figure class="chart funnel-chart"'), page.html.indexOf("</figure>"));
+    expect(funnel).to.include('<ol class="funnel-bars">');
+    expect(funnel.match(/<svg class="bar-svg"[^>]+aria-hidden="true"/g)).to.have.length(7);
+    expect(funnel.match(/<rect class="bar" x="0" y="0" width="([\d.]+)"/g)!.map((r) => r.split('"').at(-2))).to.deep.equal(["100", "30", "60", "50", "40", "30", "20"]);
+    expect(textOf(funnel)).to.include("Signed up 3 · 30% of the step before");
     expect(page.html).to.include('aria-current="page">Analytics</a>');
     const text = textOf(page.html);
     expect(text).to.include("Bought 2 66.7% 20%");
@@ -31,7 +33,7 @@ describe("admin analytics dashboard", () => {
     const admin = shop.browser();
     await admin.login(ADMIN.email, ADMIN.password);
     const page = await admin.get("/admin/analytics?from=2026-11-01&to=2026-11-02");
-    for (const id of ["revenue", "orders", "aov"]) expect(page.html).to.include(`aria-labelledby="${id}-svg-title ${id}-svg-desc"`);
+    for (const id of ["revenue", "orders", "aov"]) expect(page.html).to.include(`aria-labelledby="${id}-svg-title" aria-describedby="${id}-svg-desc"`);
     const aov = page.html.slice(page.html.indexOf('id="aov-svg-title"'));
     expect(aov.slice(0, aov.indexOf("</svg>")).match(/<circle class="point"/g)).to.have.length(1);
     expect(textOf(page.html)).to.include("2026-11-02 0 $0.00 – – 0 / 0 0 1 0");
@@ -100,10 +102,10 @@ describe("dashboard helpers", () => {
 
   it("when values are charted, then bars scale to the largest step and lines to a round axis top", () => {
     expect([0, 0.7, 3, 10, 11, 4500].map(niceCeiling)).to.deep.equal([1, 1, 5, 10, 20, 5000]);
-    const bars = funnelBars([{ label: "a", people: 10, conversion: 1 }, { label: "b", people: 5, conversion: 0.5 }, { label: "c", people: 0, conversion: 0 }], 600);
-    expect(bars.bars.map((b) => b.width)).to.deep.equal([600, 300, 0]);
+    const bars = funnelBars([{ label: "a", people: 1000, conversion: 1 }, { label: "b", people: 500, conversion: 0.5 }, { label: "c", people: 0, conversion: 0 }, { label: "d", people: 1, conversion: 0 }]);
+    expect(bars.map((b) => b.width)).to.deep.equal([100, 50, 0, 1]);
     const line = lineChart([{ label: "d1", value: 0 }, { label: "d2", value: 50 }], String, { width: 300, height: 100 });
-    expect(line.points.map((p) => [p.x, p.y])).to.deep.equal([[64, 72], [288, 12]]);
+    expect(line.points.map((p) => [p.x, p.y])).to.deep.equal([[60, 76], [286, 10]]);
     expect(line.yTicks.map((t) => t.label)).to.deep.equal(["0", "12.5", "25", "37.5", "50"]);
     expect(percent(0.6667)).to.equal("66.7%");
     expect(percent(null)).to.equal("–");

@@ -80,7 +80,7 @@ export function dashboardView(funnel: Funnel, summary: KpiSummary) {
   );
   return {
     steps,
-    funnelChart: funnelBars(steps.map((s) => ({ label: s.label, people: s.people, conversion: s.conversion_from_previous }))),
+    funnelBars: funnelBars(steps.map((s) => ({ label: s.label, people: s.people, conversion: s.conversion_from_previous }))),
     overallConversion: percent(steps[steps.length - 1]?.conversion_from_visitors),
     totals: { ...totals, revenue: money(totals.revenue), aov: totals.orders ? money(totals.revenue / totals.orders) : "–" },
     revenueChart: lineChart(series((i) => i.revenue.amount), money),

@@ -8,14 +8,9 @@
  *   a declined card keeps the cart; an admin marks an order shipped and the shopper sees it.
  */
 import { expect } from "chai";
-import fs from "node:fs";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
-import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { ADMIN, launchChromium, shot, WEB_URL } from "./support.js";
 
-const WEB_URL = (process.env.WEB_URL ?? "http://127.0.0.1:3000").replace(/\/+$/, "");
-const SCREENSHOTS = path.join(path.dirname(fileURLToPath(import.meta.url)), "screenshots");
-const ADMIN = { email: "admin@example.com", password: "admin-demo-pass" };
 const SHOPPER = {
   first: "Erin",
   last: "Tester",
@@ -23,31 +18,6 @@ const SHOPPER = {
   password: "e2e-journey-passphrase",
 };
 const ADDRESS = { name: "Erin Tester", address_1: "1 Main St", city: "Los Angeles", state: "CA", zip_code: "90001" };
-
-/** Phone and desktop widths every screenshotted page must fit without horizontal scroll. */
-const WIDTHS = [390, 1280] as const;
-
-let step = 0;
-/** Screenshots the page at each width, asserting it never scrolls sideways; restores the viewport. */
-async function shot(page: Page, name: string): Promise<void> {
-  step += 1;
-  const original = page.viewportSize() ?? { width: 1200, height: 900 };
-  for (const width of WIDTHS) {
-    await page.setViewportSize({ width, height: original.height });
-    const { scrollWidth, innerWidth, overflowing } = await page.evaluate(() => ({
-      scrollWidth: document.documentElement.scrollWidth,
-      innerWidth: window.innerWidth,
-      // Names the elements sticking out, so a failure says what to fix.
-      overflowing: [...document.querySelectorAll("body *")]
-        .filter((el) => el.getBoundingClientRect().right > window.innerWidth + 1)
-        .slice(0, 5)
-        .map((el) => `${el.tagName.toLowerCase()}.${[...el.classList].join(".")}`),
-    }));
-    expect(scrollWidth, `${name} at ${width} px scrolls sideways (${overflowing.join(", ")})`).to.be.at.most(innerWidth);
-    await page.screenshot({ path: path.join(SCREENSHOTS, `${String(step).padStart(2, "0")}-${name}-${width}.png`), fullPage: true });
-  }
-  await page.setViewportSize(original);
-}
 
 /** The flash message of the page (success, error or info). */
 async function flash(page: Page): Promise<string> {
@@ -105,12 +75,7 @@ describe("storefront journey in Chromium", function () {
   let shippedOrderId = "";
 
   before(async () => {
-    fs.mkdirSync(SCREENSHOTS, { recursive: true });
-    browser = await chromium.launch({
-      executablePath: "/usr/bin/chromium",
-      headless: true,
-      args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
-    });
+    browser = await launchChromium();
     shopper = await newContext(browser);
   });
 
