@@ -1,5 +1,5 @@
 /**
- * `make contract`: starts the platform on a fresh data dir (ports 18001-18004, plus PORT_OFFSET) and runs
+ * `make contract`: starts the platform on a fresh data dir (ports 18001-18005, plus PORT_OFFSET) and runs
  * dredd for every service against its own bundled spec with its hooks. CONTRACT_SERVICES narrows
  * the run; SEARCH_BACKEND=opensearch + OPENSEARCH_URL run the product service on OpenSearch.
  */
@@ -11,12 +11,12 @@ import { ROOT, startPlatform } from "./platform.js";
 
 // CONTRACT_SERVICES=product,cart runs only those contracts (auth and the gateway always start)
 const only = process.env.CONTRACT_SERVICES?.split(",").map((s) => s.trim());
-const SERVICES = ["auth", "product", "cart", "order"].filter(
+const SERVICES = ["auth", "product", "cart", "order", "analytics"].filter(
   (s) => fs.existsSync(path.join(ROOT, "openapi/dist", `${s}.json`)) && fs.existsSync(path.join(ROOT, `services/${s}/src/main.ts`)) && (!only || only.includes(s)),
 );
 // PORT_OFFSET lets several runs (parallel CI stages, parallel worktrees) share one machine.
 const offset = Number(process.env.PORT_OFFSET ?? 0);
-const ports = { auth: 18001 + offset, product: 18002 + offset, cart: 18003 + offset, order: 18004 + offset, gateway: 18080 + offset };
+const ports = { auth: 18001 + offset, product: 18002 + offset, cart: 18003 + offset, order: 18004 + offset, analytics: 18005 + offset, gateway: 18080 + offset };
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "disqo-contract-"));
 const logFile = path.join(dataDir, "platform.log");
 // SEARCH_BACKEND=opensearch and OPENSEARCH_URL reach the product service from this environment
@@ -53,6 +53,7 @@ try {
     PRODUCT_URL: platform.urls.product ?? "",
     CART_URL: platform.urls.cart ?? "",
     ORDER_URL: platform.urls.order ?? "",
+    ANALYTICS_URL: platform.urls.analytics ?? "",
     GATEWAY_URL: platform.urls.gateway,
   };
   for (const service of SERVICES) {

@@ -770,7 +770,10 @@ export interface components {
         };
     };
     parameters: {
-        /** @description The anonymous visitor id (8 to 64 letters, digits, `-` or `_`), from the storefront's first-party cookie. */
+        /**
+         * @description The anonymous visitor id (8 to 64 letters, digits, `-` or `_`), from the storefront's first-party cookie.
+         * @example v_3f9c2a71b8e04d5c
+         */
         VisitorId: components["schemas"]["VisitorId"];
         /**
          * @description First day of the window (UTC, inclusive).
@@ -804,7 +807,10 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The anonymous visitor id (8 to 64 letters, digits, `-` or `_`), from the storefront's first-party cookie. */
+                /**
+                 * @description The anonymous visitor id (8 to 64 letters, digits, `-` or `_`), from the storefront's first-party cookie.
+                 * @example v_3f9c2a71b8e04d5c
+                 */
                 "X-Disqo-Visitor-Id"?: components["parameters"]["VisitorId"];
             };
             path?: never;
