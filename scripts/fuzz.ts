@@ -1,6 +1,6 @@
 /**
  * `make fuzz`: property-based tests of every service against its own contract. Starts the
- * platform on a fresh data dir (ports 17001-17004, plus PORT_OFFSET) and runs Schemathesis
+ * platform on a fresh data dir (ports 17001-17005, plus PORT_OFFSET) and runs Schemathesis
  * (`st run openapi/dist/<svc>.json --checks all`, installed by `make fuzz` into .venv-fuzz
  * from scripts/fuzz/requirements.txt) against each service.
  *
@@ -21,7 +21,7 @@ import { DEV_SERVICE_SECRET } from "../services/kit/src/config.js";
 import { signServiceToken } from "../services/kit/src/tokens.js";
 import { ROOT, startPlatform } from "./platform.js";
 
-const SERVICES = ["auth", "product", "cart", "order"] as const;
+const SERVICES = ["auth", "product", "cart", "order", "analytics"] as const;
 type Service = (typeof SERVICES)[number];
 type Operation = { operationId?: string; security?: Record<string, string[]>[]; "x-required-role"?: string };
 type Spec = { security?: Record<string, string[]>[]; paths: Record<string, Record<string, Operation>> };
@@ -29,7 +29,7 @@ type Spec = { security?: Record<string, string[]>[]; paths: Record<string, Recor
 // the venv `make fuzz` installs (FUZZ_VENV, default .venv-fuzz)
 const ST = path.resolve(ROOT, process.env.FUZZ_VENV ?? ".venv-fuzz", "bin/st");
 const offset = Number(process.env.PORT_OFFSET ?? 0);
-const ports = { auth: 17001 + offset, product: 17002 + offset, cart: 17003 + offset, order: 17004 + offset };
+const ports = { auth: 17001 + offset, product: 17002 + offset, cart: 17003 + offset, order: 17004 + offset, analytics: 17005 + offset };
 const maxExamples = Number(process.env.FUZZ_MAX_EXAMPLES ?? 25);
 const seed = process.env.FUZZ_SEED ?? "20261203";
 const only = process.env.FUZZ_SERVICES ? process.env.FUZZ_SERVICES.split(",") : [...SERVICES];
@@ -85,6 +85,11 @@ const ALSO_ACCEPTED: Record<string, { statuses: string[]; why: string }> = {
   // rules on the caller's current cart, documented with their own codes: a valid request may meet them
   addCartItem: { statuses: ["422"], why: "a cart line holds at most 99 units in total (the line may already hold some)" },
   createQuote: { statuses: ["422"], why: "an empty cart gets 422 cart_empty; an unknown or expired promo code 422 invalid_promo_code" },
+  // analytics: rules across fields and on the clock
+  trackEvents: { statuses: ["422"], why: "a visitor id in the header or the body; occurred_at at most 5 minutes ahead; each type's own properties" },
+  ingestEvents: { statuses: ["422"], why: "each event type needs its own properties (e.g. a search its term and result_count)" },
+  getFunnel: { statuses: ["422"], why: "`from` on or before `to`, and a window of at most the documented number of days" },
+  getKpiSummary: { statuses: ["422"], why: "`from` on or before `to`, and a window of at most the documented number of days" },
 };
 
 /** Checks that do not apply to a whole spec. */
