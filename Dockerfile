@@ -1,5 +1,5 @@
 # One image per service: docker build --build-arg SERVICE=auth -t disqo-commerce/auth .
-# (SERVICE = auth | product | cart | order | gateway; the web app uses WORKSPACE=web)
+# (SERVICE = auth | product | cart | order | analytics | gateway; the web app uses WORKSPACE=web)
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
 RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ && rm -rf /var/lib/apt/lists/*

@@ -108,7 +108,7 @@ docs-sdk: setup
 
 # Production build: compiles each package to its dist/ (what the container images run).
 build: setup
-	for p in services/kit sdk services/auth services/product services/cart services/order services/gateway web; do \
+	for p in services/kit sdk services/auth services/product services/cart services/order services/analytics services/gateway web; do \
 	  if [ -f $$p/scripts/build.mjs ]; then echo "build $$p"; node $$p/scripts/build.mjs || exit 1; \
 	  elif [ -f $$p/tsconfig.json ]; then echo "build $$p"; (cd $$p && npx tsc -p tsconfig.json) || exit 1; fi; done
 

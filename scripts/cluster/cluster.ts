@@ -27,7 +27,7 @@ export interface Cluster {
 }
 
 /** Which services start after which: auth first (the others fetch its keys), the gateway and storefront last. */
-const WAVES: ServiceName[][] = [["auth"], ["product", "cart", "order"], ["gateway"], ["web"]];
+const WAVES: ServiceName[][] = [["auth"], ["product", "cart", "order", "analytics"], ["gateway"], ["web"]];
 
 function replicaEnv(settings: ClusterSettings, service: ServiceName, index: number, databases: DatabaseServer, secrets: ReturnType<typeof loadOrCreateSecrets>, search?: SearchEngine): Record<string, string> {
   const env: Record<string, string> = {
@@ -40,6 +40,7 @@ function replicaEnv(settings: ClusterSettings, service: ServiceName, index: numb
     PRODUCT_URL: balancerUrl(settings, "product"),
     CART_URL: balancerUrl(settings, "cart"),
     ORDER_URL: balancerUrl(settings, "order"),
+    ANALYTICS_URL: balancerUrl(settings, "analytics"),
     AUTH_JWKS_URL: `${balancerUrl(settings, "auth")}/.well-known/jwks.json`,
     API_BASE_URL: balancerUrl(settings, "gateway"),
     // only the first replica loads demo data, so two replicas never race to seed

@@ -34,7 +34,7 @@ const intervalS = Number(arg("interval", "15"));
 const tailS = Number(arg("tail", "15"));
 /** A request still failing after this long counts as not recovered. */
 const requestDeadlineMs = Number(arg("request-deadline", "90")) * 1000;
-const KILLED: ServiceName[] = ["auth", "product", "cart", "order", "gateway"];
+const KILLED: ServiceName[] = ["auth", "product", "cart", "order", "analytics", "gateway"];
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -50,12 +50,14 @@ const settings = clusterSettings(process.env, {
   databasePrefix: process.env.CLUSTER_DB_PREFIX ?? "fault_test_",
   freshDatabases: true,
   seed: true,
-  services: ["auth", "product", "cart", "order", "gateway"],
+  services: ["auth", "product", "cart", "order", "analytics", "gateway"],
   serviceEnv: {
     auth: ABANDON,
     product: { ...ABANDON, SEED_PRODUCT_COUNT: "50" },
     cart: ABANDON,
     order: { ...ABANDON, SAGA_LEASE_MS: "15000", RECOVERY_INTERVAL_MS: "2000" },
+    // no synthetic history: every recorded checkout must be one of this run's orders
+    analytics: { SEED_ANALYTICS_DAYS: "0" },
   },
 });
 
@@ -199,6 +201,7 @@ async function main(): Promise<boolean> {
   // -------------------------------------------------------------- the databases
   const open = (service: CheckoutService) => new Sequelize(cluster!.databases.urls[service], { dialect: "mysql", logging: false, timezone: "+00:00" });
   const check = await checkInvariants({ open, gateway, productIds, initialStock, expected: stats.expected, settleMs: 60_000, orphanedHoldsLapse: true });
+  const recorded = await checkoutsRecorded(cluster!.databases.urls.analytics, check.orders);
   const nginxRetried = countNginxRetries(path.join(settings.dir, "nginx", "access.log"));
 
   // -------------------------------------------------------------- report
@@ -211,6 +214,7 @@ async function main(): Promise<boolean> {
   say("| killed (kill -9) | restarted and ready | requests that failed | failures | longest client recovery |");
   say("|---|---:|---:|---:|---:|");
   for (const k of kills) say(`| ${k.replica} | ${(k.restartMs / 1000).toFixed(1)} s | ${k.failedRequests} | ${k.failures} | ${(k.clientRecoveryMs / 1000).toFixed(1)} s |`);
+  say(`Analytics: ${recorded} checkouts recorded for ${check.orders} orders (each through its service's outbox, across the kills)`);
   say("");
   say(`Invariants: ${check.orders} orders, ${check.charges} successful charges (${check.processorCharges} on the processor's books), ${check.acceptedQuotes} accepted quotes, ${check.products.reduce((n, p) => n + p.committed, 0)} units committed = ${check.products.reduce((n, p) => n + p.sold, 0)} units sold; ${check.orderTotal} cents ordered, ${check.chargedTotal} charged`);
   for (const p of check.products) say(`  product ${p.id}: initial ${p.initial} = available ${p.available} + sold ${p.sold} + held ${p.held}${p.orphaned ? ` (${p.orphaned} orphaned by a kill: they lapse at the quote's expiry)` : ""}; committed ${p.committed}`);
@@ -220,11 +224,32 @@ async function main(): Promise<boolean> {
   if (gaveUp.length > 10) problems.push(`... and ${gaveUp.length - 10} more requests gave up`);
   if (keyless.length) problems.push(`${keyless.length} failed unsafe requests had no Idempotency-Key`);
   if (outsideKills.length) problems.push(`${outsideKills.length} requests failed before the first kill`);
+  if (recorded !== check.orders) problems.push(`analytics recorded ${recorded} checkouts for ${check.orders} orders: outbox events were lost or counted twice`);
   if (cluster.crashes.length) problems.push(`replicas died on their own: ${cluster.crashes.join("; ")}`);
   if (kills.length !== faults.length) problems.push(`only ${kills.length} of ${faults.length} kills ran`);
   say(problems.length ? `\nFAILED:\n${problems.map((p) => `- ${p}`).join("\n")}` : "\nOK: all invariants hold and every failed request was retried with its key and succeeded");
   say(`(total ${elapsed()}; 1-minute load average now ${os.loadavg()[0]!.toFixed(2)}; logs in ${settings.dir}/logs and ${settings.dir}/nginx)`);
   return problems.length === 0;
+}
+
+/**
+ * The checkouts the analytics service counted, once the order replicas' outboxes have caught
+ * up (their relay backs off while analytics is down): waits up to a minute for the number of
+ * orders, then answers what it has.
+ */
+async function checkoutsRecorded(url: string, orders: number): Promise<number> {
+  const db = new Sequelize(url, { dialect: "mysql", logging: false, timezone: "+00:00" });
+  try {
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      const [rows] = (await db.query("SELECT COUNT(*) AS n FROM analytics_events WHERE type = 'checkout_succeeded'")) as [{ n: number | string }[], unknown];
+      const n = Number(rows[0]!.n);
+      if (n === orders || Date.now() > deadline) return n;
+      await sleep(1_000);
+    }
+  } finally {
+    await db.close();
+  }
 }
 
 /** Requests nginx passed to the second replica after the first failed ($upstream_addr lists both). */

@@ -11,7 +11,7 @@ say("");
 say(`DISQO Commerce cluster is running (production builds; development secrets in ${settings.dir}/secrets.json):`);
 if (cluster.urls.web) say(`  storefront   ${cluster.urls.web}`);
 say(`  API gateway  ${cluster.urls.gateway}  (docs: ${cluster.urls.gateway}/docs)`);
-for (const service of ["auth", "product", "cart", "order"] as const) {
+for (const service of ["auth", "product", "cart", "order", "analytics"] as const) {
   const ports = cluster.replicas.filter((r) => r.service === service).map((r) => r.port);
   say(`  ${service.padEnd(12)} ${cluster.urls[service]}  -> replicas on ${ports.join(", ")}`);
 }

@@ -14,6 +14,7 @@ const PACKAGE_DIR: Record<ServiceName, string> = {
   product: "services/product",
   cart: "services/cart",
   order: "services/order",
+  analytics: "services/analytics",
   gateway: "services/gateway",
   web: "web",
 };

@@ -6,10 +6,10 @@
 import path from "node:path";
 import { ROOT } from "../platform.js";
 
-export const SERVICES = ["auth", "product", "cart", "order", "gateway", "web"] as const;
+export const SERVICES = ["auth", "product", "cart", "order", "analytics", "gateway", "web"] as const;
 export type ServiceName = (typeof SERVICES)[number];
 /** The services with a database of their own. */
-export const DATABASE_SERVICES = ["auth", "product", "cart", "order"] as const;
+export const DATABASE_SERVICES = ["auth", "product", "cart", "order", "analytics"] as const;
 
 export interface ClusterSettings {
   dir: string;
@@ -38,7 +38,7 @@ export interface ClusterSettings {
   serviceEnv: Partial<Record<ServiceName, Record<string, string>>>;
 }
 
-const SERVICE_INDEX: Record<ServiceName, number> = { auth: 1, product: 2, cart: 3, order: 4, gateway: 5, web: 6 };
+const SERVICE_INDEX: Record<ServiceName, number> = { auth: 1, product: 2, cart: 3, order: 4, gateway: 5, web: 6, analytics: 7 };
 
 export function clusterSettings(env: NodeJS.ProcessEnv = process.env, overrides: Partial<ClusterSettings> = {}): ClusterSettings {
   const portBase = Number(env.CLUSTER_PORT_BASE ?? 9000);
@@ -50,8 +50,8 @@ export function clusterSettings(env: NodeJS.ProcessEnv = process.env, overrides:
     portBase,
     replicas,
     services: SERVICES.filter((s) => s !== "web" || withWeb),
-    // web on the base port, the four services on base+1..4 (like 8001..8004), the gateway on base+80
-    balancerPort: { web: portBase, auth: portBase + 1, product: portBase + 2, cart: portBase + 3, order: portBase + 4, gateway: portBase + 80 },
+    // web on the base port, the five services on base+1..5 (like 8001..8005), the gateway on base+80
+    balancerPort: { web: portBase, auth: portBase + 1, product: portBase + 2, cart: portBase + 3, order: portBase + 4, analytics: portBase + 5, gateway: portBase + 80 },
     replicaPort: (service, replica) => portBase + 100 + 10 * SERVICE_INDEX[service] + replica,
     mysqlUrl: env.CLUSTER_MYSQL_URL || undefined,
     mariadbPort: Number(env.CLUSTER_MARIADB_PORT ?? portBase + 6),
