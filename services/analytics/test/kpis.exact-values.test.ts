@@ -102,6 +102,23 @@ for (const backend of testBackends()) {
       expect(summary.body.intervals[0].orders).to.equal(2);
     });
 
+    it("when one visitor's events of different days arrive in concurrent batches, out of order, then they are one visitor in every window", async () => {
+      const far = "2026-10-01";
+      const person = `concurrent-${randomUUID().slice(0, 8)}`;
+      const days = [9, 2, 7, 4, 1, 8, 3, 6, 5].map((n) => plusDays(far, n));
+      const answers = await Promise.all(
+        days.map((day) =>
+          a.post("/v1/internal/events", { events: [{ id: randomUUID(), type: "search", occurred_at: at(day, "12:00:00"), visitor_id: person, user_id: null, properties: { term: "lamp", result_count: 3 } }] }, { token: a.tokens.service("product") }),
+        ),
+      );
+      expect(answers.map((r) => r.status)).to.deep.equal(days.map(() => 200));
+      for (const [from, to] of [[1, 9], [1, 1], [3, 6], [9, 9], [5, 12]] as const) {
+        const steps = await funnelOf(plusDays(far, from), plusDays(far, to));
+        expect([steps.visitors.people, steps.searchers.people], `window ${from}..${to}`).to.deep.equal([1, 1]);
+      }
+      expect((await funnelOf(plusDays(far, 10), plusDays(far, 20))).visitors.people).to.equal(0);
+    });
+
     it("when the daily summary is read, then orders, revenue, AOV, buyers, declines and abandoned carts are exact", async () => {
       const res = await a.get(`/v1/admin/kpis/summary?from=${D}&to=${plusDays(D, 1)}&interval=day&abandon_after_hours=24`, admin());
       expect(res.status).to.equal(200);

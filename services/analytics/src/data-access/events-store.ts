@@ -16,11 +16,32 @@ export interface StoredEvent {
   properties: Record<string, unknown>;
 }
 
-/** A funnel rollup row: `person` reached `step` on `day`. */
-export interface FunnelDay {
+/** A person reached a funnel step on a day. */
+export interface StepDay {
   step: string;
   day: string;
   person: string;
+}
+
+/** A rollup row: a StepDay and the person's previous day at that step ("" for none). */
+export interface RollupRow extends StepDay {
+  prevDay: string;
+}
+
+/** A change to the number of people of (step, day) whose previous day is prevDay. */
+export interface CountDelta {
+  step: string;
+  day: string;
+  prevDay: string;
+  people: number;
+}
+
+/** What one batch writes to the rollup (domain/funnel-rollup.ts computes it). */
+export interface RollupChanges {
+  inserts: RollupRow[];
+  /** Stored rows whose previous day changes (an earlier day arrived after them). */
+  relinks: RollupRow[];
+  deltas: CountDelta[];
 }
 
 const CHUNK = 200;
@@ -55,10 +76,12 @@ function chunks<T>(rows: T[]): T[][] {
 export class EventsStore {
   private readonly reader: SqlReader;
   private readonly insertIgnore: string;
+  private readonly mysql: boolean;
 
   constructor(private readonly sequelize: Sequelize) {
     this.reader = createSqlReader(sequelize);
-    this.insertIgnore = isMysql(sequelize) ? "INSERT IGNORE" : "INSERT OR IGNORE";
+    this.mysql = isMysql(sequelize);
+    this.insertIgnore = this.mysql ? "INSERT IGNORE" : "INSERT OR IGNORE";
   }
 
   transaction<T>(fn: (t: Transaction) => Promise<T>): Promise<T> {
@@ -111,21 +134,55 @@ export class EventsStore {
     }
   }
 
-  async insertFunnelDays(rows: FunnelDay[], t: Transaction): Promise<void> {
-    const unique = [...new Map(rows.map((r) => [`${r.step}|${r.day}|${r.person}`, r])).values()];
-    for (const part of chunks(unique)) {
-      await this.sequelize.query(`${this.insertIgnore} INTO analytics_funnel_days (step, day, person) VALUES ${part.map(() => "(?,?,?)").join(",")}`, {
-        replacements: part.flatMap((r) => [r.step, r.day, r.person]),
+  /**
+   * Every stored rollup row of these people. On MariaDB each person's lock row is taken first
+   * (created if new, then locked in one order), so two batches of the same person queue and
+   * neither computes previous days from rows the other is writing.
+   */
+  async rollupRowsOf(people: string[], t: Transaction): Promise<RollupRow[]> {
+    const sorted = [...new Set(people)].sort();
+    const rows: RollupRow[] = [];
+    for (const part of chunks(sorted)) {
+      const marks = part.map(() => "?").join(",");
+      if (this.mysql) {
+        await this.sequelize.query(`INSERT IGNORE INTO analytics_funnel_people (person) VALUES ${part.map(() => "(?)").join(",")}`, { replacements: part, transaction: t });
+        await this.sequelize.query(`SELECT person FROM analytics_funnel_people WHERE person IN (${marks}) ORDER BY person FOR UPDATE`, { replacements: part, type: QueryTypes.SELECT, transaction: t });
+      }
+      const found = await this.sequelize.query<{ step: string; day: string; person: string; prev_day: string }>(`SELECT step, day, person, prev_day FROM analytics_funnel_days WHERE person IN (${marks})`, {
+        replacements: part,
+        type: QueryTypes.SELECT,
+        transaction: t,
+      });
+      for (const r of found) rows.push({ step: r.step, day: r.day, person: r.person, prevDay: r.prev_day });
+    }
+    return rows;
+  }
+
+  /** Writes a batch's rollup changes: new rows, re-linked rows, and the per-(step, day, previous day) counts. */
+  async applyRollup(changes: RollupChanges, t: Transaction): Promise<void> {
+    for (const part of chunks(changes.inserts)) {
+      await this.sequelize.query(`INSERT INTO analytics_funnel_days (step, day, person, prev_day) VALUES ${part.map(() => "(?,?,?,?)").join(",")}`, {
+        replacements: part.flatMap((r) => [r.step, r.day, r.person, r.prevDay]),
+        transaction: t,
+      });
+    }
+    for (const r of changes.relinks) {
+      await this.sequelize.query("UPDATE analytics_funnel_days SET prev_day = ? WHERE step = ? AND day = ? AND person = ?", { replacements: [r.prevDay, r.step, r.day, r.person], transaction: t });
+    }
+    const upsert = this.mysql ? "ON DUPLICATE KEY UPDATE people = people + VALUES(people)" : "ON CONFLICT (step, day, prev_day) DO UPDATE SET people = people + excluded.people";
+    for (const part of chunks(changes.deltas)) {
+      await this.sequelize.query(`INSERT INTO analytics_funnel_counts (step, day, prev_day, people) VALUES ${part.map(() => "(?,?,?,?)").join(",")} ${upsert}`, {
+        replacements: part.flatMap((d) => [d.step, d.day, d.prevDay, d.people]),
         transaction: t,
       });
     }
   }
 
-  /** Distinct people per step over the days [from, to]. */
+  /** People per step over the days [from, to]: each person once, by their first day in the window (see domain/funnel-rollup.ts). */
   async funnelCounts(from: string, to: string): Promise<Map<string, number>> {
     const rows = await this.reader.all<{ step: string; people: number | string }>(
-      "SELECT step, COUNT(DISTINCT person) AS people FROM analytics_funnel_days WHERE day >= ? AND day <= ? GROUP BY step",
-      [from, to],
+      "SELECT step, SUM(people) AS people FROM analytics_funnel_counts WHERE day >= ? AND day <= ? AND prev_day < ? GROUP BY step",
+      [from, to, from],
     );
     return new Map(rows.map((r) => [r.step, Number(r.people)]));
   }

@@ -1,4 +1,5 @@
-import type { EventsStore, FunnelDay, StoredEvent } from "../data-access/events-store.js";
+import type { EventsStore, StepDay, StoredEvent } from "../data-access/events-store.js";
+import { rollupChanges } from "./funnel-rollup.js";
 import { dayOf } from "../data-access/events-store.js";
 import { FUNNEL_STEP_OF, type EventType } from "./event-types.js";
 import { personOf } from "./people.js";
@@ -36,7 +37,7 @@ function stored(event: IncomingEvent, person: string | null): StoredEvent {
   };
 }
 
-function funnelDays(events: StoredEvent[]): FunnelDay[] {
+function funnelDays(events: StoredEvent[]): StepDay[] {
   return events.flatMap((e) => {
     if (!e.person) return [];
     const day = dayOf(e.occurredAt);
@@ -68,7 +69,8 @@ export function createIngest(store: EventsStore, now: () => Date = () => new Dat
         const linked = unlinked.length ? await store.visitorsOf(unlinked, t) : new Map<number, string>();
         const rows = fresh.map((e) => stored(e, personOf(e.visitorId, e.userId, linked)));
         await store.insertEvents(rows, now(), t);
-        await store.insertFunnelDays(funnelDays(rows), t);
+        const reached = funnelDays(rows);
+        if (reached.length) await store.applyRollup(rollupChanges(await store.rollupRowsOf(reached.map((r) => r.person), t), reached), t);
         return { accepted: fresh.length, duplicates };
       });
     },

@@ -31,6 +31,8 @@ export interface SyntheticOptions {
   /** Visitors on a weekday; weekends get about two thirds. */
   visitorsPerDay?: number;
   productCount?: number;
+  /** The first signup's user id (later ones count up from it). */
+  firstUserId?: number;
 }
 
 /**
@@ -45,7 +47,7 @@ export function syntheticActivity(options: SyntheticOptions): IncomingEvent[] {
   const products = options.productCount ?? 40;
   const events: IncomingEvent[] = [];
   const returning: { visitor: string; user: number }[] = [];
-  let nextUser = 1000;
+  let nextUser = options.firstUserId ?? 1000;
   const endDay = Date.UTC(options.until.getUTCFullYear(), options.until.getUTCMonth(), options.until.getUTCDate());
   for (let d = options.days - 1; d >= 0; d--) {
     const dayStart = endDay - d * 86_400_000;

@@ -38,9 +38,24 @@ const createEvents: Migration = {
 const createFunnelDays: Migration = {
   name: "002-create-analytics-funnel-days",
   async up({ context: qi }) {
+    // who reached which step on which day, and their previous day at that step ("" for none):
+    // see domain/funnel-rollup.ts
     await qi.createTable("analytics_funnel_days", {
       step: { type: DataTypes.STRING(32), allowNull: false, primaryKey: true },
       day: { type: DataTypes.STRING(10), allowNull: false, primaryKey: true },
+      person: { type: DataTypes.STRING(80), allowNull: false, primaryKey: true },
+      prev_day: { type: DataTypes.STRING(10), allowNull: false, defaultValue: "" },
+    });
+    await qi.addIndex("analytics_funnel_days", ["person", "step", "day"], { name: "analytics_funnel_days_person" });
+    // people per (step, day, previous day): the funnel query sums these
+    await qi.createTable("analytics_funnel_counts", {
+      step: { type: DataTypes.STRING(32), allowNull: false, primaryKey: true },
+      day: { type: DataTypes.STRING(10), allowNull: false, primaryKey: true },
+      prev_day: { type: DataTypes.STRING(10), allowNull: false, primaryKey: true },
+      people: { type: DataTypes.BIGINT, allowNull: false },
+    });
+    // one row per person, locked while their rollup rows change (MariaDB: concurrent batches of one person queue)
+    await qi.createTable("analytics_funnel_people", {
       person: { type: DataTypes.STRING(80), allowNull: false, primaryKey: true },
     });
   },
