@@ -82,7 +82,7 @@ contract-opensearch: setup
 
 # Benchmarks (not part of make test): ratios measured side by side in one run; they print the
 # tables (docs/PERFORMANCE-CORE.md). bench-floor and bench-checkout run the production build.
-bench: bench-floor bench-search bench-checkout
+bench: bench-floor bench-search bench-checkout bench-analytics
 
 bench-floor: build
 	npx tsx scripts/bench/floor/run.ts $(BENCH_ARGS)
@@ -96,6 +96,10 @@ bench-search-backends: setup build opensearch-start
 
 bench-checkout: build
 	npx tsx --conditions=development scripts/bench/checkout/run.ts $(BENCH_ARGS)
+
+# Analytics ingest and the KPI queries at 1M and 10M events, on SQLite and MariaDB (TEST_MYSQL_URL).
+bench-analytics: build
+	npx tsx scripts/bench/analytics/run.ts $(BENCH_ARGS)
 
 # Publishes the SDK's release build to a local registry (Verdaccio, fetched into .tools/ once),
 # installs it by name in an empty project and runs the README quick start against the platform.
@@ -133,4 +137,4 @@ e2e-if-chromium: setup
 	@if [ -x /usr/bin/chromium ]; then npx tsx scripts/e2e.ts; else echo "e2e: SKIPPED - /usr/bin/chromium is not installed (apt-get install chromium; CI installs it)"; fi
 
 .PHONY: opensearch-start opensearch-stop test-opensearch contract-opensearch bench-search-backends
-.PHONY: help setup start generate lint typecheck drift unit contract e2e bench build test e2e-if-chromium docs-sdk sdk-publish-test bench-search bench-checkout bench-floor sdk-polyglot fuzz cluster test-cluster k8s-render
+.PHONY: help setup start generate lint typecheck drift unit contract e2e bench build test e2e-if-chromium docs-sdk sdk-publish-test bench-search bench-checkout bench-floor bench-analytics sdk-polyglot fuzz cluster test-cluster k8s-render
