@@ -3,7 +3,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import express, { type Express } from "express";
 import swaggerUi from "swagger-ui-express";
-import { sendProblem } from "@disqo-commerce/kit";
+import { sendProblem, specAsServed } from "@disqo-commerce/kit";
 
 const SPEC_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../openapi/dist");
 
@@ -12,7 +12,7 @@ function loadSpecs(dir: string): Map<string, unknown> {
   const specs = new Map<string, unknown>();
   if (!fs.existsSync(dir)) return specs;
   for (const file of fs.readdirSync(dir).filter((f) => f.endsWith(".json")).sort()) {
-    specs.set(file.replace(/\.json$/, ""), JSON.parse(fs.readFileSync(path.join(dir, file), "utf8")));
+    specs.set(file.replace(/\.json$/, ""), specAsServed(JSON.parse(fs.readFileSync(path.join(dir, file), "utf8")) as object, "The gateway"));
   }
   return specs;
 }

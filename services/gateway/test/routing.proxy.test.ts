@@ -94,5 +94,7 @@ describe("gateway routing", () => {
     expect(init).to.include("/specs/auth.json");
     const spec = await (await fetch(`${gateway.url}/specs/auth.json`)).json();
     expect(spec.info.title).to.equal("DISQO Commerce Auth API");
+    // "Try it out" calls the origin the docs came from, not the YAML's localhost:8080
+    expect(spec.servers).to.deep.equal([{ url: "/", description: "The gateway" }]);
   });
 });

@@ -12,3 +12,4 @@ export * from "./server.js";
 export * from "./tokens.js";
 export * from "./sql.js";
 export * from "./analytics-outbox.js";
+export { specAsServed } from "./service-endpoints.js";

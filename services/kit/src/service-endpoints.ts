@@ -24,6 +24,15 @@ export interface ServiceEndpointOptions {
 /** Paths every service answers outside its contract (the validator ignores them). */
 export const SERVICE_ENDPOINT_PATHS = /^\/(healthz|readyz|openapi\.json|docs)(\/|$)/;
 
+/**
+ * A spec as this server serves it: its `servers` is relative ("/"), so Swagger UI's
+ * "Try it out" calls whichever host and port the docs were loaded from (the gateway or the
+ * service itself, locally or in a cluster) instead of the address written in the YAML.
+ */
+export function specAsServed<T extends object>(spec: T, description = "Where these docs are served from"): T {
+  return { ...spec, servers: [{ url: "/", description }] };
+}
+
 /** Liveness, readiness (following the dependencies), the bundled spec and its Swagger UI. */
 export function mountServiceEndpoints(app: Express, options: ServiceEndpointOptions): void {
   const { spec, logger, sequelize } = options;
@@ -43,8 +52,9 @@ export function mountServiceEndpoints(app: Express, options: ServiceEndpointOpti
       res.status(503).json({ status: "unavailable" });
     }
   });
+  const served = specAsServed(spec, "This service");
   app.get("/openapi.json", (_req, res) => {
-    res.json(spec);
+    res.json(served);
   });
-  app.use("/docs", swaggerUi.serve, swaggerUi.setup(spec as object, { customSiteTitle: spec.info.title }));
+  app.use("/docs", swaggerUi.serve, swaggerUi.setup(served as object, { customSiteTitle: spec.info.title }));
 }
