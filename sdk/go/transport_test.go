@@ -71,7 +71,7 @@ func (f *fakeAPI) calls(method, path string) []*http.Request {
 }
 
 func problem(status int, code string) map[string]any {
-	return map[string]any{"type": "https://docs.disqo-commerce.example/problems/" + code, "title": code, "status": status, "code": code}
+	return map[string]any{"type": "/problems/" + code, "title": code, "status": status, "code": code}
 }
 
 var (

@@ -55,7 +55,7 @@ describe("sdk errors", () => {
     const error = (await failingWith(response).auth.register({ email: "x", password: "p", first_name: "A", last_name: "B" }).catch((e: unknown) => e)) as ApiError;
     expect(error).to.be.instanceOf(UnprocessableEntityError);
     expect(error.code).to.equal(ErrorCode.ValidationFailed);
-    expect(error.type).to.equal("https://docs.disqo-commerce.example/problems/validation_failed");
+    expect(error.type).to.equal("/problems/validation_failed");
     expect(error.title).to.equal("Title 422");
     expect(error.detail).to.equal("Detail of validation_failed");
     expect(error.errors).to.deep.equal([{ path: "/body/email", message: 'must match format "email"' }]);

@@ -67,7 +67,7 @@ export const ERROR_CODES_BY_STATUS: Record<number, string> = {
 
 export function problem(status: number, code = ERROR_CODES_BY_STATUS[status] ?? "internal_error", extra: Record<string, unknown> = {}, headers: Record<string, string> = {}): Response {
   const body = {
-    type: `https://docs.disqo-commerce.example/problems/${code}`,
+    type: `/problems/${code}`,
     title: `Title ${status}`,
     status,
     detail: `Detail of ${code}`,

@@ -81,4 +81,4 @@ def fake():
 
 
 def problem(status: int, code: str, **extra: Any) -> Dict[str, Any]:
-    return {"type": f"https://docs.disqo-commerce.example/problems/{code}", "title": code, "status": status, "code": code, **extra}
+    return {"type": f"/problems/{code}", "title": code, "status": status, "code": code, **extra}

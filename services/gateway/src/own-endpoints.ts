@@ -3,7 +3,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import express, { type Express } from "express";
 import swaggerUi from "swagger-ui-express";
-import { sendProblem, specAsServed } from "@disqo-commerce/kit";
+import { problemPages, sendProblem, specAsServed } from "@disqo-commerce/kit";
 
 const SPEC_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../openapi/dist");
 
@@ -19,7 +19,7 @@ function loadSpecs(dir: string): Map<string, unknown> {
 
 /**
  * What the gateway answers itself: health, readiness of every service, the specs and their
- * Swagger UI, and a 404 problem for paths no service owns. Low-traffic, so Express is fine here.
+ * Swagger UI, the problem type pages, and a 404 problem for paths no service owns. Low-traffic, so Express is fine here.
  */
 export function createOwnEndpoints(upstreams: Record<string, string>, specDir = SPEC_DIR): Express {
   const app = express();
@@ -48,6 +48,8 @@ export function createOwnEndpoints(upstreams: Record<string, string>, specDir = 
   const urls = [...specs.keys()].map((name) => ({ url: `/specs/${name}.json`, name: `${name[0].toUpperCase()}${name.slice(1)} API` }));
   app.use("/docs", swaggerUi.serveFiles(undefined, { swaggerOptions: { urls } }), swaggerUi.setup(undefined, { explorer: true, customSiteTitle: "DISQO Commerce API", swaggerOptions: { urls } }));
 
+  // every bundled spec carries the same ErrorCode (openapi/common.yaml): any one explains the codes
+  app.use(problemPages([...specs.values()][0] ?? {}));
   app.use((req, res) => sendProblem(res, 404, "not_found", "No such resource.", req.originalUrl.split("?")[0]));
   return app;
 }

@@ -97,4 +97,11 @@ describe("gateway routing", () => {
     // "Try it out" calls the origin the docs came from, not the YAML's localhost:8080
     expect(spec.servers).to.deep.equal([{ url: "/", description: "The gateway" }]);
   });
+
+  it("serves the page a problem's type names, so /problems/<code> resolves on the API's origin", async () => {
+    const res = await fetch(`${gateway.url}/problems/rate_limited`);
+    expect(res.status).to.equal(200);
+    expect(await res.text()).to.include("Retry-After");
+    expect((await fetch(`${gateway.url}/problems/no_such_code`)).status).to.equal(404);
+  });
 });

@@ -13,3 +13,4 @@ export * from "./tokens.js";
 export * from "./sql.js";
 export * from "./analytics-outbox.js";
 export { specAsServed } from "./service-endpoints.js";
+export { errorCodeDocs, problemPages } from "./problem-pages.js";

@@ -3,7 +3,8 @@ import type { Logger } from "pino";
 import { AppError, titleFor, type ErrorCode, type FieldError } from "./errors.js";
 import { currentRequestId } from "./context.js";
 
-const PROBLEM_BASE = "https://docs.disqo-commerce.example/problems/";
+// relative (RFC 9457 allows a URI reference): it resolves to the /problems page of whichever origin answered
+const PROBLEM_BASE = "/problems/";
 
 export interface ProblemFields {
   status: number;

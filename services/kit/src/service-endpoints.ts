@@ -3,6 +3,7 @@ import swaggerUi from "swagger-ui-express";
 import type { Logger } from "pino";
 import type { Sequelize } from "sequelize";
 import type { OpenApiDocument } from "./contract.js";
+import { problemPages } from "./problem-pages.js";
 
 /** Rejects when `check` does not settle within `ms` (a dead host may take a connect timeout to fail). */
 function within<T>(ms: number, check: () => Promise<T>): Promise<T> {
@@ -22,7 +23,7 @@ export interface ServiceEndpointOptions {
 }
 
 /** Paths every service answers outside its contract (the validator ignores them). */
-export const SERVICE_ENDPOINT_PATHS = /^\/(healthz|readyz|openapi\.json|docs)(\/|$)/;
+export const SERVICE_ENDPOINT_PATHS = /^\/(healthz|readyz|openapi\.json|docs|problems)(\/|$)/;
 
 /**
  * A spec as this server serves it: its `servers` is relative ("/"), so Swagger UI's
@@ -57,4 +58,5 @@ export function mountServiceEndpoints(app: Express, options: ServiceEndpointOpti
     res.json(served);
   });
   app.use("/docs", swaggerUi.serve, swaggerUi.setup(served as object, { customSiteTitle: spec.info.title }));
+  app.use(problemPages(spec));
 }

@@ -51,7 +51,7 @@ for (const backend of testBackends()) {
       expect(res.headers.get("content-type")).to.match(/^application\/problem\+json/);
       expect(res.headers.get("x-request-id")).to.equal("req-abc-123");
       expect(res.body).to.deep.equal({
-        type: "https://docs.disqo-commerce.example/problems/email_taken",
+        type: "/problems/email_taken",
         title: "Conflict",
         status: 409,
         detail: "That email is taken.",

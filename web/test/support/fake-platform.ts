@@ -25,7 +25,7 @@ const FREE_SHIPPING_FROM = 5000;
 const SHIPPING = 599;
 
 export function apiError(status: number, code: string, detail: string, extra: Record<string, unknown> = {}, headers: Record<string, string> = {}): ApiError {
-  return ApiError.create({ status, headers: new Headers(headers), body: { type: `https://docs.example/problems/${code}`, title: code, status, code, detail, ...extra } });
+  return ApiError.create({ status, headers: new Headers(headers), body: { type: `/problems/${code}`, title: code, status, code, detail, ...extra } });
 }
 
 function page<T, B extends { data: T[]; next_cursor: string | null }>(fetch: (cursor: string | undefined) => B): PagePromise<T, B> {

@@ -21,7 +21,7 @@ var _ MappedNullable = &Problem{}
 
 // Problem An RFC 9457 problem details body (`application/problem+json`).
 type Problem struct {
-	// A URI naming the kind of problem.
+	// A URI reference naming the kind of problem, `/problems/<code>`; resolved against the API's origin it is a page that explains the code.
 	Type string `json:"type"`
 	// A short human-readable summary of the kind of problem.
 	Title string `json:"title"`

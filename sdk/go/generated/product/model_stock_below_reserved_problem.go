@@ -21,7 +21,7 @@ var _ MappedNullable = &StockBelowReservedProblem{}
 
 // StockBelowReservedProblem A problem body; for `stock_below_reserved` it also says how many units are promised.
 type StockBelowReservedProblem struct {
-	// A URI naming the kind of problem.
+	// A URI reference naming the kind of problem, `/problems/<code>`; resolved against the API's origin it is a page that explains the code.
 	Type string `json:"type"`
 	// A short human-readable summary of the kind of problem.
 	Title string `json:"title"`

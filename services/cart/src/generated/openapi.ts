@@ -787,7 +787,43 @@ export interface components {
             currency: string;
         };
         /**
-         * @description A stable, machine-readable error code. Switch on it instead of matching the English `title` or `detail`.
+         * @description A stable, machine-readable error code. Switch on it instead of matching the English
+         *     `title` or `detail`. Each code, what happened and what the client should do (the
+         *     problem's `type`, `/problems/<code>`, is a page on the platform saying the same):
+         *
+         *     - `validation_failed`: the request does not match the contract or a rule of the operation; `errors` lists each failing value by its path. Fix those values and send it again.
+         *     - `malformed_request`: the body could not be parsed (e.g. broken JSON). Send well-formed JSON.
+         *     - `unauthenticated`: no access token was sent, or it is not one of ours. Log in and send `Authorization: Bearer <access_token>`.
+         *     - `invalid_credentials`: the email and password do not match an account. Ask the user again; repeated failures are rate limited.
+         *     - `token_expired`: the access token has expired. Refresh it with the refresh token (the SDK does this once for you), or log in again.
+         *     - `token_invalid`: the token's signature, audience or claims are wrong. Discard it and log in again.
+         *     - `forbidden`: the caller is known but may not do this (e.g. an admin operation, or another user's resource). Do not retry.
+         *     - `not_found`: no such resource, or not one the caller may see. Check the id; do not retry.
+         *     - `method_not_allowed`: the path exists but not with this HTTP method. Use a documented method (see `Allow`).
+         *     - `unsupported_media_type`: the body's Content-Type is not one the operation accepts. Send `application/json` (or the documented type).
+         *     - `conflict`: the request conflicts with the resource's current state. Read it again, then decide.
+         *     - `email_taken`: an account with this email exists. Log in, or use another email.
+         *     - `weak_password`: the password is too short or too common. Choose a longer, less common one.
+         *     - `sku_taken`: another product has this SKU. Choose another SKU.
+         *     - `rate_limited`: too many requests from this client or for this account. Wait `Retry-After` seconds, then retry.
+         *     - `insufficient_stock`: fewer units are available than asked for; `shortages` says how many there are. Lower the quantity.
+         *     - `product_unavailable`: the product is inactive or gone. Remove it from the cart.
+         *     - `stock_below_reserved`: stock may not go below the units held and sold. Raise the new stock value.
+         *     - `cart_empty`: a quote needs at least one item in the cart. Add an item first.
+         *     - `invalid_promo_code`: the promo code is unknown or expired. Remove it or try another.
+         *     - `promo_code_exhausted`: the promo code has reached its limit of uses. Remove it.
+         *     - `promo_code_already_used`: this shopper has already used this promo code. Remove it.
+         *     - `quote_expired`: the quote is older than its validity. Create a new quote (prices may have changed).
+         *     - `quote_not_open`: the quote was already accepted, replaced or cancelled. Create a new quote.
+         *     - `price_changed`: a price changed since the quote was made. Create a new quote and show the shopper the new total.
+         *     - `payment_declined`: the payment processor declined the card; nothing was charged and the quote stays open. Ask for another card.
+         *     - `payment_failed`: the payment processor could not complete the charge or refund; no money moved. Retry later with the same Idempotency-Key.
+         *     - `idempotency_key_reused`: this Idempotency-Key was used with a different request. Use a new key for a new request.
+         *     - `idempotency_key_in_flight`: a request with this Idempotency-Key is still running. Wait `Retry-After` seconds and retry with the same key.
+         *     - `illegal_transition`: the resource's state does not allow this change (e.g. cancelling a shipped order). Read its state; do not retry.
+         *     - `service_unavailable`: a service this request needs did not answer in time; the request did not complete. Retry with the same Idempotency-Key after `Retry-After`.
+         *     - `headers_too_large`: the request headers exceed 16 KB. Send fewer or smaller headers (cookies).
+         *     - `internal_error`: an unexpected error on our side; `request_id` names it in our logs. Retry later with the same Idempotency-Key, and report the request id if it persists.
          * @example validation_failed
          * @enum {string}
          */
@@ -839,8 +875,8 @@ export interface components {
         /**
          * @description An RFC 9457 problem details body (`application/problem+json`).
          * @example {
-         *       "type": "https://docs.disqo-commerce.example/problems/validation_failed",
-         *       "title": "Validation failed",
+         *       "type": "/problems/validation_failed",
+         *       "title": "Unprocessable entity",
          *       "status": 422,
          *       "detail": "The request does not match the API contract.",
          *       "instance": "/v1/auth/register",
@@ -856,8 +892,8 @@ export interface components {
          */
         Problem: {
             /**
-             * @description A URI naming the kind of problem.
-             * @example https://docs.disqo-commerce.example/problems/validation_failed
+             * @description A URI reference naming the kind of problem, `/problems/<code>`; resolved against the API's origin it is a page that explains the code.
+             * @example /problems/validation_failed
              */
             type: string;
             /**
@@ -912,7 +948,7 @@ export interface components {
             content: {
                 /**
                  * @example {
-                 *       "type": "https://docs.disqo-commerce.example/problems/unauthenticated",
+                 *       "type": "/problems/unauthenticated",
                  *       "title": "Unauthenticated",
                  *       "status": 401,
                  *       "detail": "A valid bearer token is required.",
@@ -931,8 +967,8 @@ export interface components {
             content: {
                 /**
                  * @example {
-                 *       "type": "https://docs.disqo-commerce.example/problems/malformed_request",
-                 *       "title": "Malformed request",
+                 *       "type": "/problems/malformed_request",
+                 *       "title": "Bad request",
                  *       "status": 400,
                  *       "detail": "The request body is not valid JSON.",
                  *       "code": "malformed_request"
@@ -950,7 +986,7 @@ export interface components {
             content: {
                 /**
                  * @example {
-                 *       "type": "https://docs.disqo-commerce.example/problems/not_found",
+                 *       "type": "/problems/not_found",
                  *       "title": "Not found",
                  *       "status": 404,
                  *       "detail": "No such resource.",
@@ -969,7 +1005,7 @@ export interface components {
             content: {
                 /**
                  * @example {
-                 *       "type": "https://docs.disqo-commerce.example/problems/unsupported_media_type",
+                 *       "type": "/problems/unsupported_media_type",
                  *       "title": "Unsupported media type",
                  *       "status": 415,
                  *       "detail": "This content type is not accepted here.",
@@ -988,8 +1024,8 @@ export interface components {
             content: {
                 /**
                  * @example {
-                 *       "type": "https://docs.disqo-commerce.example/problems/validation_failed",
-                 *       "title": "Validation failed",
+                 *       "type": "/problems/validation_failed",
+                 *       "title": "Unprocessable entity",
                  *       "status": 422,
                  *       "detail": "The request does not match the API contract.",
                  *       "code": "validation_failed",
@@ -1013,11 +1049,36 @@ export interface components {
             content: {
                 /**
                  * @example {
-                 *       "type": "https://docs.disqo-commerce.example/problems/service_unavailable",
+                 *       "type": "/problems/service_unavailable",
                  *       "title": "Service unavailable",
                  *       "status": 503,
                  *       "detail": "The product service did not answer; try again shortly.",
                  *       "code": "service_unavailable"
+                 *     }
+                 */
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description A path or query parameter is invalid; `errors` names each one. */
+        InvalidParameters: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "type": "/problems/validation_failed",
+                 *       "title": "Unprocessable entity",
+                 *       "status": 422,
+                 *       "detail": "The request does not match the API contract.",
+                 *       "code": "validation_failed",
+                 *       "errors": [
+                 *         {
+                 *           "path": "/query/limit",
+                 *           "message": "must be <= 100"
+                 *         }
+                 *       ]
                  *     }
                  */
                 "application/problem+json": components["schemas"]["Problem"];
@@ -1032,7 +1093,7 @@ export interface components {
             content: {
                 /**
                  * @example {
-                 *       "type": "https://docs.disqo-commerce.example/problems/forbidden",
+                 *       "type": "/problems/forbidden",
                  *       "title": "Forbidden",
                  *       "status": 403,
                  *       "detail": "This operation needs the admin role.",
@@ -1051,7 +1112,7 @@ export interface components {
             content: {
                 /**
                  * @example {
-                 *       "type": "https://docs.disqo-commerce.example/problems/conflict",
+                 *       "type": "/problems/conflict",
                  *       "title": "Conflict",
                  *       "status": 409,
                  *       "detail": "The resource changed; reload it and try again.",
@@ -1209,7 +1270,7 @@ export interface operations {
             };
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
-            422: components["responses"]["UnprocessableEntity"];
+            422: components["responses"]["InvalidParameters"];
         };
     };
     updateCartItem: {
@@ -1289,7 +1350,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "type": "https://docs.disqo-commerce.example/problems/insufficient_stock",
+                     *       "type": "/problems/insufficient_stock",
                      *       "title": "Conflict",
                      *       "status": 409,
                      *       "detail": "Some products do not have enough stock.",
@@ -1388,7 +1449,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "type": "https://docs.disqo-commerce.example/problems/quote_expired",
+                     *       "type": "/problems/quote_expired",
                      *       "title": "Conflict",
                      *       "status": 409,
                      *       "detail": "The quote expired before the order was paid.",
@@ -1434,7 +1495,7 @@ export interface operations {
             };
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
-            422: components["responses"]["UnprocessableEntity"];
+            422: components["responses"]["InvalidParameters"];
         };
     };
     createPromoCode: {

@@ -14,7 +14,43 @@
 
 
 /**
- * A stable, machine-readable error code. Switch on it instead of matching the English `title` or `detail`.
+ * A stable, machine-readable error code. Switch on it instead of matching the English
+ * `title` or `detail`. Each code, what happened and what the client should do (the
+ * problem's `type`, `/problems/<code>`, is a page on the platform saying the same):
+ * 
+ * - `validation_failed`: the request does not match the contract or a rule of the operation; `errors` lists each failing value by its path. Fix those values and send it again.
+ * - `malformed_request`: the body could not be parsed (e.g. broken JSON). Send well-formed JSON.
+ * - `unauthenticated`: no access token was sent, or it is not one of ours. Log in and send `Authorization: Bearer <access_token>`.
+ * - `invalid_credentials`: the email and password do not match an account. Ask the user again; repeated failures are rate limited.
+ * - `token_expired`: the access token has expired. Refresh it with the refresh token (the SDK does this once for you), or log in again.
+ * - `token_invalid`: the token's signature, audience or claims are wrong. Discard it and log in again.
+ * - `forbidden`: the caller is known but may not do this (e.g. an admin operation, or another user's resource). Do not retry.
+ * - `not_found`: no such resource, or not one the caller may see. Check the id; do not retry.
+ * - `method_not_allowed`: the path exists but not with this HTTP method. Use a documented method (see `Allow`).
+ * - `unsupported_media_type`: the body's Content-Type is not one the operation accepts. Send `application/json` (or the documented type).
+ * - `conflict`: the request conflicts with the resource's current state. Read it again, then decide.
+ * - `email_taken`: an account with this email exists. Log in, or use another email.
+ * - `weak_password`: the password is too short or too common. Choose a longer, less common one.
+ * - `sku_taken`: another product has this SKU. Choose another SKU.
+ * - `rate_limited`: too many requests from this client or for this account. Wait `Retry-After` seconds, then retry.
+ * - `insufficient_stock`: fewer units are available than asked for; `shortages` says how many there are. Lower the quantity.
+ * - `product_unavailable`: the product is inactive or gone. Remove it from the cart.
+ * - `stock_below_reserved`: stock may not go below the units held and sold. Raise the new stock value.
+ * - `cart_empty`: a quote needs at least one item in the cart. Add an item first.
+ * - `invalid_promo_code`: the promo code is unknown or expired. Remove it or try another.
+ * - `promo_code_exhausted`: the promo code has reached its limit of uses. Remove it.
+ * - `promo_code_already_used`: this shopper has already used this promo code. Remove it.
+ * - `quote_expired`: the quote is older than its validity. Create a new quote (prices may have changed).
+ * - `quote_not_open`: the quote was already accepted, replaced or cancelled. Create a new quote.
+ * - `price_changed`: a price changed since the quote was made. Create a new quote and show the shopper the new total.
+ * - `payment_declined`: the payment processor declined the card; nothing was charged and the quote stays open. Ask for another card.
+ * - `payment_failed`: the payment processor could not complete the charge or refund; no money moved. Retry later with the same Idempotency-Key.
+ * - `idempotency_key_reused`: this Idempotency-Key was used with a different request. Use a new key for a new request.
+ * - `idempotency_key_in_flight`: a request with this Idempotency-Key is still running. Wait `Retry-After` seconds and retry with the same key.
+ * - `illegal_transition`: the resource's state does not allow this change (e.g. cancelling a shipped order). Read its state; do not retry.
+ * - `service_unavailable`: a service this request needs did not answer in time; the request did not complete. Retry with the same Idempotency-Key after `Retry-After`.
+ * - `headers_too_large`: the request headers exceed 16 KB. Send fewer or smaller headers (cookies).
+ * - `internal_error`: an unexpected error on our side; `request_id` names it in our logs. Retry later with the same Idempotency-Key, and report the request id if it persists.
  * @export
  */
 export const ErrorCode = {

@@ -42,7 +42,7 @@ import {
  */
 export interface Problem {
     /**
-     * A URI naming the kind of problem.
+     * A URI reference naming the kind of problem, `/problems/<code>`; resolved against the API's origin it is a page that explains the code.
      */
     type: string;
     /**

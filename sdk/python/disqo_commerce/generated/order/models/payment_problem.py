@@ -28,7 +28,7 @@ class PaymentProblem(BaseModel):
     """
     A problem+json body for a declined payment.
     """ # noqa: E501
-    type: StrictStr = Field(description="A URI naming the kind of problem.", json_schema_extra={"examples": ["https://docs.disqo-commerce.example/problems/payment_declined"]})
+    type: StrictStr = Field(description="A URI naming the kind of problem.", json_schema_extra={"examples": ["/problems/payment_declined"]})
     title: StrictStr = Field(description="A short human-readable summary of the kind of problem.", json_schema_extra={"examples": ["Payment required"]})
     status: StrictInt = Field(description="The HTTP status code.", json_schema_extra={"examples": [402]})
     detail: Optional[StrictStr] = Field(default=None, description="A human-readable explanation of this occurrence.", json_schema_extra={"examples": ["The card was declined (card_declined)."]})

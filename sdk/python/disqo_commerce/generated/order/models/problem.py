@@ -30,7 +30,7 @@ class Problem(BaseModel):
     """
     An RFC 9457 problem details body (`application/problem+json`).
     """ # noqa: E501
-    type: StrictStr = Field(description="A URI naming the kind of problem.", json_schema_extra={"examples": ["https://docs.disqo-commerce.example/problems/validation_failed"]})
+    type: StrictStr = Field(description="A URI reference naming the kind of problem, `/problems/<code>`; resolved against the API's origin it is a page that explains the code.", json_schema_extra={"examples": ["/problems/validation_failed"]})
     title: StrictStr = Field(description="A short human-readable summary of the kind of problem.", json_schema_extra={"examples": ["Validation failed"]})
     status: StrictInt = Field(description="The HTTP status code.", json_schema_extra={"examples": [422]})
     detail: Optional[StrictStr] = Field(default=None, description="A human-readable explanation of this occurrence.", json_schema_extra={"examples": ["The request does not match the API contract."]})
