@@ -299,7 +299,7 @@ func (r ApiListUsersRequest) Limit(limit int64) ApiListUsersRequest {
 	return r
 }
 
-// The opaque &#x60;next_cursor&#x60; of the previous page; omit for the first page.
+// The opaque &#x60;next_cursor&#x60; of the previous page; omit for the first page. (No example value: a made-up cursor is refused with 422, so \&quot;Try it out\&quot; leaves it empty.)
 func (r ApiListUsersRequest) Cursor(cursor string) ApiListUsersRequest {
 	r.cursor = &cursor
 	return r

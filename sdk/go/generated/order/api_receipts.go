@@ -172,7 +172,7 @@ func (r ApiListReceiptsRequest) Limit(limit int64) ApiListReceiptsRequest {
 	return r
 }
 
-// The opaque &#x60;next_cursor&#x60; of the previous page; omit for the first page.
+// The opaque &#x60;next_cursor&#x60; of the previous page; omit for the first page. (No example value: a made-up cursor is refused with 422, so \&quot;Try it out\&quot; leaves it empty.)
 func (r ApiListReceiptsRequest) Cursor(cursor string) ApiListReceiptsRequest {
 	r.cursor = &cursor
 	return r

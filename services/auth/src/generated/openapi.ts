@@ -983,10 +983,7 @@ export interface components {
          * @example 20
          */
         Limit: number;
-        /**
-         * @description The opaque `next_cursor` of the previous page; omit for the first page.
-         * @example eyJpZCI6MjB9
-         */
+        /** @description The opaque `next_cursor` of the previous page; omit for the first page. (No example value: a made-up cursor is refused with 422, so "Try it out" leaves it empty.) */
         Cursor: string;
     };
     requestBodies: never;
@@ -1209,10 +1206,7 @@ export interface operations {
                  * @example 20
                  */
                 limit?: components["parameters"]["Limit"];
-                /**
-                 * @description The opaque `next_cursor` of the previous page; omit for the first page.
-                 * @example eyJpZCI6MjB9
-                 */
+                /** @description The opaque `next_cursor` of the previous page; omit for the first page. (No example value: a made-up cursor is refused with 422, so "Try it out" leaves it empty.) */
                 cursor?: components["parameters"]["Cursor"];
                 /**
                  * @description Only users whose email contains this text (no control characters).

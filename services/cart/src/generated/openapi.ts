@@ -1144,10 +1144,7 @@ export interface components {
          * @example 20
          */
         Limit: number;
-        /**
-         * @description The opaque `next_cursor` of the previous page; omit for the first page.
-         * @example eyJpZCI6MjB9
-         */
+        /** @description The opaque `next_cursor` of the previous page; omit for the first page. (No example value: a made-up cursor is refused with 422, so "Try it out" leaves it empty.) */
         Cursor: string;
     };
     requestBodies: never;
@@ -1471,10 +1468,7 @@ export interface operations {
                  * @example 20
                  */
                 limit?: components["parameters"]["Limit"];
-                /**
-                 * @description The opaque `next_cursor` of the previous page; omit for the first page.
-                 * @example eyJpZCI6MjB9
-                 */
+                /** @description The opaque `next_cursor` of the previous page; omit for the first page. (No example value: a made-up cursor is refused with 422, so "Try it out" leaves it empty.) */
                 cursor?: components["parameters"]["Cursor"];
             };
             header?: never;

@@ -1393,10 +1393,7 @@ export interface components {
          * @example 20
          */
         Limit: number;
-        /**
-         * @description The opaque `next_cursor` of the previous page; omit for the first page.
-         * @example eyJpZCI6MjB9
-         */
+        /** @description The opaque `next_cursor` of the previous page; omit for the first page. (No example value: a made-up cursor is refused with 422, so "Try it out" leaves it empty.) */
         Cursor: string;
         /**
          * @description A client-chosen unique key (8 to 200 characters). The same key with the same body replays the first response; with another body it is a 422; while the first request is still running it is a 409. Keys are kept per user for 24 hours.
@@ -1463,10 +1460,7 @@ export interface operations {
                  * @example 20
                  */
                 limit?: components["parameters"]["Limit"];
-                /**
-                 * @description The opaque `next_cursor` of the previous page; omit for the first page.
-                 * @example eyJpZCI6MjB9
-                 */
+                /** @description The opaque `next_cursor` of the previous page; omit for the first page. (No example value: a made-up cursor is refused with 422, so "Try it out" leaves it empty.) */
                 cursor?: components["parameters"]["Cursor"];
             };
             header?: never;
@@ -1647,10 +1641,7 @@ export interface operations {
                  * @example 20
                  */
                 limit?: components["parameters"]["Limit"];
-                /**
-                 * @description The opaque `next_cursor` of the previous page; omit for the first page.
-                 * @example eyJpZCI6MjB9
-                 */
+                /** @description The opaque `next_cursor` of the previous page; omit for the first page. (No example value: a made-up cursor is refused with 422, so "Try it out" leaves it empty.) */
                 cursor?: components["parameters"]["Cursor"];
                 /**
                  * @description Only orders in this status.
@@ -1692,10 +1683,7 @@ export interface operations {
                  * @example 20
                  */
                 limit?: components["parameters"]["Limit"];
-                /**
-                 * @description The opaque `next_cursor` of the previous page; omit for the first page.
-                 * @example eyJpZCI6MjB9
-                 */
+                /** @description The opaque `next_cursor` of the previous page; omit for the first page. (No example value: a made-up cursor is refused with 422, so "Try it out" leaves it empty.) */
                 cursor?: components["parameters"]["Cursor"];
                 /**
                  * @description Only the receipts of this order.
@@ -1761,10 +1749,7 @@ export interface operations {
                  * @example 20
                  */
                 limit?: components["parameters"]["Limit"];
-                /**
-                 * @description The opaque `next_cursor` of the previous page; omit for the first page.
-                 * @example eyJpZCI6MjB9
-                 */
+                /** @description The opaque `next_cursor` of the previous page; omit for the first page. (No example value: a made-up cursor is refused with 422, so "Try it out" leaves it empty.) */
                 cursor?: components["parameters"]["Cursor"];
                 /**
                  * @description Only the transactions of checkouts of this quote (a quote id is letters, digits, `_` and `-`).

@@ -966,10 +966,7 @@ export interface components {
          * @example 20
          */
         Limit: number;
-        /**
-         * @description The opaque `next_cursor` of the previous page; omit for the first page.
-         * @example eyJpZCI6MjB9
-         */
+        /** @description The opaque `next_cursor` of the previous page; omit for the first page. (No example value: a made-up cursor is refused with 422, so "Try it out" leaves it empty.) */
         Cursor: string;
         /**
          * @description A client-chosen unique key (8 to 200 characters). The same key with the same body replays the first response; with another body it is a 422; while the first request is still running it is a 409. Keys are kept per user for 24 hours.
@@ -1017,15 +1014,9 @@ export interface operations {
                  * @example 20
                  */
                 limit?: components["parameters"]["Limit"];
-                /**
-                 * @description The opaque `next_cursor` of the previous page; omit for the first page.
-                 * @example eyJpZCI6MjB9
-                 */
+                /** @description The opaque `next_cursor` of the previous page; omit for the first page. (No example value: a made-up cursor is refused with 422, so "Try it out" leaves it empty.) */
                 cursor?: components["parameters"]["Cursor"];
-                /**
-                 * @description Comma-separated product ids (at most 100) to fetch in one call.
-                 * @example 1,2,3
-                 */
+                /** @description Comma-separated product ids (at most 100) to fetch in one call. */
                 ids?: string;
             };
             header?: never;

@@ -57,7 +57,7 @@ export interface ListUsersRequest {
      */
     limit?: number;
     /**
-     * The opaque `next_cursor` of the previous page; omit for the first page.
+     * The opaque `next_cursor` of the previous page; omit for the first page. (No example value: a made-up cursor is refused with 422, so "Try it out" leaves it empty.)
      */
     cursor?: string;
     /**
@@ -140,7 +140,7 @@ export interface UsersApiInterface {
     /**
      * Creates request options for listUsers without sending the request
      * @param {number} [limit] Page size, 1 to 100.
-     * @param {string} [cursor] The opaque &#x60;next_cursor&#x60; of the previous page; omit for the first page.
+     * @param {string} [cursor] The opaque &#x60;next_cursor&#x60; of the previous page; omit for the first page. (No example value: a made-up cursor is refused with 422, so \&quot;Try it out\&quot; leaves it empty.)
      * @param {string} [email] Only users whose email contains this text (no control characters).
      * @throws {RequiredError}
      * @memberof UsersApiInterface
@@ -151,7 +151,7 @@ export interface UsersApiInterface {
      * Users, oldest first, optionally filtered by an email substring. Admin only.
      * @summary List users (admin)
      * @param {number} [limit] Page size, 1 to 100.
-     * @param {string} [cursor] The opaque &#x60;next_cursor&#x60; of the previous page; omit for the first page.
+     * @param {string} [cursor] The opaque &#x60;next_cursor&#x60; of the previous page; omit for the first page. (No example value: a made-up cursor is refused with 422, so \&quot;Try it out\&quot; leaves it empty.)
      * @param {string} [email] Only users whose email contains this text (no control characters).
      * @param {*} [options] Override http request option.
      * @throws {RequiredError}

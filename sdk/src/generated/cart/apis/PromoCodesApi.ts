@@ -51,7 +51,7 @@ export interface ListPromoCodesRequest {
      */
     limit?: number;
     /**
-     * The opaque `next_cursor` of the previous page; omit for the first page.
+     * The opaque `next_cursor` of the previous page; omit for the first page. (No example value: a made-up cursor is refused with 422, so "Try it out" leaves it empty.)
      */
     cursor?: string;
 }
@@ -92,7 +92,7 @@ export interface PromoCodesApiInterface {
     /**
      * Creates request options for listPromoCodes without sending the request
      * @param {number} [limit] Page size, 1 to 100.
-     * @param {string} [cursor] The opaque &#x60;next_cursor&#x60; of the previous page; omit for the first page.
+     * @param {string} [cursor] The opaque &#x60;next_cursor&#x60; of the previous page; omit for the first page. (No example value: a made-up cursor is refused with 422, so \&quot;Try it out\&quot; leaves it empty.)
      * @throws {RequiredError}
      * @memberof PromoCodesApiInterface
      */
@@ -102,7 +102,7 @@ export interface PromoCodesApiInterface {
      * Every promo code, oldest first, including inactive and expired ones. Admin only.
      * @summary List promo codes (admin)
      * @param {number} [limit] Page size, 1 to 100.
-     * @param {string} [cursor] The opaque &#x60;next_cursor&#x60; of the previous page; omit for the first page.
+     * @param {string} [cursor] The opaque &#x60;next_cursor&#x60; of the previous page; omit for the first page. (No example value: a made-up cursor is refused with 422, so \&quot;Try it out\&quot; leaves it empty.)
      * @param {*} [options] Override http request option.
      * @throws {RequiredError}
      * @memberof PromoCodesApiInterface

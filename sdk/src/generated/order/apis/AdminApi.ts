@@ -72,7 +72,7 @@ export interface ListAdminOrdersRequest {
      */
     limit?: number;
     /**
-     * The opaque `next_cursor` of the previous page; omit for the first page.
+     * The opaque `next_cursor` of the previous page; omit for the first page. (No example value: a made-up cursor is refused with 422, so "Try it out" leaves it empty.)
      */
     cursor?: string;
     /**
@@ -147,7 +147,7 @@ export interface AdminApiInterface {
     /**
      * Creates request options for listAdminOrders without sending the request
      * @param {number} [limit] Page size, 1 to 100.
-     * @param {string} [cursor] The opaque &#x60;next_cursor&#x60; of the previous page; omit for the first page.
+     * @param {string} [cursor] The opaque &#x60;next_cursor&#x60; of the previous page; omit for the first page. (No example value: a made-up cursor is refused with 422, so \&quot;Try it out\&quot; leaves it empty.)
      * @param {OrderStatus} [status] Only orders in this status.
      * @param {number} [user_id] Only this user\&#39;s orders.
      * @throws {RequiredError}
@@ -159,7 +159,7 @@ export interface AdminApiInterface {
      * Every order, newest first, optionally filtered by status and by user. Admin only.
      * @summary List all orders (admin)
      * @param {number} [limit] Page size, 1 to 100.
-     * @param {string} [cursor] The opaque &#x60;next_cursor&#x60; of the previous page; omit for the first page.
+     * @param {string} [cursor] The opaque &#x60;next_cursor&#x60; of the previous page; omit for the first page. (No example value: a made-up cursor is refused with 422, so \&quot;Try it out\&quot; leaves it empty.)
      * @param {OrderStatus} [status] Only orders in this status.
      * @param {number} [user_id] Only this user\&#39;s orders.
      * @param {*} [options] Override http request option.

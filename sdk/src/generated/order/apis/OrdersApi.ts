@@ -62,7 +62,7 @@ export interface ListOrdersRequest {
      */
     limit?: number;
     /**
-     * The opaque `next_cursor` of the previous page; omit for the first page.
+     * The opaque `next_cursor` of the previous page; omit for the first page. (No example value: a made-up cursor is refused with 422, so "Try it out" leaves it empty.)
      */
     cursor?: string;
 }
@@ -129,7 +129,7 @@ export interface OrdersApiInterface {
     /**
      * Creates request options for listOrders without sending the request
      * @param {number} [limit] Page size, 1 to 100.
-     * @param {string} [cursor] The opaque &#x60;next_cursor&#x60; of the previous page; omit for the first page.
+     * @param {string} [cursor] The opaque &#x60;next_cursor&#x60; of the previous page; omit for the first page. (No example value: a made-up cursor is refused with 422, so \&quot;Try it out\&quot; leaves it empty.)
      * @throws {RequiredError}
      * @memberof OrdersApiInterface
      */
@@ -139,7 +139,7 @@ export interface OrdersApiInterface {
      * The caller\'s orders, newest first, with their items, receipts and transactions.
      * @summary List the caller\'s orders
      * @param {number} [limit] Page size, 1 to 100.
-     * @param {string} [cursor] The opaque &#x60;next_cursor&#x60; of the previous page; omit for the first page.
+     * @param {string} [cursor] The opaque &#x60;next_cursor&#x60; of the previous page; omit for the first page. (No example value: a made-up cursor is refused with 422, so \&quot;Try it out\&quot; leaves it empty.)
      * @param {*} [options] Override http request option.
      * @throws {RequiredError}
      * @memberof OrdersApiInterface

@@ -30,7 +30,7 @@ export interface ListTransactionsRequest {
      */
     limit?: number;
     /**
-     * The opaque `next_cursor` of the previous page; omit for the first page.
+     * The opaque `next_cursor` of the previous page; omit for the first page. (No example value: a made-up cursor is refused with 422, so "Try it out" leaves it empty.)
      */
     cursor?: string;
     /**
@@ -53,7 +53,7 @@ export interface PaymentsApiInterface {
     /**
      * Creates request options for listTransactions without sending the request
      * @param {number} [limit] Page size, 1 to 100.
-     * @param {string} [cursor] The opaque &#x60;next_cursor&#x60; of the previous page; omit for the first page.
+     * @param {string} [cursor] The opaque &#x60;next_cursor&#x60; of the previous page; omit for the first page. (No example value: a made-up cursor is refused with 422, so \&quot;Try it out\&quot; leaves it empty.)
      * @param {string} [quote_id] Only the transactions of checkouts of this quote (a quote id is letters, digits, &#x60;_&#x60; and &#x60;-&#x60;).
      * @param {string} [order_id] Only the transactions of this order.
      * @throws {RequiredError}
@@ -65,7 +65,7 @@ export interface PaymentsApiInterface {
      * The caller\'s charges and refunds, newest first, declined ones included, optionally those of one quote or one order.
      * @summary List the caller\'s payment transactions
      * @param {number} [limit] Page size, 1 to 100.
-     * @param {string} [cursor] The opaque &#x60;next_cursor&#x60; of the previous page; omit for the first page.
+     * @param {string} [cursor] The opaque &#x60;next_cursor&#x60; of the previous page; omit for the first page. (No example value: a made-up cursor is refused with 422, so \&quot;Try it out\&quot; leaves it empty.)
      * @param {string} [quote_id] Only the transactions of checkouts of this quote (a quote id is letters, digits, &#x60;_&#x60; and &#x60;-&#x60;).
      * @param {string} [order_id] Only the transactions of this order.
      * @param {*} [options] Override http request option.

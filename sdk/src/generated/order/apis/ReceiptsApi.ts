@@ -42,7 +42,7 @@ export interface ListReceiptsRequest {
      */
     limit?: number;
     /**
-     * The opaque `next_cursor` of the previous page; omit for the first page.
+     * The opaque `next_cursor` of the previous page; omit for the first page. (No example value: a made-up cursor is refused with 422, so "Try it out" leaves it empty.)
      */
     cursor?: string;
     /**
@@ -85,7 +85,7 @@ export interface ReceiptsApiInterface {
     /**
      * Creates request options for listReceipts without sending the request
      * @param {number} [limit] Page size, 1 to 100.
-     * @param {string} [cursor] The opaque &#x60;next_cursor&#x60; of the previous page; omit for the first page.
+     * @param {string} [cursor] The opaque &#x60;next_cursor&#x60; of the previous page; omit for the first page. (No example value: a made-up cursor is refused with 422, so \&quot;Try it out\&quot; leaves it empty.)
      * @param {string} [order_id] Only the receipts of this order.
      * @throws {RequiredError}
      * @memberof ReceiptsApiInterface
@@ -96,7 +96,7 @@ export interface ReceiptsApiInterface {
      * The caller\'s receipts, newest first, optionally those of one order.
      * @summary List the caller\'s receipts
      * @param {number} [limit] Page size, 1 to 100.
-     * @param {string} [cursor] The opaque &#x60;next_cursor&#x60; of the previous page; omit for the first page.
+     * @param {string} [cursor] The opaque &#x60;next_cursor&#x60; of the previous page; omit for the first page. (No example value: a made-up cursor is refused with 422, so \&quot;Try it out\&quot; leaves it empty.)
      * @param {string} [order_id] Only the receipts of this order.
      * @param {*} [options] Override http request option.
      * @throws {RequiredError}

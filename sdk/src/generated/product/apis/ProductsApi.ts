@@ -96,7 +96,7 @@ export interface SearchProductsRequest {
      */
     limit?: number;
     /**
-     * The opaque `next_cursor` of the previous page; omit for the first page.
+     * The opaque `next_cursor` of the previous page; omit for the first page. (No example value: a made-up cursor is refused with 422, so "Try it out" leaves it empty.)
      */
     cursor?: string;
     /**
@@ -204,7 +204,7 @@ export interface ProductsApiInterface {
      * @param {number} [max_price] Only products costing at most this many cents.
      * @param {ProductSort} [sort] Order of the results: &#x60;relevance&#x60; (the default when &#x60;q&#x60; is set; without &#x60;q&#x60; it is &#x60;newest&#x60;), &#x60;price_asc&#x60;, &#x60;price_desc&#x60; or &#x60;newest&#x60;.
      * @param {number} [limit] Page size, 1 to 100.
-     * @param {string} [cursor] The opaque &#x60;next_cursor&#x60; of the previous page; omit for the first page.
+     * @param {string} [cursor] The opaque &#x60;next_cursor&#x60; of the previous page; omit for the first page. (No example value: a made-up cursor is refused with 422, so \&quot;Try it out\&quot; leaves it empty.)
      * @param {string} [ids] Comma-separated product ids (at most 100) to fetch in one call.
      * @throws {RequiredError}
      * @memberof ProductsApiInterface
@@ -219,7 +219,7 @@ export interface ProductsApiInterface {
      * @param {number} [max_price] Only products costing at most this many cents.
      * @param {ProductSort} [sort] Order of the results: &#x60;relevance&#x60; (the default when &#x60;q&#x60; is set; without &#x60;q&#x60; it is &#x60;newest&#x60;), &#x60;price_asc&#x60;, &#x60;price_desc&#x60; or &#x60;newest&#x60;.
      * @param {number} [limit] Page size, 1 to 100.
-     * @param {string} [cursor] The opaque &#x60;next_cursor&#x60; of the previous page; omit for the first page.
+     * @param {string} [cursor] The opaque &#x60;next_cursor&#x60; of the previous page; omit for the first page. (No example value: a made-up cursor is refused with 422, so \&quot;Try it out\&quot; leaves it empty.)
      * @param {string} [ids] Comma-separated product ids (at most 100) to fetch in one call.
      * @param {*} [options] Override http request option.
      * @throws {RequiredError}

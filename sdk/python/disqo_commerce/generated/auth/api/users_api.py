@@ -585,7 +585,7 @@ class UsersApi:
     def list_users(
         self,
         limit: Annotated[Optional[Annotated[int, Field(le=100, strict=True, ge=1)]], Field(description="Page size, 1 to 100.")] = None,
-        cursor: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=200)]], Field(description="The opaque `next_cursor` of the previous page; omit for the first page.")] = None,
+        cursor: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=200)]], Field(description="The opaque `next_cursor` of the previous page; omit for the first page. (No example value: a made-up cursor is refused with 422, so \"Try it out\" leaves it empty.)")] = None,
         email: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=254)]], Field(description="Only users whose email contains this text (no control characters).")] = None,
         _request_timeout: Union[
             None,
@@ -606,7 +606,7 @@ class UsersApi:
 
         :param limit: Page size, 1 to 100.
         :type limit: int
-        :param cursor: The opaque `next_cursor` of the previous page; omit for the first page.
+        :param cursor: The opaque `next_cursor` of the previous page; omit for the first page. (No example value: a made-up cursor is refused with 422, so \"Try it out\" leaves it empty.)
         :type cursor: str
         :param email: Only users whose email contains this text (no control characters).
         :type email: str
@@ -663,7 +663,7 @@ class UsersApi:
     def list_users_with_http_info(
         self,
         limit: Annotated[Optional[Annotated[int, Field(le=100, strict=True, ge=1)]], Field(description="Page size, 1 to 100.")] = None,
-        cursor: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=200)]], Field(description="The opaque `next_cursor` of the previous page; omit for the first page.")] = None,
+        cursor: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=200)]], Field(description="The opaque `next_cursor` of the previous page; omit for the first page. (No example value: a made-up cursor is refused with 422, so \"Try it out\" leaves it empty.)")] = None,
         email: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=254)]], Field(description="Only users whose email contains this text (no control characters).")] = None,
         _request_timeout: Union[
             None,
@@ -684,7 +684,7 @@ class UsersApi:
 
         :param limit: Page size, 1 to 100.
         :type limit: int
-        :param cursor: The opaque `next_cursor` of the previous page; omit for the first page.
+        :param cursor: The opaque `next_cursor` of the previous page; omit for the first page. (No example value: a made-up cursor is refused with 422, so \"Try it out\" leaves it empty.)
         :type cursor: str
         :param email: Only users whose email contains this text (no control characters).
         :type email: str
@@ -741,7 +741,7 @@ class UsersApi:
     def list_users_without_preload_content(
         self,
         limit: Annotated[Optional[Annotated[int, Field(le=100, strict=True, ge=1)]], Field(description="Page size, 1 to 100.")] = None,
-        cursor: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=200)]], Field(description="The opaque `next_cursor` of the previous page; omit for the first page.")] = None,
+        cursor: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=200)]], Field(description="The opaque `next_cursor` of the previous page; omit for the first page. (No example value: a made-up cursor is refused with 422, so \"Try it out\" leaves it empty.)")] = None,
         email: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=254)]], Field(description="Only users whose email contains this text (no control characters).")] = None,
         _request_timeout: Union[
             None,
@@ -762,7 +762,7 @@ class UsersApi:
 
         :param limit: Page size, 1 to 100.
         :type limit: int
-        :param cursor: The opaque `next_cursor` of the previous page; omit for the first page.
+        :param cursor: The opaque `next_cursor` of the previous page; omit for the first page. (No example value: a made-up cursor is refused with 422, so \"Try it out\" leaves it empty.)
         :type cursor: str
         :param email: Only users whose email contains this text (no control characters).
         :type email: str

@@ -650,7 +650,7 @@ class AdminApi:
     def list_admin_orders(
         self,
         limit: Annotated[Optional[Annotated[int, Field(le=100, strict=True, ge=1)]], Field(description="Page size, 1 to 100.")] = None,
-        cursor: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=200)]], Field(description="The opaque `next_cursor` of the previous page; omit for the first page.")] = None,
+        cursor: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=200)]], Field(description="The opaque `next_cursor` of the previous page; omit for the first page. (No example value: a made-up cursor is refused with 422, so \"Try it out\" leaves it empty.)")] = None,
         status: Annotated[Optional[OrderStatus], Field(description="Only orders in this status.")] = None,
         user_id: Annotated[Optional[Annotated[int, Field(strict=True, ge=1)]], Field(description="Only this user's orders.")] = None,
         _request_timeout: Union[
@@ -672,7 +672,7 @@ class AdminApi:
 
         :param limit: Page size, 1 to 100.
         :type limit: int
-        :param cursor: The opaque `next_cursor` of the previous page; omit for the first page.
+        :param cursor: The opaque `next_cursor` of the previous page; omit for the first page. (No example value: a made-up cursor is refused with 422, so \"Try it out\" leaves it empty.)
         :type cursor: str
         :param status: Only orders in this status.
         :type status: OrderStatus
@@ -732,7 +732,7 @@ class AdminApi:
     def list_admin_orders_with_http_info(
         self,
         limit: Annotated[Optional[Annotated[int, Field(le=100, strict=True, ge=1)]], Field(description="Page size, 1 to 100.")] = None,
-        cursor: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=200)]], Field(description="The opaque `next_cursor` of the previous page; omit for the first page.")] = None,
+        cursor: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=200)]], Field(description="The opaque `next_cursor` of the previous page; omit for the first page. (No example value: a made-up cursor is refused with 422, so \"Try it out\" leaves it empty.)")] = None,
         status: Annotated[Optional[OrderStatus], Field(description="Only orders in this status.")] = None,
         user_id: Annotated[Optional[Annotated[int, Field(strict=True, ge=1)]], Field(description="Only this user's orders.")] = None,
         _request_timeout: Union[
@@ -754,7 +754,7 @@ class AdminApi:
 
         :param limit: Page size, 1 to 100.
         :type limit: int
-        :param cursor: The opaque `next_cursor` of the previous page; omit for the first page.
+        :param cursor: The opaque `next_cursor` of the previous page; omit for the first page. (No example value: a made-up cursor is refused with 422, so \"Try it out\" leaves it empty.)
         :type cursor: str
         :param status: Only orders in this status.
         :type status: OrderStatus
@@ -814,7 +814,7 @@ class AdminApi:
     def list_admin_orders_without_preload_content(
         self,
         limit: Annotated[Optional[Annotated[int, Field(le=100, strict=True, ge=1)]], Field(description="Page size, 1 to 100.")] = None,
-        cursor: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=200)]], Field(description="The opaque `next_cursor` of the previous page; omit for the first page.")] = None,
+        cursor: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=200)]], Field(description="The opaque `next_cursor` of the previous page; omit for the first page. (No example value: a made-up cursor is refused with 422, so \"Try it out\" leaves it empty.)")] = None,
         status: Annotated[Optional[OrderStatus], Field(description="Only orders in this status.")] = None,
         user_id: Annotated[Optional[Annotated[int, Field(strict=True, ge=1)]], Field(description="Only this user's orders.")] = None,
         _request_timeout: Union[
@@ -836,7 +836,7 @@ class AdminApi:
 
         :param limit: Page size, 1 to 100.
         :type limit: int
-        :param cursor: The opaque `next_cursor` of the previous page; omit for the first page.
+        :param cursor: The opaque `next_cursor` of the previous page; omit for the first page. (No example value: a made-up cursor is refused with 422, so \"Try it out\" leaves it empty.)
         :type cursor: str
         :param status: Only orders in this status.
         :type status: OrderStatus

@@ -642,7 +642,7 @@ class OrdersApi:
     def list_orders(
         self,
         limit: Annotated[Optional[Annotated[int, Field(le=100, strict=True, ge=1)]], Field(description="Page size, 1 to 100.")] = None,
-        cursor: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=200)]], Field(description="The opaque `next_cursor` of the previous page; omit for the first page.")] = None,
+        cursor: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=200)]], Field(description="The opaque `next_cursor` of the previous page; omit for the first page. (No example value: a made-up cursor is refused with 422, so \"Try it out\" leaves it empty.)")] = None,
         _request_timeout: Union[
             None,
             Annotated[StrictFloat, Field(gt=0)],
@@ -662,7 +662,7 @@ class OrdersApi:
 
         :param limit: Page size, 1 to 100.
         :type limit: int
-        :param cursor: The opaque `next_cursor` of the previous page; omit for the first page.
+        :param cursor: The opaque `next_cursor` of the previous page; omit for the first page. (No example value: a made-up cursor is refused with 422, so \"Try it out\" leaves it empty.)
         :type cursor: str
         :param _request_timeout: timeout setting for this request. If one
                                  number provided, it will be total request
@@ -715,7 +715,7 @@ class OrdersApi:
     def list_orders_with_http_info(
         self,
         limit: Annotated[Optional[Annotated[int, Field(le=100, strict=True, ge=1)]], Field(description="Page size, 1 to 100.")] = None,
-        cursor: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=200)]], Field(description="The opaque `next_cursor` of the previous page; omit for the first page.")] = None,
+        cursor: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=200)]], Field(description="The opaque `next_cursor` of the previous page; omit for the first page. (No example value: a made-up cursor is refused with 422, so \"Try it out\" leaves it empty.)")] = None,
         _request_timeout: Union[
             None,
             Annotated[StrictFloat, Field(gt=0)],
@@ -735,7 +735,7 @@ class OrdersApi:
 
         :param limit: Page size, 1 to 100.
         :type limit: int
-        :param cursor: The opaque `next_cursor` of the previous page; omit for the first page.
+        :param cursor: The opaque `next_cursor` of the previous page; omit for the first page. (No example value: a made-up cursor is refused with 422, so \"Try it out\" leaves it empty.)
         :type cursor: str
         :param _request_timeout: timeout setting for this request. If one
                                  number provided, it will be total request
@@ -788,7 +788,7 @@ class OrdersApi:
     def list_orders_without_preload_content(
         self,
         limit: Annotated[Optional[Annotated[int, Field(le=100, strict=True, ge=1)]], Field(description="Page size, 1 to 100.")] = None,
-        cursor: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=200)]], Field(description="The opaque `next_cursor` of the previous page; omit for the first page.")] = None,
+        cursor: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=200)]], Field(description="The opaque `next_cursor` of the previous page; omit for the first page. (No example value: a made-up cursor is refused with 422, so \"Try it out\" leaves it empty.)")] = None,
         _request_timeout: Union[
             None,
             Annotated[StrictFloat, Field(gt=0)],
@@ -808,7 +808,7 @@ class OrdersApi:
 
         :param limit: Page size, 1 to 100.
         :type limit: int
-        :param cursor: The opaque `next_cursor` of the previous page; omit for the first page.
+        :param cursor: The opaque `next_cursor` of the previous page; omit for the first page. (No example value: a made-up cursor is refused with 422, so \"Try it out\" leaves it empty.)
         :type cursor: str
         :param _request_timeout: timeout setting for this request. If one
                                  number provided, it will be total request

@@ -43,7 +43,7 @@ class PaymentsApi:
     def list_transactions(
         self,
         limit: Annotated[Optional[Annotated[int, Field(le=100, strict=True, ge=1)]], Field(description="Page size, 1 to 100.")] = None,
-        cursor: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=200)]], Field(description="The opaque `next_cursor` of the previous page; omit for the first page.")] = None,
+        cursor: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=200)]], Field(description="The opaque `next_cursor` of the previous page; omit for the first page. (No example value: a made-up cursor is refused with 422, so \"Try it out\" leaves it empty.)")] = None,
         quote_id: Annotated[Optional[Annotated[str, Field(strict=True)]], Field(description="Only the transactions of checkouts of this quote (a quote id is letters, digits, `_` and `-`).")] = None,
         order_id: Annotated[Optional[UUID], Field(description="Only the transactions of this order.")] = None,
         _request_timeout: Union[
@@ -65,7 +65,7 @@ class PaymentsApi:
 
         :param limit: Page size, 1 to 100.
         :type limit: int
-        :param cursor: The opaque `next_cursor` of the previous page; omit for the first page.
+        :param cursor: The opaque `next_cursor` of the previous page; omit for the first page. (No example value: a made-up cursor is refused with 422, so \"Try it out\" leaves it empty.)
         :type cursor: str
         :param quote_id: Only the transactions of checkouts of this quote (a quote id is letters, digits, `_` and `-`).
         :type quote_id: str
@@ -124,7 +124,7 @@ class PaymentsApi:
     def list_transactions_with_http_info(
         self,
         limit: Annotated[Optional[Annotated[int, Field(le=100, strict=True, ge=1)]], Field(description="Page size, 1 to 100.")] = None,
-        cursor: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=200)]], Field(description="The opaque `next_cursor` of the previous page; omit for the first page.")] = None,
+        cursor: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=200)]], Field(description="The opaque `next_cursor` of the previous page; omit for the first page. (No example value: a made-up cursor is refused with 422, so \"Try it out\" leaves it empty.)")] = None,
         quote_id: Annotated[Optional[Annotated[str, Field(strict=True)]], Field(description="Only the transactions of checkouts of this quote (a quote id is letters, digits, `_` and `-`).")] = None,
         order_id: Annotated[Optional[UUID], Field(description="Only the transactions of this order.")] = None,
         _request_timeout: Union[
@@ -146,7 +146,7 @@ class PaymentsApi:
 
         :param limit: Page size, 1 to 100.
         :type limit: int
-        :param cursor: The opaque `next_cursor` of the previous page; omit for the first page.
+        :param cursor: The opaque `next_cursor` of the previous page; omit for the first page. (No example value: a made-up cursor is refused with 422, so \"Try it out\" leaves it empty.)
         :type cursor: str
         :param quote_id: Only the transactions of checkouts of this quote (a quote id is letters, digits, `_` and `-`).
         :type quote_id: str
@@ -205,7 +205,7 @@ class PaymentsApi:
     def list_transactions_without_preload_content(
         self,
         limit: Annotated[Optional[Annotated[int, Field(le=100, strict=True, ge=1)]], Field(description="Page size, 1 to 100.")] = None,
-        cursor: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=200)]], Field(description="The opaque `next_cursor` of the previous page; omit for the first page.")] = None,
+        cursor: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=200)]], Field(description="The opaque `next_cursor` of the previous page; omit for the first page. (No example value: a made-up cursor is refused with 422, so \"Try it out\" leaves it empty.)")] = None,
         quote_id: Annotated[Optional[Annotated[str, Field(strict=True)]], Field(description="Only the transactions of checkouts of this quote (a quote id is letters, digits, `_` and `-`).")] = None,
         order_id: Annotated[Optional[UUID], Field(description="Only the transactions of this order.")] = None,
         _request_timeout: Union[
@@ -227,7 +227,7 @@ class PaymentsApi:
 
         :param limit: Page size, 1 to 100.
         :type limit: int
-        :param cursor: The opaque `next_cursor` of the previous page; omit for the first page.
+        :param cursor: The opaque `next_cursor` of the previous page; omit for the first page. (No example value: a made-up cursor is refused with 422, so \"Try it out\" leaves it empty.)
         :type cursor: str
         :param quote_id: Only the transactions of checkouts of this quote (a quote id is letters, digits, `_` and `-`).
         :type quote_id: str

@@ -315,7 +315,7 @@ class ReceiptsApi:
     def list_receipts(
         self,
         limit: Annotated[Optional[Annotated[int, Field(le=100, strict=True, ge=1)]], Field(description="Page size, 1 to 100.")] = None,
-        cursor: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=200)]], Field(description="The opaque `next_cursor` of the previous page; omit for the first page.")] = None,
+        cursor: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=200)]], Field(description="The opaque `next_cursor` of the previous page; omit for the first page. (No example value: a made-up cursor is refused with 422, so \"Try it out\" leaves it empty.)")] = None,
         order_id: Annotated[Optional[UUID], Field(description="Only the receipts of this order.")] = None,
         _request_timeout: Union[
             None,
@@ -336,7 +336,7 @@ class ReceiptsApi:
 
         :param limit: Page size, 1 to 100.
         :type limit: int
-        :param cursor: The opaque `next_cursor` of the previous page; omit for the first page.
+        :param cursor: The opaque `next_cursor` of the previous page; omit for the first page. (No example value: a made-up cursor is refused with 422, so \"Try it out\" leaves it empty.)
         :type cursor: str
         :param order_id: Only the receipts of this order.
         :type order_id: UUID
@@ -392,7 +392,7 @@ class ReceiptsApi:
     def list_receipts_with_http_info(
         self,
         limit: Annotated[Optional[Annotated[int, Field(le=100, strict=True, ge=1)]], Field(description="Page size, 1 to 100.")] = None,
-        cursor: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=200)]], Field(description="The opaque `next_cursor` of the previous page; omit for the first page.")] = None,
+        cursor: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=200)]], Field(description="The opaque `next_cursor` of the previous page; omit for the first page. (No example value: a made-up cursor is refused with 422, so \"Try it out\" leaves it empty.)")] = None,
         order_id: Annotated[Optional[UUID], Field(description="Only the receipts of this order.")] = None,
         _request_timeout: Union[
             None,
@@ -413,7 +413,7 @@ class ReceiptsApi:
 
         :param limit: Page size, 1 to 100.
         :type limit: int
-        :param cursor: The opaque `next_cursor` of the previous page; omit for the first page.
+        :param cursor: The opaque `next_cursor` of the previous page; omit for the first page. (No example value: a made-up cursor is refused with 422, so \"Try it out\" leaves it empty.)
         :type cursor: str
         :param order_id: Only the receipts of this order.
         :type order_id: UUID
@@ -469,7 +469,7 @@ class ReceiptsApi:
     def list_receipts_without_preload_content(
         self,
         limit: Annotated[Optional[Annotated[int, Field(le=100, strict=True, ge=1)]], Field(description="Page size, 1 to 100.")] = None,
-        cursor: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=200)]], Field(description="The opaque `next_cursor` of the previous page; omit for the first page.")] = None,
+        cursor: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=200)]], Field(description="The opaque `next_cursor` of the previous page; omit for the first page. (No example value: a made-up cursor is refused with 422, so \"Try it out\" leaves it empty.)")] = None,
         order_id: Annotated[Optional[UUID], Field(description="Only the receipts of this order.")] = None,
         _request_timeout: Union[
             None,
@@ -490,7 +490,7 @@ class ReceiptsApi:
 
         :param limit: Page size, 1 to 100.
         :type limit: int
-        :param cursor: The opaque `next_cursor` of the previous page; omit for the first page.
+        :param cursor: The opaque `next_cursor` of the previous page; omit for the first page. (No example value: a made-up cursor is refused with 422, so \"Try it out\" leaves it empty.)
         :type cursor: str
         :param order_id: Only the receipts of this order.
         :type order_id: UUID

@@ -899,7 +899,7 @@ class ProductsApi:
         max_price: Annotated[Optional[Annotated[int, Field(strict=True, ge=0)]], Field(description="Only products costing at most this many cents.")] = None,
         sort: Annotated[Optional[ProductSort], Field(description="Order of the results: `relevance` (the default when `q` is set; without `q` it is `newest`), `price_asc`, `price_desc` or `newest`.")] = None,
         limit: Annotated[Optional[Annotated[int, Field(le=100, strict=True, ge=1)]], Field(description="Page size, 1 to 100.")] = None,
-        cursor: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=200)]], Field(description="The opaque `next_cursor` of the previous page; omit for the first page.")] = None,
+        cursor: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=200)]], Field(description="The opaque `next_cursor` of the previous page; omit for the first page. (No example value: a made-up cursor is refused with 422, so \"Try it out\" leaves it empty.)")] = None,
         ids: Annotated[Optional[Annotated[str, Field(strict=True, max_length=1200)]], Field(description="Comma-separated product ids (at most 100) to fetch in one call.")] = None,
         _request_timeout: Union[
             None,
@@ -928,7 +928,7 @@ class ProductsApi:
         :type sort: ProductSort
         :param limit: Page size, 1 to 100.
         :type limit: int
-        :param cursor: The opaque `next_cursor` of the previous page; omit for the first page.
+        :param cursor: The opaque `next_cursor` of the previous page; omit for the first page. (No example value: a made-up cursor is refused with 422, so \"Try it out\" leaves it empty.)
         :type cursor: str
         :param ids: Comma-separated product ids (at most 100) to fetch in one call.
         :type ids: str
@@ -991,7 +991,7 @@ class ProductsApi:
         max_price: Annotated[Optional[Annotated[int, Field(strict=True, ge=0)]], Field(description="Only products costing at most this many cents.")] = None,
         sort: Annotated[Optional[ProductSort], Field(description="Order of the results: `relevance` (the default when `q` is set; without `q` it is `newest`), `price_asc`, `price_desc` or `newest`.")] = None,
         limit: Annotated[Optional[Annotated[int, Field(le=100, strict=True, ge=1)]], Field(description="Page size, 1 to 100.")] = None,
-        cursor: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=200)]], Field(description="The opaque `next_cursor` of the previous page; omit for the first page.")] = None,
+        cursor: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=200)]], Field(description="The opaque `next_cursor` of the previous page; omit for the first page. (No example value: a made-up cursor is refused with 422, so \"Try it out\" leaves it empty.)")] = None,
         ids: Annotated[Optional[Annotated[str, Field(strict=True, max_length=1200)]], Field(description="Comma-separated product ids (at most 100) to fetch in one call.")] = None,
         _request_timeout: Union[
             None,
@@ -1020,7 +1020,7 @@ class ProductsApi:
         :type sort: ProductSort
         :param limit: Page size, 1 to 100.
         :type limit: int
-        :param cursor: The opaque `next_cursor` of the previous page; omit for the first page.
+        :param cursor: The opaque `next_cursor` of the previous page; omit for the first page. (No example value: a made-up cursor is refused with 422, so \"Try it out\" leaves it empty.)
         :type cursor: str
         :param ids: Comma-separated product ids (at most 100) to fetch in one call.
         :type ids: str
@@ -1083,7 +1083,7 @@ class ProductsApi:
         max_price: Annotated[Optional[Annotated[int, Field(strict=True, ge=0)]], Field(description="Only products costing at most this many cents.")] = None,
         sort: Annotated[Optional[ProductSort], Field(description="Order of the results: `relevance` (the default when `q` is set; without `q` it is `newest`), `price_asc`, `price_desc` or `newest`.")] = None,
         limit: Annotated[Optional[Annotated[int, Field(le=100, strict=True, ge=1)]], Field(description="Page size, 1 to 100.")] = None,
-        cursor: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=200)]], Field(description="The opaque `next_cursor` of the previous page; omit for the first page.")] = None,
+        cursor: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=200)]], Field(description="The opaque `next_cursor` of the previous page; omit for the first page. (No example value: a made-up cursor is refused with 422, so \"Try it out\" leaves it empty.)")] = None,
         ids: Annotated[Optional[Annotated[str, Field(strict=True, max_length=1200)]], Field(description="Comma-separated product ids (at most 100) to fetch in one call.")] = None,
         _request_timeout: Union[
             None,
@@ -1112,7 +1112,7 @@ class ProductsApi:
         :type sort: ProductSort
         :param limit: Page size, 1 to 100.
         :type limit: int
-        :param cursor: The opaque `next_cursor` of the previous page; omit for the first page.
+        :param cursor: The opaque `next_cursor` of the previous page; omit for the first page. (No example value: a made-up cursor is refused with 422, so \"Try it out\" leaves it empty.)
         :type cursor: str
         :param ids: Comma-separated product ids (at most 100) to fetch in one call.
         :type ids: str
