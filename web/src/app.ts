@@ -13,6 +13,7 @@ import type { SdkFactory } from "./shop.js";
 import { configureViews, PUBLIC_DIR } from "./views.js";
 import { visitorCookie } from "./visitor.js";
 import { trackPageViews } from "./page-views.js";
+import { cartCount } from "./cart-count.js";
 import { accountRoutes } from "./routes/account.js";
 import { adminRoutes } from "./routes/admin.js";
 import { authRoutes } from "./routes/auth.js";
@@ -40,6 +41,8 @@ export interface AppDeps {
 export interface RouteContext {
   sessions: Sessions;
   logger: Logger;
+  /** Cookies only over HTTPS (the guest cart's, like the session's). */
+  cookieSecure: boolean;
 }
 
 const CONTENT_SECURITY_POLICY = [
@@ -107,8 +110,9 @@ export function createApp(deps: AppDeps): Express {
   app.use(visitorCookie(deps.cookieSecure ?? false));
   app.use(sessions.middleware);
   app.use(trackPageViews(logger));
+  app.use(cartCount);
 
-  const ctx: RouteContext = { sessions, logger };
+  const ctx: RouteContext = { sessions, logger, cookieSecure: deps.cookieSecure ?? false };
   app.use(catalogRoutes(ctx));
   app.use(authRoutes(ctx));
   app.use(cartRoutes(ctx));

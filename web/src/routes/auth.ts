@@ -1,14 +1,30 @@
-/** Register, log in and log out. */
-import { Router, type Response } from "express";
+/** Register, log in and log out; a guest cart moves into the account on the way in. */
+import { Router, type Request, type Response } from "express";
 import type { RouteContext } from "../app.js";
 import { apiCode, apiMessage, apiStatus, fieldErrors, isUnreachable, retryAfterSeconds } from "../errors.js";
 import { raw, text } from "../forms.js";
+import { mergeGuestCart, mergeMessage, readGuestCart, writeGuestCart } from "../guest-cart.js";
 import { locals, safeNext } from "../session.js";
 
 export const MIN_PASSWORD_LENGTH = 10;
 
-export function authRoutes({ sessions, logger }: RouteContext): Router {
+export function authRoutes({ sessions, logger, cookieSecure }: RouteContext): Router {
   const router = Router();
+
+  /** After login or signup: the guest cart joins the user's cart. If the cart service fails, the guest cart is kept for next time. */
+  async function welcome(req: Request, res: Response, greeting: string): Promise<void> {
+    const guest = readGuestCart(req);
+    let moved: string | null = null;
+    if (guest.length) {
+      try {
+        moved = mergeMessage(await mergeGuestCart(locals(res).shop, guest));
+        writeGuestCart(res, [], cookieSecure);
+      } catch (error) {
+        logger.warn({ err: error }, "guest cart not merged; kept for the next login");
+      }
+    }
+    sessions.flash(res, "success", moved ? `${greeting} ${moved}` : greeting);
+  }
 
   const loginPage = (res: Response, data: { email?: string; next: string; error?: string | null; status?: number }) =>
     res.status(data.status ?? 200).render("login.njk", { title: "Log in", email: data.email ?? "", next: data.next, error: data.error ?? null });
@@ -29,7 +45,7 @@ export function authRoutes({ sessions, logger }: RouteContext): Router {
     try {
       const result = await locals(res).shop.auth.login({ email, password });
       sessions.start(res, result.tokens);
-      sessions.flash(res, "success", `Welcome back, ${result.user.first_name}!`);
+      await welcome(req, res, `Welcome back, ${result.user.first_name}!`);
       res.redirect(303, next);
     } catch (error) {
       const status = apiStatus(error);
@@ -81,7 +97,7 @@ export function authRoutes({ sessions, logger }: RouteContext): Router {
     try {
       const result = await locals(res).shop.auth.register({ ...values, password });
       sessions.start(res, result.tokens);
-      sessions.flash(res, "success", `Welcome, ${result.user.first_name}! Your account is ready.`);
+      await welcome(req, res, `Welcome, ${result.user.first_name}! Your account is ready.`);
       res.redirect(303, next);
     } catch (error) {
       const status = apiStatus(error);

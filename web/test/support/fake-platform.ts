@@ -54,6 +54,12 @@ export class FakePlatform {
   calls: string[] = [];
   /** When set, every call fails as if the API were down. */
   down = false;
+  /** Calls that fail once with a status (e.g. "cart.addItem" -> 503), then behave again. */
+  failures = new Map<string, number>();
+  failNext(call: string, status: number): void {
+    this.failures.set(call, status);
+  }
+
   /** Seconds from now at which new access tokens expire. */
   accessTtl = 900;
   /** Failed logins per email, for the rate limit. */
@@ -244,6 +250,11 @@ class FakeClient implements Shop {
     this.world.calls.push(name);
     await Promise.resolve();
     if (this.world.down) throw new ConnectionError("Could not reach http://127.0.0.1:1: connect ECONNREFUSED");
+    const failing = this.world.failures.get(name);
+    if (failing !== undefined) {
+      this.world.failures.delete(name);
+      throw apiError(failing, "service_unavailable", "A service did not answer in time.");
+    }
   }
 
   private me(): StoredUser {
@@ -375,9 +386,11 @@ class FakeClient implements Shop {
         if (this.world.down) throw new ConnectionError("Could not reach the API.");
         const admin = this.isAdmin();
         const words = (params.q ?? "").toLowerCase().split(/\s+/).filter(Boolean);
+        const ids = params.ids ? new Set(params.ids.split(",").map(Number)) : undefined;
         let items = this.world.products.filter(
           (p) =>
             (admin || p.is_active) &&
+            (!ids || ids.has(p.id)) &&
             words.every((w) => `${p.name} ${p.description} ${p.sku}`.toLowerCase().includes(w)) &&
             (params.min_price === undefined || p.price.amount >= params.min_price) &&
             (params.max_price === undefined || p.price.amount <= params.max_price),
