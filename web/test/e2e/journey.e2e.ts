@@ -3,8 +3,9 @@
  * against the whole running platform at WEB_URL (`make e2e` starts one on a fresh database;
  * `make start` works too). Every step leaves a screenshot in web/test/e2e/screenshots/.
  *
- *   register -> search "book" -> add two products -> cart -> quote with WELCOME10 -> pay with
- *   tok_visa -> confirmation -> order history -> cancel -> refund receipt;
+ *   as a guest: search "book" -> add from a result card and a product page -> guest cart ->
+ *   sign up at checkout (the cart comes along) -> quote with WELCOME10 -> pay with tok_visa ->
+ *   confirmation -> order history -> cancel -> refund receipt;
  *   a declined card keeps the cart; an admin marks an order shipped and the shopper sees it.
  */
 import { expect } from "chai";
@@ -83,21 +84,9 @@ describe("storefront journey in Chromium", function () {
     await browser?.close();
   });
 
-  it("registers, searches 'book', adds two products, quotes with WELCOME10 and pays with tok_visa", async () => {
+  it("as a guest searches 'book', adds from a result card and a product page, signs up at checkout with the cart kept, quotes with WELCOME10 and pays with tok_visa", async () => {
     const { page } = shopper;
-    await page.goto("/register");
-    await shot(page, "register-form");
-    await page.getByLabel("First name").fill(SHOPPER.first);
-    await page.getByLabel("Last name").fill(SHOPPER.last);
-    await page.getByLabel("Email").fill(SHOPPER.email);
-    // Two labels contain "password": address the fields by their ids.
-    await page.locator("#f-password").fill(SHOPPER.password);
-    await page.locator("#f-password_confirm").fill(SHOPPER.password);
-    await page.getByRole("button", { name: "Create account" }).click();
-    await page.waitForURL(`${WEB_URL}/`);
-    expect(await flash(page)).to.include(`Welcome, ${SHOPPER.first}!`);
-    await shot(page, "registered-home");
-
+    await page.goto("/");
     await page.getByLabel("What are you looking for?").fill("book");
     await page.getByLabel("What are you looking for?").press("Enter");
     await page.waitForURL(/\/search\?q=book/);
@@ -106,12 +95,35 @@ describe("storefront journey in Chromium", function () {
     expect(await page.locator("a.product-name").count()).to.be.greaterThan(1);
     await shot(page, "search-book");
 
+    // a result card's own button, without opening the product
     const resultsUrl = page.url();
-    const added = new Set<string>();
-    await addProductFromResults(page, resultsUrl, added);
-    await shot(page, "cart-one-item");
-    await addProductFromResults(page, resultsUrl, added);
+    const card = page.locator(".product-card").filter({ has: page.locator("form.card-add") }).first();
+    const firstHref = (await card.locator("a.product-name").getAttribute("href")) ?? "";
+    await card.locator("form.card-add button").click();
+    await page.waitForURL(/\/cart$/);
+    expect(await page.locator(".cart-count").textContent()).to.match(/1\s*item/);
+    await shot(page, "guest-cart-one-item");
+    await addProductFromResults(page, resultsUrl, new Set([firstHref]));
     expect(await page.locator("table.lines tbody tr").count()).to.equal(2);
+    await shot(page, "guest-cart-two-items");
+
+    // signing up at checkout keeps the cart
+    await page.getByRole("link", { name: "Create an account" }).click();
+    await page.waitForURL(/\/register\?next=%2Fcheckout/);
+    await shot(page, "register-form");
+    await page.getByLabel("First name").fill(SHOPPER.first);
+    await page.getByLabel("Last name").fill(SHOPPER.last);
+    await page.getByLabel("Email").fill(SHOPPER.email);
+    // Two labels contain "password": address the fields by their ids.
+    await page.locator("#f-password").fill(SHOPPER.password);
+    await page.locator("#f-password_confirm").fill(SHOPPER.password);
+    await page.getByRole("button", { name: "Create account" }).click();
+    await page.waitForURL(/\/checkout$/);
+    expect(await flash(page)).to.include(`Welcome, ${SHOPPER.first}!`).and.include("We moved 2 items from before you logged in into your cart");
+    expect(await page.locator("table.lines tbody tr").count()).to.equal(2);
+    await shot(page, "signed-up-checkout");
+
+    await page.goto("/cart");
     expect(await page.locator("#cart-subtotal").textContent()).to.match(/^\$[\d,]+\.\d{2}$/);
     await shot(page, "cart-two-items");
 
