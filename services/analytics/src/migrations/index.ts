@@ -29,9 +29,12 @@ const createEvents: Migration = {
       properties: { type: DataTypes.TEXT, allowNull: false },
       received_at: { type: DataTypes.DATE(3), allowNull: false },
     });
-    await qi.addIndex("analytics_events", ["type", "day"], { name: "analytics_events_type_day" });
-    await qi.addIndex("analytics_events", ["type", "person", "occurred_at"], { name: "analytics_events_type_person" });
+    // covers the per-person reads of the KPI summary (who added to a cart or bought, when)
+    await qi.addIndex("analytics_events", ["type", "day", "person", "occurred_at"], { name: "analytics_events_type_day" });
+    await qi.addIndex("analytics_events", ["type", "person", "day"], { name: "analytics_events_type_person" });
     await qi.addIndex("analytics_events", ["received_at"], { name: "analytics_events_received" });
+    // covers the top searches that found nothing
+    await qi.addIndex("analytics_events", ["type", "result_count", "day", "term"], { name: "analytics_events_zero_results" });
   },
 };
 
