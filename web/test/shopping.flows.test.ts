@@ -195,6 +195,19 @@ describe("storefront flows: search, account, cart, checkout, orders, admin", () 
       expect(stale.html).to.not.include('action="/checkout/pay"');
     });
 
+    it("when the API answers that the same payment is still in flight, then the storefront waits and shows the one order it placed", async () => {
+      const b = shop.browser();
+      await b.login(SHOPPER.email, SHOPPER.password);
+      await cartWith(b, [[1, 1]]);
+      const { page, quoteId } = await quote(b);
+      shop.platform.failNext("checkout.create", 409, "idempotency_key_in_flight", 2);
+      const paid = await b.post("/checkout/pay", { quote_id: quoteId, card_token: "tok_visa", idempotency_key: hidden(page.html, "idempotency_key") });
+      expect(paid.status).to.equal(303);
+      expect(paid.location).to.match(/^\/orders\/[\w-]+\/confirmation$/);
+      expect(shop.platform.calls.filter((c) => c === "checkout.create")).to.have.length(3);
+      expect(shop.platform.charges).to.equal(1);
+    });
+
     it("when a promo code is unknown or the address is incomplete, then the form says so", async () => {
       const b = shop.browser();
       await b.login(SHOPPER.email, SHOPPER.password);

@@ -54,10 +54,10 @@ export class FakePlatform {
   calls: string[] = [];
   /** When set, every call fails as if the API were down. */
   down = false;
-  /** Calls that fail once with a status (e.g. "cart.addItem" -> 503), then behave again. */
-  failures = new Map<string, number>();
-  failNext(call: string, status: number): void {
-    this.failures.set(call, status);
+  /** Calls that fail with a status and code a number of times (e.g. "cart.addItem" -> 503), then behave again. */
+  failures = new Map<string, { status: number; code: string; times: number }>();
+  failNext(call: string, status: number, code = "service_unavailable", times = 1): void {
+    this.failures.set(call, { status, code, times });
   }
 
   /** Seconds from now at which new access tokens expire. */
@@ -252,8 +252,8 @@ class FakeClient implements Shop {
     if (this.world.down) throw new ConnectionError("Could not reach http://127.0.0.1:1: connect ECONNREFUSED");
     const failing = this.world.failures.get(name);
     if (failing !== undefined) {
-      this.world.failures.delete(name);
-      throw apiError(failing, "service_unavailable", "A service did not answer in time.");
+      if (--failing.times <= 0) this.world.failures.delete(name);
+      throw apiError(failing.status, failing.code, failing.code === "idempotency_key_in_flight" ? "A request with this key is still running." : "A service did not answer in time.", {}, failing.status === 409 ? { "Retry-After": "1" } : {});
     }
   }
 
