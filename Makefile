@@ -14,7 +14,7 @@ help:
 	@echo "make test      lint, drift, typecheck, mocha, dredd, fuzz, e2e, OpenSearch, Python/Go SDKs, SDK publish, cluster faults, k8s render"
 	@echo "make generate  regenerate bundled specs, server types and the SDK from openapi/*.yaml"
 	@echo "make fuzz      property-based tests of every spec against the running platform (Schemathesis)"
-	@echo "make lint | typecheck | unit | contract | fuzz | e2e | bench | build | docs-sdk | sdk-polyglot | sdk-publish-test | test-cluster | k8s-render"
+	@echo "make lint | typecheck | unit | contract | examples | fuzz | e2e | bench | build | docs-sdk | sdk-polyglot | sdk-publish-test | test-cluster | k8s-render"
 	@echo "make cluster   run 2 replicas of every service behind nginx on MariaDB + OpenSearch (production builds)"
 	@echo "make opensearch-start | opensearch-stop | test-opensearch | contract-opensearch   (OPENSEARCH_PORT, default 9200)"
 
@@ -50,6 +50,10 @@ unit: setup
 
 contract: setup
 	npx tsx scripts/contract.ts
+
+# Every example request in the specs, sent as Swagger UI's Try it out sends it, to a fresh demo platform.
+examples: setup
+	npx tsx scripts/examples.ts
 
 e2e: setup
 	npx tsx scripts/e2e.ts
@@ -137,4 +141,4 @@ e2e-if-chromium: setup
 	@if [ -x /usr/bin/chromium ]; then npx tsx scripts/e2e.ts; else echo "e2e: SKIPPED - /usr/bin/chromium is not installed (apt-get install chromium; CI installs it)"; fi
 
 .PHONY: opensearch-start opensearch-stop test-opensearch contract-opensearch bench-search-backends
-.PHONY: help setup start generate lint typecheck drift unit contract e2e bench build test e2e-if-chromium docs-sdk sdk-publish-test bench-search bench-checkout bench-floor bench-analytics sdk-polyglot fuzz cluster test-cluster k8s-render
+.PHONY: help setup start generate lint typecheck drift unit contract examples e2e bench build test e2e-if-chromium docs-sdk sdk-publish-test bench-search bench-checkout bench-floor bench-analytics sdk-polyglot fuzz cluster test-cluster k8s-render

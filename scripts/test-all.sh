@@ -36,6 +36,7 @@ lane_core() {
   stage A drift drift
   stage A typecheck typecheck
   stage A unit unit
+  PORT_OFFSET=0 stage A examples examples
   stage A sdk-polyglot sdk-polyglot
   stage A sdk-publish sdk-publish-test
   stage A k8s-render k8s-render "$kubectl_skip"
