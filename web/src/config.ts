@@ -1,8 +1,10 @@
 /**
- * The storefront's configuration, read and checked once at start. The only module that
- * reads process.env; a bad value stops the process with a message naming the variable.
+ * The storefront's configuration, read and checked once at start (a zod schema, as in the
+ * services). The only module that reads process.env; bad values stop the process with a
+ * message naming every bad variable.
  */
 import { isIP } from "node:net";
+import { z } from "zod";
 
 /** A clearly marked development default; production must set COOKIE_SECRET. */
 export const DEV_COOKIE_SECRET = "dev-only-storefront-cookie-secret-do-not-use-in-production";
@@ -27,64 +29,56 @@ export interface WebConfig {
   trustedProxies: string[];
 }
 
-const LOG_LEVELS = ["debug", "info", "warn", "error", "silent"] as const;
-const NODE_ENVS = ["development", "test", "production"] as const;
-
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): WebConfig {
-  const problems: string[] = [];
-
-  const nodeEnv = oneOf(env.NODE_ENV ?? "development", NODE_ENVS, "NODE_ENV", problems);
-  const port = integer(env.PORT ?? "3000", "PORT", 0, 65535, problems);
-  const apiTimeoutMs = integer(env.API_TIMEOUT_MS ?? "10000", "API_TIMEOUT_MS", 100, 120000, problems);
-  const logLevel = oneOf(env.LOG_LEVEL ?? "info", LOG_LEVELS, "LOG_LEVEL", problems);
-
-  const apiBaseUrl = (env.API_BASE_URL ?? "http://127.0.0.1:8080").replace(/\/+$/, "");
-  if (!/^https?:\/\/[^/]+/.test(apiBaseUrl)) problems.push("API_BASE_URL: must be an http(s) URL");
-
-  const cookieSecret = env.COOKIE_SECRET ?? DEV_COOKIE_SECRET;
-  if (cookieSecret.length < 32) problems.push("COOKIE_SECRET: must be at least 32 characters");
-  if (nodeEnv === "production" && cookieSecret === DEV_COOKIE_SECRET) problems.push("COOKIE_SECRET: must be set in production");
-
-  const secureRaw = env.COOKIE_SECURE ?? (nodeEnv === "production" ? "true" : "false");
-  if (secureRaw !== "true" && secureRaw !== "false") problems.push("COOKIE_SECURE: must be true or false");
-
-  const trustedProxies = (env.TRUSTED_PROXIES ?? "loopback").split(",").map((p) => p.trim()).filter(Boolean);
-  if (trustedProxies.length === 0 || !trustedProxies.every(isProxySpec)) problems.push("TRUSTED_PROXIES: must be comma-separated IP addresses or CIDRs (or loopback, linklocal, uniquelocal)");
-
-  if (problems.length > 0) throw new Error(`Invalid configuration: ${problems.join("; ")}`);
-
-  return {
-    nodeEnv,
-    host: env.HOST ?? "127.0.0.1",
-    port,
-    apiBaseUrl,
-    cookieSecret,
-    cookieSecure: secureRaw === "true",
-    apiTimeoutMs,
-    logLevel,
-    trustedProxies,
-  };
-}
+const PROXY_NAMES = ["loopback", "linklocal", "uniquelocal"];
 
 /** What Express's `trust proxy` accepts: an address, a CIDR, or one of proxy-addr's names. */
 function isProxySpec(value: string): boolean {
-  if (["loopback", "linklocal", "uniquelocal"].includes(value)) return true;
+  if (PROXY_NAMES.includes(value)) return true;
   const [address, bits, ...rest] = value.split("/");
-  if (rest.length > 0 || isIP(address) === 0) return false;
-  return bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= (isIP(address) === 4 ? 32 : 128));
+  if (rest.length > 0 || isIP(address!) === 0) return false;
+  return bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= (isIP(address!) === 4 ? 32 : 128));
 }
 
-function integer(raw: string, name: string, min: number, max: number, problems: string[]): number {
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min || value > max) {
-    problems.push(`${name}: must be an integer from ${min} to ${max}`);
-    return min;
-  }
-  return value;
-}
+const integer = (min: number, max: number) => z.coerce.number({ message: `must be an integer from ${min} to ${max}` }).int(`must be an integer from ${min} to ${max}`).min(min, `must be an integer from ${min} to ${max}`).max(max, `must be an integer from ${min} to ${max}`);
 
-function oneOf<T extends string>(raw: string, allowed: readonly T[], name: string, problems: string[]): T {
-  if ((allowed as readonly string[]).includes(raw)) return raw as T;
-  problems.push(`${name}: must be one of ${allowed.join(", ")}`);
-  return allowed[0];
+const schema = z
+  .object({
+    NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
+    HOST: z.string().default("127.0.0.1"),
+    PORT: integer(0, 65535).default(3000),
+    API_TIMEOUT_MS: integer(100, 120000).default(10000),
+    LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
+    API_BASE_URL: z
+      .string()
+      .default("http://127.0.0.1:8080")
+      .transform((url) => url.replace(/\/+$/, ""))
+      .refine((url) => /^https?:\/\/[^/]+/.test(url), "must be an http(s) URL"),
+    COOKIE_SECRET: z.string().min(32, "must be at least 32 characters").default(DEV_COOKIE_SECRET),
+    COOKIE_SECURE: z.enum(["true", "false"], { message: "must be true or false" }).optional(),
+    TRUSTED_PROXIES: z
+      .string()
+      .default("loopback")
+      .transform((list) => list.split(",").map((p) => p.trim()).filter(Boolean))
+      .refine((list) => list.length > 0 && list.every(isProxySpec), "must be comma-separated IP addresses or CIDRs (or loopback, linklocal, uniquelocal)"),
+  })
+  .superRefine((env, ctx) => {
+    if (env.NODE_ENV === "production" && env.COOKIE_SECRET === DEV_COOKIE_SECRET) ctx.addIssue({ code: "custom", path: ["COOKIE_SECRET"], message: "must be set in production" });
+  });
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): WebConfig {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) throw new Error(`Invalid configuration: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
+  const c = parsed.data;
+  return {
+    nodeEnv: c.NODE_ENV,
+    host: c.HOST,
+    port: c.PORT,
+    apiBaseUrl: c.API_BASE_URL,
+    cookieSecret: c.COOKIE_SECRET,
+    // secure cookies need HTTPS: on by default in production only
+    cookieSecure: (c.COOKIE_SECURE ?? (c.NODE_ENV === "production" ? "true" : "false")) === "true",
+    apiTimeoutMs: c.API_TIMEOUT_MS,
+    logLevel: c.LOG_LEVEL,
+    trustedProxies: c.TRUSTED_PROXIES,
+  };
 }
