@@ -5,7 +5,7 @@ import { createCarts } from "./carts.js";
 import { createHandlers } from "./handlers/index.js";
 import { defineModels } from "./models/index.js";
 import { DEFAULT_PRICING_RULES, type PricingRules } from "./pricing.js";
-import { createProductGateway, type ProductGateway } from "./products.js";
+import { createProductClient, type ProductClient } from "./products.js";
 import { createPromoCodes } from "./promo-codes.js";
 import { createPromoRedemptions } from "./promo-redemptions.js";
 import { createQuotes } from "./quotes.js";
@@ -26,8 +26,8 @@ export interface CartAppDeps {
   serviceSecret: string;
   /** The product service's base URL; the client is the generated SDK with our service credential. */
   productUrl?: string;
-  /** A ready product gateway instead of `productUrl` (e.g. one with a custom fetch). */
-  products?: ProductGateway;
+  /** A ready product client instead of `productUrl` (e.g. one with a custom fetch). */
+  products?: ProductClient;
   productTimeoutMs?: number;
   pricing?: Partial<PricingRules>;
   /** How long a quote (and its stock hold) lasts; 15 minutes unless set. */
@@ -43,7 +43,7 @@ export function createCartDomain(deps: CartAppDeps) {
   let products = deps.products;
   if (!products) {
     if (!deps.productUrl) throw new Error("createApp needs productUrl or products");
-    products = createProductGateway({
+    products = createProductClient({
       baseUrl: deps.productUrl,
       serviceToken: serviceTokenProvider("cart", deps.serviceSecret),
       timeoutMs: deps.productTimeoutMs ?? 3_000,

@@ -3,7 +3,7 @@ import { AppError, createSqlReader, isUniqueViolation, notFound, sqlDate, unproc
 import type { components } from "./generated/openapi.js";
 import type { CartModel, CartModels } from "./models/index.js";
 import { CURRENCY, money } from "./money.js";
-import type { CatalogProduct, ProductGateway } from "./products.js";
+import type { CatalogProduct, ProductClient } from "./products.js";
 
 type CartView = components["schemas"]["Cart"];
 
@@ -14,7 +14,7 @@ export const MAX_CART_LINES = 100;
 export interface CartDeps {
   sequelize: Sequelize;
   models: CartModels;
-  products: ProductGateway;
+  products: ProductClient;
   now: () => Date;
   events: EventRecorder;
 }

@@ -24,7 +24,7 @@ export interface Shortage {
 
 export type ReserveResult = { ok: true } | { ok: false; code: "insufficient_stock" | "product_unavailable"; detail: string; products: Shortage[] };
 
-export interface ProductGateway {
+export interface ProductClient {
   /** The given products that exist (active or not), by id; unknown ids are absent. */
   getProducts(ids: number[]): Promise<Map<number, CatalogProduct>>;
   /** Holds the items under `reservationId` until `expiresAt`, all or nothing. */
@@ -33,7 +33,7 @@ export interface ProductGateway {
   release(reservationId: string): Promise<void>;
 }
 
-export interface ProductGatewayOptions {
+export interface ProductClientOptions {
   baseUrl: string;
   serviceToken: () => string;
   timeoutMs: number;
@@ -56,7 +56,7 @@ function toCatalogProduct(p: Product): CatalogProduct {
   return { id: p.id, name: p.name, price: p.price.amount, currency: p.price.currency, isActive: p.is_active, available: p.available };
 }
 
-export function createProductGateway(options: ProductGatewayOptions): ProductGateway {
+export function createProductClient(options: ProductClientOptions): ProductClient {
   const config = new Configuration({ basePath: options.baseUrl.replace(/\/$/, ""), accessToken: () => options.serviceToken(), fetchApi: options.fetchApi });
   const products = new ProductsApi(config);
   const inventory = new InventoryApi(config);

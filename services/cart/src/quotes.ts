@@ -18,7 +18,7 @@ import type { Carts } from "./carts.js";
 import type { CartModels, QuoteItemModel, QuoteModel } from "./models/index.js";
 import { CURRENCY, money } from "./money.js";
 import { priceQuote, type Discount, type PricingRules } from "./pricing.js";
-import type { ProductGateway } from "./products.js";
+import type { ProductClient } from "./products.js";
 import { applicableDiscount, type PromoCodes } from "./promo-codes.js";
 import type { PromoRedemptions } from "./promo-redemptions.js";
 
@@ -29,7 +29,7 @@ type PriceChange = components["schemas"]["PriceChange"];
 export interface QuoteDeps {
   sequelize: Sequelize;
   models: CartModels;
-  products: ProductGateway;
+  products: ProductClient;
   carts: Carts;
   promoCodes: PromoCodes;
   redemptions: PromoRedemptions;

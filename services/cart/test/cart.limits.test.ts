@@ -1,11 +1,11 @@
 import { expect } from "chai";
 import { testBackends, testTokens } from "@disqo-commerce/kit/testing";
 import { MAX_CART_LINES } from "../src/carts.js";
-import type { CatalogProduct, ProductGateway } from "../src/products.js";
+import type { CatalogProduct, ProductClient } from "../src/products.js";
 import { newUserId, outcome, startCart, type CartHarness } from "./support.js";
 
 /** A catalog in which every id is an active product with plenty of stock. */
-const endlessCatalog: ProductGateway = {
+const endlessCatalog: ProductClient = {
   async getProducts(ids) {
     return new Map(ids.map((id): [number, CatalogProduct] => [id, { id, name: `Product ${id}`, price: 100, currency: "USD", isActive: true, available: 1_000 }]));
   },
