@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { DataTypes, QueryTypes, type Sequelize, type Transaction } from "sequelize";
 import type { Logger } from "pino";
+import { backoffDelay } from "./backoff.js";
 import { currentVisitorId } from "./context.js";
 import type { Migration } from "./db.js";
 import type { BackgroundTask } from "./server.js";
@@ -83,7 +84,7 @@ export interface RelayOptions {
 
 /** 1 s, 2 s, 4 s ... up to 5 minutes between attempts of an event that could not be delivered. */
 function backoffMs(attempts: number): number {
-  return Math.min(300_000, 1_000 * 2 ** Math.min(attempts, 9));
+  return backoffDelay(attempts, { baseMs: 1_000, maxMs: 300_000 });
 }
 
 /**

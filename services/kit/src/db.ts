@@ -3,6 +3,7 @@ import path from "node:path";
 import { Sequelize, Transaction, type QueryInterface } from "sequelize";
 import { Umzug, SequelizeStorage } from "umzug";
 import type { Logger } from "pino";
+import { sleep } from "./backoff.js";
 
 export type Migration = {
   name: string;
@@ -207,7 +208,7 @@ function hardenTransactions(sequelize: Sequelize): void {
         return mysql ? await original(opts, fn) : await serialised(() => original(opts, fn));
       } catch (error) {
         if (attempt >= MAX_TRANSACTION_ATTEMPTS || !isLockConflict(error)) throw error;
-        await new Promise((r) => setTimeout(r, Math.min(100, 3 * attempt) + Math.random() * 10 * attempt));
+        await sleep(Math.min(100, 3 * attempt) + Math.random() * 10 * attempt);
       }
     }
   };

@@ -14,3 +14,4 @@ export * from "./sql.js";
 export * from "./analytics-outbox.js";
 export { specAsServed } from "./service-endpoints.js";
 export { errorCodeDocs, problemPages } from "./problem-pages.js";
+export * from "./backoff.js";

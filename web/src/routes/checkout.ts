@@ -6,6 +6,7 @@
  */
 import { Router, type Response } from "express";
 import { randomUUID } from "node:crypto";
+import { setTimeout as sleep } from "node:timers/promises";
 import type { Quote, ShippingAddress } from "@disqo-commerce/sdk";
 import type { RouteContext } from "../app.js";
 import { apiCode, apiMessage, apiStatus, fieldErrors } from "../errors.js";
@@ -27,8 +28,6 @@ const IN_FLIGHT_DELAY_MS = 250;
 
 const ADDRESS_FIELDS = ["name", "address_1", "address_2", "city", "state", "zip_code"] as const;
 type AddressForm = Record<(typeof ADDRESS_FIELDS)[number], string>;
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function readAddress(body: unknown): { address: AddressForm; errors: Record<string, string> } {
   const address: AddressForm = {

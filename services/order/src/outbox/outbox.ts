@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { Op, type Transaction as DbTransaction } from "sequelize";
-import type { Logger } from "@disqo-commerce/kit";
+import { backoffDelay, sleep, type Logger } from "@disqo-commerce/kit";
 import type { OrderModels, OutboxModel } from "../models/index.js";
 
 /** A step for another service, to run after the local commit that needs it. */
@@ -33,10 +33,7 @@ export function createOutbox(models: OrderModels, handlers: Record<string, Outbo
   /** This dispatcher's name in the lease column (one per process, so replicas tell their claims apart). */
   const me = `${process.pid}-${randomUUID().slice(0, 8)}`;
 
-  function backoff(attempts: number): number {
-    const exp = Math.min(options.maxDelayMs, options.baseDelayMs * 2 ** Math.min(attempts, 20));
-    return Math.round(exp / 2 + Math.random() * (exp / 2));
-  }
+  const backoff = (attempts: number) => backoffDelay(attempts, { baseMs: options.baseDelayMs, maxMs: options.maxDelayMs, jitter: "half" });
 
   /**
    * Takes the entry unless another dispatcher holds an unexpired lease on it: one conditional
@@ -144,7 +141,7 @@ export function createOutbox(models: OrderModels, handlers: Record<string, Outbo
         const running = await Outbox.count({ where: { state: "pending", aggregate: { [Op.in]: aggregates }, claimed_until: { [Op.gt]: options.clock() } } });
         if (running === 0) return true;
         if (Date.now() >= deadline) return false;
-        await new Promise((r) => setTimeout(r, 50));
+        await sleep(50);
       }
     },
     start(intervalMs: number) {

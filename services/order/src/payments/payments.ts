@@ -1,4 +1,4 @@
-import type { Logger } from "@disqo-commerce/kit";
+import { sleep, type Logger } from "@disqo-commerce/kit";
 import type { ChargeRequest, GatewayOutcome, PaymentGateway, RefundRequest } from "./gateway.js";
 
 /** What became of a call to the processor. `unknown`: no answer, and the processor could not tell us yet. */
@@ -11,7 +11,6 @@ export interface PaymentOptions {
   lookupDelayMs: number;
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Bounds a gateway call even when the adapter ignores the abort signal. */
 async function withDeadline<T>(ms: number, call: (signal: AbortSignal) => Promise<T>): Promise<T> {

@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { sleep } from "@disqo-commerce/kit";
 import { MemoryLedger, type LedgerStore } from "./test-gateway-ledger.js";
 import { GatewayUnavailableError, type CallOptions, type ChargeRequest, type GatewayOutcome, type PaymentGateway, type RefundRequest } from "./gateway.js";
 
@@ -95,7 +96,7 @@ export class TestPaymentGateway implements PaymentGateway {
 
   async refund(request: RefundRequest, _options: CallOptions): Promise<GatewayOutcome> {
     this.reachable("refund", request.reference);
-    if (this.refundLatencyMs > 0) await new Promise((r) => setTimeout(r, this.refundLatencyMs));
+    if (this.refundLatencyMs > 0) await sleep(this.refundLatencyMs);
     let entry = await this.books.byReference(request.reference);
     if (!entry) {
       const charge = await this.books.chargeById(request.chargeId);

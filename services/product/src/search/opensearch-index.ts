@@ -1,6 +1,6 @@
 import { Client } from "@opensearch-project/opensearch";
 import type { Sequelize } from "sequelize";
-import { serviceUnavailable, type Logger } from "@disqo-commerce/kit";
+import { backoffDelay, serviceUnavailable, sleep, type Logger } from "@disqo-commerce/kit";
 import { feedHead } from "./catalog-changes.js";
 import { OpenSearchFeed } from "./opensearch-feed.js";
 import { FILTER_PATH, searchHits, searchPlan, type SearchResponse } from "./opensearch-query.js";
@@ -63,9 +63,9 @@ export class OpenSearchIndex implements SearchIndex {
         return;
       } catch (err) {
         if (this.closed) throw err;
-        const wait = Math.min(MAX_BACKOFF_MS, 500 * 2 ** attempt);
+        const wait = backoffDelay(attempt, { baseMs: 500, maxMs: MAX_BACKOFF_MS });
         this.options.logger.warn({ err, retryInMs: wait }, "OpenSearch index not ready; retrying");
-        await new Promise((resolve) => setTimeout(resolve, wait));
+        await sleep(wait);
       }
     }
   }
@@ -109,7 +109,7 @@ export class OpenSearchIndex implements SearchIndex {
       this.schedule(this.options.refreshMs);
     } catch (err) {
       this.failures += 1;
-      const wait = Math.min(MAX_BACKOFF_MS, this.options.refreshMs * 2 ** this.failures);
+      const wait = backoffDelay(this.failures, { baseMs: this.options.refreshMs, maxMs: MAX_BACKOFF_MS });
       this.options.logger.warn({ err, retryInMs: wait }, "search feed could not be applied; retrying");
       this.schedule(wait);
     }

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { isUniqueViolation } from "@disqo-commerce/kit";
+import { backoffDelay, isUniqueViolation, sleep } from "@disqo-commerce/kit";
 import { followUps } from "../../outbox/follow-ups.js";
 import { assertTransition } from "../../orders/status.js";
 import type { GatewayOutcome } from "../../payments/gateway.js";
@@ -128,8 +128,6 @@ export async function writePaidOrder(deps: Pick<CheckoutDeps, "models" | "outbox
   }
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
 /** Writes the paid order; a passing database hiccup is retried here, a lasting one is left to recovery. */
 export function recordOrder(deps: CheckoutDeps): SagaStep<CheckoutContext> {
   return {
@@ -173,7 +171,7 @@ export function dispatchFollowUps(deps: CheckoutDeps): SagaStep<CheckoutContext>
           await deps.outbox.settled(aggregates, Math.max(0, deadline - Date.now()));
           const left = (await deps.outbox.pending(aggregates)).filter((e) => e.state === "pending");
           if (left.length === 0 || Date.now() >= deadline) break;
-          await sleep(Math.min(100 * 2 ** round, Math.max(0, deadline - Date.now())));
+          await sleep(Math.min(backoffDelay(round, { baseMs: 100, maxMs: Number.MAX_SAFE_INTEGER }), Math.max(0, deadline - Date.now())));
         }
       } catch (error) {
         deps.logger.warn({ err: error, order_id: ctx.attemptId }, "follow-ups left to the outbox loop");
