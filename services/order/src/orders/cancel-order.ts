@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { Op } from "sequelize";
-import { AppError, conflict, isMysql, notFound, serviceUnavailable, type EventRecorder, type Logger, type Principal } from "@disqo-commerce/kit";
+import { AppError, conflict, notFound, serviceUnavailable, type EventRecorder, type Logger, type Principal } from "@disqo-commerce/kit";
 import { followUps } from "../outbox/follow-ups.js";
 import type { Outbox } from "../outbox/outbox.js";
 import type { GatewayOutcome } from "../payments/gateway.js";
@@ -36,7 +36,8 @@ export function createCancelOrder(deps: CancelDeps) {
 
   async function finish(refund: TransactionModel, outcome: GatewayOutcome): Promise<void> {
     await sequelize.transaction(async (t) => {
-      const lock = isMysql(sequelize) ? { lock: t.LOCK.UPDATE } : {};
+      // Sequelize drops the row lock on SQLite, whose write transactions are serialised anyway
+      const lock = { lock: t.LOCK.UPDATE };
       const order = await Order.findByPk(refund.order_id!, { transaction: t, ...lock });
       if (!order) throw new Error(`refund ${refund.id} has no order`);
       const fresh = await Transaction.findByPk(refund.id, { transaction: t, ...lock });

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { Transaction } from "sequelize";
-import { conflict, isMysql, notFound, unprocessable } from "@disqo-commerce/kit";
+import { conflict, notFound, unprocessable } from "@disqo-commerce/kit";
 import type { components } from "../generated/openapi.js";
 import type { OrderModels } from "../models/index.js";
 import { assertTransition } from "./status.js";
@@ -13,7 +13,7 @@ export function createFulfilment(models: OrderModels, views: Views) {
   const { sequelize, Order, OrderItem, Shipment } = models;
 
   async function lockedOrder(id: string, t: Transaction) {
-    const order = await Order.findByPk(id, { transaction: t, ...(isMysql(sequelize) ? { lock: t.LOCK.UPDATE } : {}) });
+    const order = await Order.findByPk(id, { transaction: t, lock: t.LOCK.UPDATE });
     if (!order) throw notFound("No such order.");
     return order;
   }
