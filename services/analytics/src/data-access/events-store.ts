@@ -199,7 +199,7 @@ export class EventsStore {
   /** Each person's events of a type in [fromTime, toTime), with their times. */
   async personEvents(type: string, fromTime: Date, toTime: Date): Promise<{ person: string; at: Date }[]> {
     const rows = await this.reader.all<{ person: string; occurred_at: unknown }>(
-      // the day bounds let both engines range over the (type, day, person, occurred_at) index, which covers the query
+      // the day bounds let both engines range over the (type, day, person, occurred_at, ...) index, which covers the query
       "SELECT person, occurred_at FROM analytics_events WHERE type = ? AND day >= ? AND day <= ? AND occurred_at >= ? AND occurred_at < ? AND person IS NOT NULL",
       [type, dayOf(fromTime), dayOf(new Date(toTime.getTime() - 1)), sqlTime(fromTime), sqlTime(toTime)],
     );

@@ -72,16 +72,16 @@ export async function summary(store: EventsStore, window: DayWindow, options: Su
   const abandonAfterMs = options.abandonAfterHours * HOUR_MS;
   const money = (amount: number): Money => ({ amount, currency: options.currency });
 
-  const [orders, declines, cancellations, purchases, adds, laterCheckouts, zero] = await Promise.all([
+  const [orders, declines, cancellations, laterCheckouts, adds, zero] = await Promise.all([
     store.dailyTotals("checkout_succeeded", window.from, window.to),
     store.dailyTotals("checkout_declined", window.from, window.to),
     store.dailyTotals("order_cancelled", window.from, window.to),
-    store.personEvents("checkout_succeeded", start, end),
-    store.personEvents("cart_item_added", start, end),
     // a cart added to late in the window may be bought after it
     store.personEvents("checkout_succeeded", start, new Date(end.getTime() + abandonAfterMs)),
+    store.personEvents("cart_item_added", start, end),
     store.zeroResultSearches(window.from, window.to, ZERO_RESULT_TERMS),
   ]);
+  const purchases = laterCheckouts.filter((c) => c.at < end);
   const firstOrderDay = await store.firstDays("checkout_succeeded", purchases.map((p) => p.person));
 
   const rows = intervals.map((i) => ({ ...i, orders: 0, revenue: 0, declines: 0, cancellations: 0, buyers: new Set<string>(), adds: [] as { person: string; at: Date }[] }));

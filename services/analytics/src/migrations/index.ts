@@ -29,8 +29,8 @@ const createEvents: Migration = {
       properties: { type: DataTypes.TEXT, allowNull: false },
       received_at: { type: DataTypes.DATE(3), allowNull: false },
     });
-    // covers the per-person reads of the KPI summary (who added to a cart or bought, when)
-    await qi.addIndex("analytics_events", ["type", "day", "person", "occurred_at"], { name: "analytics_events_type_day" });
+    // covers the KPI summary's reads: who added to a cart or bought and when, and the daily order totals
+    await qi.addIndex("analytics_events", ["type", "day", "person", "occurred_at", "currency", "amount"], { name: "analytics_events_type_day" });
     await qi.addIndex("analytics_events", ["type", "person", "day"], { name: "analytics_events_type_person" });
     await qi.addIndex("analytics_events", ["received_at"], { name: "analytics_events_received" });
     // covers the top searches that found nothing
