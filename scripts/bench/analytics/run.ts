@@ -96,6 +96,9 @@ function serverBatch(): { events: unknown[] } {
 /** (a) events/s through the production build's HTTP ingest. */
 async function httpIngest(env: Record<string, string>): Promise<{ eventsPerS: number; cpuMsPer1k: number }> {
   const service = await startScript(path.join(DIST, "main.js"), { ...env, NODE_ENV: "production", SERVICE_SECRET: secret, VALIDATE_RESPONSES: "false", LOG_LEVEL: "warn", SEED_DEMO_DATA: "false" }, PORT);
+  // a bench stopped half-way must not leave the service holding the port for the next run
+  const orphan = () => service.child.kill("SIGKILL");
+  process.once("exit", orphan);
   try {
     const token = signServiceToken("bench", secret, 3600);
     const send = async () => {
@@ -122,9 +125,12 @@ async function httpIngest(env: Record<string, string>): Promise<{ eventsPerS: nu
     const events = batches * BATCH;
     return { eventsPerS: events / elapsedS, cpuMsPer1k: (cpuS * 1000 * 1000) / events };
   } finally {
+    process.removeListener("exit", orphan);
     await service.stop();
   }
 }
+
+for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => process.exit(130));
 
 /** A UUID-shaped id from a label (the spec's event ids are UUIDs). */
 function uuidOf(label: string): string {
