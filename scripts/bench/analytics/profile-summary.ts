@@ -4,7 +4,6 @@
  *
  *   make build && npx tsx scripts/bench/analytics/profile-summary.ts [--events 1000000] [--mysql-url mysql://...]
  */
-import crypto from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -23,7 +22,7 @@ const mysqlUrl = arg("mysql-url", "");
 const DIST = path.join(ROOT, "services/analytics/dist");
 const { createAnalyticsDomain } = await import(path.join(DIST, "app.js"));
 const { migrations } = await import(path.join(DIST, "migrations/index.js"));
-const { syntheticActivity } = await import(path.join(DIST, "domain/synthetic.js"));
+const { syntheticActivity, idOf } = await import(path.join(DIST, "domain/synthetic.js"));
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "profile-summary-"));
 let url: string | undefined;
@@ -45,7 +44,7 @@ for (let round = 0; loaded < events; round++) {
     const dayStart = today - (59 - d) * DAY;
     const batch = (syntheticActivity({ days: 1, until: new Date(dayStart + DAY - 1), seed: round * 1000 + d + 1, visitorsPerDay: 500, firstUserId: 1000 + (round * 60 + d) * 10_000 }) as { id: string; visitorId: string | null }[]).map((e) => ({
       ...e,
-      id: crypto.createHash("sha1").update(`${round} ${e.id}`).digest("hex").replace(/^(.{8})(.{4}).(.{3}).(.{3})(.{12}).*$/, "$1-$2-4$3-a$4-$5"),
+      id: idOf(`${round} ${e.id}`),
       visitorId: e.visitorId ? `${e.visitorId}r${round}` : null,
     }));
     for (let i = 0; i < batch.length; i += 500) loaded += (await domain.ingest.record(batch.slice(i, i + 500))).accepted;

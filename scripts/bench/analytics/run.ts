@@ -48,7 +48,7 @@ const DIST = path.join(ROOT, "services/analytics/dist");
 if (!fs.existsSync(path.join(DIST, "main.js"))) throw new Error("services/analytics/dist is missing: run `make build` first");
 const { createAnalyticsDomain } = await import(path.join(DIST, "app.js"));
 const { migrations } = await import(path.join(DIST, "migrations/index.js"));
-const { syntheticActivity } = await import(path.join(DIST, "domain/synthetic.js"));
+const { syntheticActivity, idOf: uuidOf } = await import(path.join(DIST, "domain/synthetic.js"));
 const { funnel } = await import(path.join(DIST, "domain/funnel.js"));
 const { summary } = await import(path.join(DIST, "domain/summary.js"));
 
@@ -131,12 +131,6 @@ async function httpIngest(env: Record<string, string>): Promise<{ eventsPerS: nu
 }
 
 for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => process.exit(130));
-
-/** A UUID-shaped id from a label (the spec's event ids are UUIDs). */
-function uuidOf(label: string): string {
-  const h = crypto.createHash("sha1").update(label).digest("hex");
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
-}
 
 interface Generator {
   next(): unknown[];

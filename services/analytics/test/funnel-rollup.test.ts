@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import type { CountDelta, RollupRow, StepDay } from "../src/data-access/events-store.js";
 import { rollupChanges } from "../src/domain/funnel-rollup.js";
+import { prng } from "../src/domain/synthetic.js";
 
 /** An in-memory rollup that applies changes as the store does, and answers the funnel query as its SQL does. */
 function memoryRollup() {
@@ -37,18 +38,6 @@ function memoryRollup() {
 }
 
 const day = (n: number) => `2026-11-${String(n).padStart(2, "0")}`;
-
-/** mulberry32: a seeded generator, so a failure names a reproducible case. */
-function prng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe("analytics funnel rollup (people per step in a window, without counting distinct people at query time)", () => {
   it("counts a person once in a window however many days they come back in it", () => {

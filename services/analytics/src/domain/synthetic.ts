@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import type { IncomingEvent } from "./ingest.js";
 
 /** A small seeded PRNG (mulberry32): the same seed gives the same activity on every run. */
-function prng(seed: number): () => number {
+export function prng(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
@@ -14,7 +14,7 @@ function prng(seed: number): () => number {
 }
 
 /** A deterministic UUID-shaped id from a label, so re-seeding the same days is idempotent. */
-function idOf(label: string): string {
+export function idOf(label: string): string {
   const h = createHash("sha1").update(label).digest("hex");
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
