@@ -64,9 +64,15 @@ export type {
 
 // product: the catalog
 export type {
+  CategoryCount,
+  ImageRendition,
   Price,
+  PriceBandCount,
   Product,
+  ProductCategory,
   ProductCreate,
+  ProductFacets,
+  ProductImage,
   ProductPage,
   ProductSort,
   ProductUpdate,

@@ -24,7 +24,7 @@ const CHROMIUM = "/usr/bin/chromium";
 const AT = "2026-01-01T12:00:00.000Z";
 const USER = { id: 1, email: "shopper@example.com", first_name: "Ada", last_name: "Lovelace", role: "customer", is_active: true, created_at: AT, updated_at: AT };
 const TOKENS = { access_token: "browser-access", refresh_token: "browser-refresh", token_type: "Bearer", expires_in: 900 };
-const product = (id: number) => ({ id, name: `Book ${id}`, description: "A book", sku: `B-${id}`, price: { amount: 1999, currency: "USD" }, is_active: true, stock: 5, available: 5, created_at: AT, updated_at: AT });
+const product = (id: number) => ({ id, name: `Book ${id}`, description: "A book", sku: `B-${id}`, category: "books", price: { amount: 1999, currency: "USD" }, images: [], is_active: true, stock: 5, available: 5, created_at: AT, updated_at: AT });
 const USD = (amount: number) => ({ amount, currency: "USD" });
 const receipt = { id: "r1", order_id: "o1", kind: "sale", transaction_id: "t1", subtotal: USD(1999), discount_total: USD(0), shipping_total: USD(0), tax_total: USD(0), total: USD(1999), items: [], created_at: AT };
 const transaction = { id: "t1", order_id: "o1", quote_id: "q1", type: "charge", status: "succeeded", amount: USD(1999), payment_gateway_id: "test", gateway_transaction_id: "g1", response_code: "approved", created_at: AT };

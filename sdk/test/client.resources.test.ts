@@ -116,6 +116,8 @@ describe("sdk resources", () => {
     await shop.products.create({ name: "N", description: "D", sku: "S-1", price: { amount: 100, currency: "USD" }, stock: 1 });
     await shop.products.update(9, { name: "M" });
     await shop.products.deactivate(9);
+    await shop.products.uploadImage(9, new Blob([new Uint8Array([137, 80, 78, 71])], { type: "image/png" }), "Front");
+    await shop.products.deleteImage(9, "0123456789abcdef0123");
     await shop.cart.get();
     await shop.cart.updateItem(1, { quantity: 3 });
     await shop.cart.removeItem(1);
@@ -137,6 +139,8 @@ describe("sdk resources", () => {
       "POST /v1/products",
       "PATCH /v1/products/9",
       "DELETE /v1/products/9",
+      "POST /v1/products/9/images",
+      "DELETE /v1/products/9/images/0123456789abcdef0123",
       "GET /v1/cart",
       "PATCH /v1/cart/items/1",
       "DELETE /v1/cart/items/1",
@@ -152,8 +156,8 @@ describe("sdk resources", () => {
     expect(fetch.calls[0].headers.get("idempotency-key")).to.equal("register-1");
     expect(fetch.calls[2].body).to.deep.equal({ city: "Los Angeles", state: "CA" });
     expect(fetch.calls[4].body).to.deep.equal({ is_active: false });
-    expect(fetch.calls[10].body).to.deep.equal({ quantity: 3 });
-    expect(fetch.calls[15].body).to.deep.equal({ carrier: "UPS", tracking_number: "1Z", expected_arrival_date: "2026-01-05", item_ids: ["i1", "i2"] });
+    expect(fetch.calls[12].body).to.deep.equal({ quantity: 3 });
+    expect(fetch.calls[17].body).to.deep.equal({ carrier: "UPS", tracking_number: "1Z", expected_arrival_date: "2026-01-05", item_ids: ["i1", "i2"] });
   });
 
   it("when the client holds a token, then catalog reads carry it (admins see inactive products); without one they go anonymous", async () => {

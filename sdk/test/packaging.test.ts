@@ -26,7 +26,7 @@ const npm = process.platform === "win32" ? "npm.cmd" : "npm";
 
 const TOKENS = { access_token: "pack-access", refresh_token: "pack-refresh", token_type: "Bearer", expires_in: 900 };
 const USER = { id: 1, email: "shopper@example.com", first_name: "Ada", last_name: "Lovelace", role: "customer", is_active: true, created_at: "2026-01-01T12:00:00.000Z", updated_at: "2026-01-01T12:00:00.000Z" };
-const product = (id: number) => ({ id, name: `Book ${id}`, description: "A book", sku: `B-${id}`, price: { amount: 1999, currency: "USD" }, is_active: true, stock: 5, available: 5, created_at: "2026-01-01T12:00:00.000Z", updated_at: "2026-01-01T12:00:00.000Z" });
+const product = (id: number) => ({ id, name: `Book ${id}`, description: "A book", sku: `B-${id}`, category: "books", price: { amount: 1999, currency: "USD" }, images: [], is_active: true, stock: 5, available: 5, created_at: "2026-01-01T12:00:00.000Z", updated_at: "2026-01-01T12:00:00.000Z" });
 
 /** Just enough of the API for a log-in and a two-page search. */
 function stubApi(): Server {

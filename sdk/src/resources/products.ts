@@ -1,5 +1,5 @@
 import { Configuration, ProductsApi } from "../generated/product/index.js";
-import type { Product, ProductCreate, ProductPage, ProductUpdate, SearchProductsRequest } from "../generated/product/index.js";
+import type { GetProductImageWidthEnum, Product, ProductCreate, ProductPage, ProductUpdate, SearchProductsRequest } from "../generated/product/index.js";
 import type { ApiPromise } from "../api-promise.js";
 import type { AllowUndefined, Core, RequestOptions } from "../core.js";
 import { PagePromise } from "../pagination.js";
@@ -14,9 +14,10 @@ export class ProductsResource {
 
   /**
    * Searches (`q`: every word must match, prefixes too) or browses the catalog; filters
-   * `min_price`/`max_price` (minor units), `sort`, `ids`. Await it for one page
-   * (`data`, `next_cursor`, `total_count`, `total_count_is_lower_bound`), or `for await` it
-   * for every matching product.
+   * `min_price`/`max_price` (minor units), `category`, `sort`, `ids`; `facets: true` adds the
+   * counts per category and price band. Await it for one page (`data`, `next_cursor`,
+   * `total_count`, `total_count_is_lower_bound`, `facets`), or `for await` it for every
+   * matching product.
    */
   list(params: AllowUndefined<SearchProductsRequest> = {}, options?: RequestOptions): PagePromise<Product, ProductPage> {
     return new PagePromise((cursor) =>
@@ -42,6 +43,21 @@ export class ProductsResource {
   /** Deactivates a product (admin): shoppers no longer see it; its row and history stay. */
   deactivate(id: number, options?: RequestOptions): ApiPromise<Product> {
     return this.core.call(options, (o) => this.api.deactivateProduct({ id }, o));
+  }
+
+  /** Adds an image (admin): PNG, JPEG or WebP up to 5 MB, with its alt text; answers the product with its images. */
+  uploadImage(id: number, file: Blob, alt: string, options?: RequestOptions): ApiPromise<Product> {
+    return this.core.call(options, (o) => this.api.uploadProductImage({ id, file, alt }, o));
+  }
+
+  /** Removes one of a product's images (admin); answers the product with the others. */
+  deleteImage(id: number, imageId: string, options?: RequestOptions): ApiPromise<Product> {
+    return this.core.call(options, (o) => this.api.deleteProductImage({ id, image_id: imageId }, o));
+  }
+
+  /** One rendition of an image (WebP bytes), by the width its `srcset` lists. */
+  image(imageId: string, width: GetProductImageWidthEnum | 160 | 320 | 640 | 1024, options?: RequestOptions): ApiPromise<Blob> {
+    return this.core.call(options, (o) => this.api.getProductImage({ image_id: imageId, width: width as GetProductImageWidthEnum }, o));
   }
 
   /**

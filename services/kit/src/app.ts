@@ -42,6 +42,8 @@ export interface BuildAppOptions {
   idempotencyAbandonedMs?: number;
   /** How long /readyz waits for a dependency before calling it unreachable. */
   readinessTimeoutMs?: number;
+  /** The largest file a multipart operation accepts (413 `payload_too_large` beyond); default 1 MB. */
+  uploadLimitBytes?: number;
 }
 
 /** The request id (the client's X-Request-Id when sane, else new) on the response and in the async context of every log line. */
@@ -93,10 +95,12 @@ function authenticateOperation(verifier: TokenVerifier, spec: OpenApiDocument): 
   };
 }
 
-function validateAgainstContract(spec: OpenApiDocument, validateResponses: boolean, logger: Logger) {
+function validateAgainstContract(spec: OpenApiDocument, validateResponses: boolean, logger: Logger, uploadLimitBytes: number) {
   memoizeValidatorRoutes();
   return OpenApiValidator.middleware({
     apiSpec: spec as never,
+    // multipart bodies (only operations whose contract says multipart/form-data): in memory, bounded
+    fileUploader: { limits: { fileSize: uploadLimitBytes, files: 2, fields: 10, parts: 12 } },
     validateRequests: { allowUnknownQueryParameters: false, removeAdditional: false, allErrors: true },
     validateResponses: validateResponses
       ? {
@@ -156,7 +160,7 @@ export function buildApp(options: BuildAppOptions): Express {
   mountServiceEndpoints(app, { spec, logger, sequelize, readinessChecks: options.readinessChecks, readinessTimeoutMs: options.readinessTimeoutMs });
   app.use(matchOperation(table));
   app.use(authenticateOperation(verifier, spec));
-  app.use(validateAgainstContract(spec, options.validateResponses, logger));
+  app.use(validateAgainstContract(spec, options.validateResponses, logger, options.uploadLimitBytes ?? 1024 * 1024));
   app.use(dispatchOperation(idempotency));
   app.use(problemMiddleware(logger));
   return app;

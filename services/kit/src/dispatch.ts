@@ -12,6 +12,8 @@ function sendResult(res: Response, status: number, body: unknown, headers: Recor
   for (const [k, v] of Object.entries(headers)) res.setHeader(k, v);
   res.status(status);
   if (body === undefined) res.end();
+  // bytes (an image): the handler's headers carry the Content-Type
+  else if (Buffer.isBuffer(body)) res.send(body);
   else if (status >= 400 && typeof body === "object" && body && "code" in body && "status" in body) res.type("application/problem+json").send(JSON.stringify(body));
   else res.json(body);
 }

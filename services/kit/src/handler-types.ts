@@ -20,9 +20,14 @@ type ContentOf<C> = C extends { "application/json": infer J }
   ? J
   : C extends { "application/x-www-form-urlencoded": infer F }
     ? F
-    : C extends { "application/problem+json": infer P }
-      ? P
-      : never;
+    : C extends { "multipart/form-data": infer M }
+      ? // the file parts arrive in req.files, not in the body
+        Omit<M, "file">
+      : C extends { "application/problem+json": infer P }
+        ? P
+        : C extends { "image/webp": unknown }
+          ? Buffer
+          : never;
 
 export type RequestBodyOf<O> = O extends { requestBody: { content: infer C } }
   ? ContentOf<C>

@@ -74,7 +74,8 @@ export function problemMiddleware(logger: Logger): ErrorRequestHandler {
       return sendProblem(res, 405, "method_not_allowed", "This method is not allowed here.", instance);
     }
     if (e.status === 415) return sendProblem(res, 415, "unsupported_media_type", "This content type is not accepted here.", instance);
-    if (e.status === 413) return sendProblem(res, 400, "malformed_request", "The request body is too large.", instance);
+    // multer (multipart uploads): a file over the operation's size limit
+    if (e.status === 413) return sendProblem(res, 413, "payload_too_large", "The uploaded file is too large.", instance);
     logger.error({ err, validation: e.errors }, "unhandled error");
     sendProblem(res, 500, "internal_error", "Something went wrong on our side; it has been logged.", instance);
   };

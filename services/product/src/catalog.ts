@@ -4,6 +4,8 @@ import type { components } from "./generated/openapi.js";
 import type { ProductModel, ProductModels } from "./models/index.js";
 import { assertStockCoversPromised } from "./stock-rule.js";
 import { COUNT_CAP, searchTerms, type SearchIndex, type SearchPosition, type SearchSort } from "./search/search-index.js";
+import { facetsFromCounts, priceBandSql, type Category, type Facets } from "./search/facets.js";
+import { parseStoredImages, toImageDto } from "./images/product-images.js";
 
 export type ProductDto = components["schemas"]["Product"];
 export type ProductPage = components["schemas"]["ProductPage"];
@@ -18,6 +20,8 @@ export interface SearchParams {
   limit?: number;
   cursor?: string;
   ids?: string;
+  category?: Category;
+  facets?: boolean;
 }
 
 /** Admins and the platform's services see inactive products; shoppers and anonymous callers do not. */
@@ -45,7 +49,7 @@ function decodePosition(cursor: string | undefined, sort: SearchSort): SearchPos
 }
 
 /** A product as stored: a model instance, or a raw row (SQLite gives 0/1 and date text). */
-type ProductRow = Pick<ProductModel, "id" | "name" | "description" | "sku" | "price_amount" | "currency" | "stock" | "committed"> & {
+type ProductRow = Pick<ProductModel, "id" | "name" | "description" | "sku" | "category" | "images" | "price_amount" | "currency" | "stock" | "committed"> & {
   is_active: boolean | number;
   created_at: Date | string;
   updated_at: Date | string;
@@ -58,7 +62,9 @@ export function toProductDto(p: ProductRow, held: number): ProductDto {
     name: p.name,
     description: p.description,
     sku: p.sku,
+    category: p.category as Category,
     price: { amount: Number(p.price_amount), currency: p.currency },
+    images: parseStoredImages(p.images).map(toImageDto),
     is_active: Boolean(p.is_active),
     stock: Number(p.stock),
     available: Math.max(0, Number(p.stock) - Number(p.committed) - held),
@@ -67,7 +73,7 @@ export function toProductDto(p: ProductRow, held: number): ProductDto {
   };
 }
 
-const INDEXED_FIELDS = ["name", "description", "sku", "price_amount", "is_active"] as const;
+const INDEXED_FIELDS = ["name", "description", "sku", "category", "price_amount", "is_active"] as const;
 
 export function createCatalog(deps: { sequelize: Sequelize; models: ProductModels; search: SearchIndex; logger: Logger }) {
   const { sequelize, models, search, logger } = deps;
@@ -92,7 +98,7 @@ export function createCatalog(deps: { sequelize: Sequelize; models: ProductModel
   async function load(ids: number[]): Promise<ProductDto[]> {
     if (ids.length === 0) return [];
     const rows = await reader.all<ProductRow>(
-      `SELECT p.id, p.name, p.description, p.sku, p.price_amount, p.currency, p.is_active, p.stock, p.committed, p.created_at, p.updated_at,
+      `SELECT p.id, p.name, p.description, p.sku, p.category, p.images, p.price_amount, p.currency, p.is_active, p.stock, p.committed, p.created_at, p.updated_at,
          (SELECT COALESCE(SUM(r.quantity), 0) FROM reservation_items r WHERE r.product_id = p.id AND r.held_until > ?) AS held
        FROM products p WHERE p.id IN (${ids.map(() => "?").join(", ")})`,
       [Date.now(), ...ids],
@@ -117,10 +123,24 @@ export function createCatalog(deps: { sequelize: Sequelize; models: ProductModel
   }
 
   /** Catalog browsing without text: straight from the products table, keyset-paginated. */
-  async function browse(params: { includeInactive: boolean; ids?: number[]; minPrice?: number; maxPrice?: number; sort: SearchSort; after?: SearchPosition; limit: number }) {
+  async function browse(params: {
+    includeInactive: boolean;
+    ids?: number[];
+    minPrice?: number;
+    maxPrice?: number;
+    category?: Category;
+    facets?: boolean;
+    sort: SearchSort;
+    after?: SearchPosition;
+    limit: number;
+  }) {
     const where: string[] = [];
     const repl: unknown[] = [];
     if (!params.includeInactive) where.push("is_active = 1");
+    if (params.category !== undefined) {
+      where.push("category = ?");
+      repl.push(params.category);
+    }
     if (params.ids) {
       where.push("id IN (?)");
       repl.push(params.ids);
@@ -139,6 +159,16 @@ export function createCatalog(deps: { sequelize: Sequelize; models: ProductModel
       type: QueryTypes.SELECT,
     });
     const count = Number(countRow?.n ?? 0);
+    let facets: Facets | null | undefined;
+    if (params.facets) {
+      // counted only while the count is exact (see search/facets.ts): at most COUNT_CAP rows
+      facets = count > COUNT_CAP ? null : facetsFromCounts(
+        await sequelize.query<{ category: string; band: number; n: number }>(
+          `SELECT category, ${priceBandSql("price_amount")} AS band, COUNT(*) AS n FROM products ${filter} GROUP BY category, band`,
+          { replacements: repl, type: QueryTypes.SELECT },
+        ),
+      );
+    }
     const keyset: string[] = [...where];
     const keyRepl = [...repl];
     let order: string;
@@ -168,7 +198,7 @@ export function createCatalog(deps: { sequelize: Sequelize; models: ProductModel
     if (rows.length > params.limit && last) {
       next = params.sort === "price_asc" || params.sort === "price_desc" ? { sort: params.sort, price: Number(last.price_amount), id: Number(last.id) } : { sort: "newest", id: Number(last.id) };
     }
-    return { ids: page.map((r) => Number(r.id)), next, total: Math.min(count, COUNT_CAP), totalIsLowerBound: count > COUNT_CAP };
+    return { ids: page.map((r) => Number(r.id)), next, total: Math.min(count, COUNT_CAP), totalIsLowerBound: count > COUNT_CAP, facets };
   }
 
   return {
@@ -179,26 +209,34 @@ export function createCatalog(deps: { sequelize: Sequelize; models: ProductModel
       const limit = params.limit ?? 20;
       const text = params.q?.trim() ? params.q : undefined;
       // a valid request by the contract (it cannot relate two parameters): an empty range matches nothing
+      const noFacets = params.facets ? { facets: { category: [], price: [] } } : {};
       if (params.min_price !== undefined && params.max_price !== undefined && params.min_price > params.max_price) {
-        return { data: [], next_cursor: null, total_count: 0, total_count_is_lower_bound: false };
+        return { data: [], next_cursor: null, total_count: 0, total_count_is_lower_bound: false, ...noFacets };
       }
       // relevance needs words to rank by; without them the catalog is browsed newest first
       const sort: SearchSort = params.sort === "relevance" && text === undefined ? "newest" : (params.sort ?? (text !== undefined ? "relevance" : "newest"));
       const after = decodePosition(params.cursor, sort);
       // with `q`, `ids` narrows the matches to the listed products
       const ids = params.ids ? [...new Set(params.ids.split(",").map(Number))] : undefined;
+      const filters = { includeInactive, ids, minPrice: params.min_price, maxPrice: params.max_price, category: params.category, facets: params.facets === true };
       let hits;
       if (text !== undefined) {
         const terms = searchTerms(text);
-        if (terms.length === 0) return { data: [], next_cursor: null, total_count: 0, total_count_is_lower_bound: false };
-        hits = await search.search({ terms, includeInactive, minPrice: params.min_price, maxPrice: params.max_price, ids, sort, after, limit });
+        if (terms.length === 0) return { data: [], next_cursor: null, total_count: 0, total_count_is_lower_bound: false, ...noFacets };
+        hits = await search.search({ terms, ...filters, sort, after, limit });
       } else {
-        hits = await browse({ includeInactive, ids, minPrice: params.min_price, maxPrice: params.max_price, sort, after, limit });
+        hits = await browse({ ...filters, sort, after, limit });
       }
       let data = await load(hits.ids);
       // a replica's index may lag the database by a refresh interval: the database has the last word on visibility
       if (!includeInactive) data = data.filter((p) => p.is_active);
-      return { data, next_cursor: hits.next ? encodePosition(hits.next) : null, total_count: hits.total, total_count_is_lower_bound: hits.totalIsLowerBound };
+      return {
+        data,
+        next_cursor: hits.next ? encodePosition(hits.next) : null,
+        total_count: hits.total,
+        total_count_is_lower_bound: hits.totalIsLowerBound,
+        ...(params.facets ? { facets: hits.facets ?? null } : {}),
+      };
     },
 
     async get(id: number, principal: Principal | null): Promise<ProductDto> {
@@ -217,6 +255,7 @@ export function createCatalog(deps: { sequelize: Sequelize; models: ProductModel
               name: input.name.trim(),
               description: input.description,
               sku: input.sku.toUpperCase(),
+              category: input.category ?? "other",
               price_amount: input.price.amount,
               currency: input.price.currency,
               stock: input.stock ?? 0,
@@ -242,6 +281,7 @@ export function createCatalog(deps: { sequelize: Sequelize; models: ProductModel
           if (changes.name !== undefined) product.name = changes.name.trim();
           if (changes.description !== undefined) product.description = changes.description;
           if (changes.sku !== undefined) product.sku = changes.sku.toUpperCase();
+          if (changes.category !== undefined) product.category = changes.category;
           if (changes.price !== undefined) {
             product.price_amount = changes.price.amount;
             product.currency = changes.price.currency;

@@ -6,6 +6,8 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env) {
   const config = loadConfig(
     {
       PORT: z.coerce.number().int().min(0).max(65535).default(8002),
+      /** Where uploaded product images are stored; default `<DATA_DIR>/images`. Replicas must share it (a shared volume). */
+      IMAGE_DIR: z.string().optional(),
       /** How many generated products the development seed loads into an empty catalog. */
       SEED_PRODUCT_COUNT: z.coerce.number().int().min(0).max(1_000_000).default(1000),
       /**
@@ -32,6 +34,10 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env) {
 }
 
 export type ProductConfig = ReturnType<typeof readConfig>;
+
+export function imageDir(config: ProductConfig): string {
+  return config.IMAGE_DIR ?? path.join(config.DATA_DIR, "images");
+}
 
 export function searchIndexFile(config: ProductConfig): string {
   return config.SEARCH_INDEX_FILE ?? path.join(config.DATA_DIR, "product-search-index.sqlite");

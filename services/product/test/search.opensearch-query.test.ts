@@ -12,8 +12,8 @@ const count = (value: number): SearchResponse => ({ hits: { total: { value, rela
 describe("OpenSearch search requests", () => {
   it("when words are indexed, then they are cut at non-alphanumerics and folded as the query is", () => {
     expect(indexWords("Zorblaçon ZQX-778899", "Ｆｕｌｌ width")).to.equal("zorblacon zqx 778899 full width");
-    const doc = toDocument({ id: 7, name: "Quuxotic Xσ", description: "Glass.", sku: "QX-1", price_amount: 500, is_active: 0, change_seq: "3" });
-    expect(doc).to.deep.equal({ id: 7, price: 500, active: false, all: "quuxotic xσ glass qx 1", title: "quuxotic xσ qx 1" });
+    const doc = toDocument({ id: 7, name: "Quuxotic Xσ", description: "Glass.", sku: "QX-1", category: "toys", price_amount: 500, is_active: 0, change_seq: "3" });
+    expect(doc).to.deep.equal({ id: 7, price: 500, active: false, category: "toys", all: "quuxotic xσ glass qx 1", title: "quuxotic xσ qx 1" });
   });
 
   it("when searching by relevance from the start, then both tiers are asked newest first, the second without the first", () => {
@@ -62,5 +62,29 @@ describe("OpenSearch search requests", () => {
   it("when one of the requests failed, then the search fails instead of answering a partial page", () => {
     const q = query({ sort: "newest" });
     expect(() => searchHits(q, searchPlan(q), [count(1), { error: { type: "search_phase_execution_exception" } }])).to.throw(/search_phase_execution_exception/);
+  });
+
+  it("when facets are asked for, then the count request aggregates per price band and category, and the buckets become facets", () => {
+    const q = query({ facets: true, category: "books" });
+    const plan = searchPlan(q);
+    expect((plan.count as { query: { bool: { filter: unknown[] } } }).query.bool.filter).to.deep.include({ term: { category: "books" } });
+    const ranges = (plan.count as { aggs: { bands: { range: { ranges: unknown[] } } } }).aggs.bands.range.ranges;
+    expect(ranges).to.deep.equal([{ from: 0, to: 1000 }, { from: 1000, to: 2500 }, { from: 2500, to: 5000 }, { from: 5000, to: 10000 }, { from: 10000 }]);
+    const bucket = (doc_count: number, categories: [string, number][]) => ({ doc_count, categories: { buckets: categories.map(([key, n]) => ({ key, doc_count: n })) } });
+    const aggregations = { bands: { buckets: [bucket(3, [["books", 2], ["toys", 1]]), bucket(0, []), bucket(1, [["toys", 1]]), bucket(0, []), bucket(0, [])] } };
+    const hits = searchHits(q, plan, [{ ...count(4), aggregations }, { hits: { hits: [] } }, { hits: { hits: [] } }]);
+    expect(hits.facets).to.deep.equal({
+      category: [
+        { value: "books", count: 2 },
+        { value: "toys", count: 2 },
+      ],
+      price: [
+        { min: 0, max: 999, count: 3 },
+        { min: 2500, max: 4999, count: 1 },
+      ],
+    });
+    const capped = searchHits(q, plan, [{ ...count(10_001), aggregations }, { hits: { hits: [] } }, { hits: { hits: [] } }]);
+    expect(capped.facets).to.equal(null);
+    expect(searchPlan(query())).to.not.have.nested.property("count.aggs");
   });
 });

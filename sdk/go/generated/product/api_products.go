@@ -17,6 +17,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"os"
 )
 
 
@@ -362,6 +363,162 @@ func (a *ProductsAPIService) DeactivateProductExecute(r ApiDeactivateProductRequ
 	return localVarReturnValue, localVarHTTPResponse, nil
 }
 
+type ApiDeleteProductImageRequest struct {
+	ctx context.Context
+	ApiService *ProductsAPIService
+	id int64
+	imageId string
+}
+
+func (r ApiDeleteProductImageRequest) Execute() (*Product, *http.Response, error) {
+	return r.ApiService.DeleteProductImageExecute(r)
+}
+
+/*
+DeleteProductImage Remove an image from a product (admin)
+
+Removes the image from the product and deletes its files; the other images keep their order. 404 when the product does not hold that image. Admin only.
+
+ @param ctx context.Context - for authentication, logging, cancellation, deadlines, tracing, etc. Passed from http.Request or context.Background().
+ @param id The product's id.
+ @param imageId The image's id (from the product's `images`).
+ @return ApiDeleteProductImageRequest
+*/
+func (a *ProductsAPIService) DeleteProductImage(ctx context.Context, id int64, imageId string) ApiDeleteProductImageRequest {
+	return ApiDeleteProductImageRequest{
+		ApiService: a,
+		ctx: ctx,
+		id: id,
+		imageId: imageId,
+	}
+}
+
+// Execute executes the request
+//  @return Product
+func (a *ProductsAPIService) DeleteProductImageExecute(r ApiDeleteProductImageRequest) (*Product, *http.Response, error) {
+	var (
+		localVarHTTPMethod   = http.MethodDelete
+		localVarPostBody     interface{}
+		formFiles            []formFile
+		localVarReturnValue  *Product
+	)
+
+	localBasePath, err := a.client.cfg.ServerURLWithContext(r.ctx, "ProductsAPIService.DeleteProductImage")
+	if err != nil {
+		return localVarReturnValue, nil, &GenericOpenAPIError{error: err.Error()}
+	}
+
+	localVarPath := localBasePath + "/v1/products/{id}/images/{image_id}"
+	localVarPath = strings.Replace(localVarPath, "{"+"id"+"}", url.PathEscape(parameterValueToString(r.id, "id")), -1)
+	localVarPath = strings.Replace(localVarPath, "{"+"image_id"+"}", url.PathEscape(parameterValueToString(r.imageId, "imageId")), -1)
+
+	localVarHeaderParams := make(map[string]string)
+	localVarQueryParams := url.Values{}
+	localVarFormParams := url.Values{}
+	if r.id < 1 {
+		return localVarReturnValue, nil, reportError("id must be greater than 1")
+	}
+	if r.id > 99999999999 {
+		return localVarReturnValue, nil, reportError("id must be less than 99999999999")
+	}
+
+	// to determine the Content-Type header
+	localVarHTTPContentTypes := []string{}
+
+	// set Content-Type header
+	localVarHTTPContentType := selectHeaderContentType(localVarHTTPContentTypes)
+	if localVarHTTPContentType != "" {
+		localVarHeaderParams["Content-Type"] = localVarHTTPContentType
+	}
+
+	// to determine the Accept header
+	localVarHTTPHeaderAccepts := []string{"application/json", "application/problem+json"}
+
+	// set Accept header
+	localVarHTTPHeaderAccept := selectHeaderAccept(localVarHTTPHeaderAccepts)
+	if localVarHTTPHeaderAccept != "" {
+		localVarHeaderParams["Accept"] = localVarHTTPHeaderAccept
+	}
+	req, err := a.client.prepareRequest(r.ctx, localVarPath, localVarHTTPMethod, localVarPostBody, localVarHeaderParams, localVarQueryParams, localVarFormParams, formFiles)
+	if err != nil {
+		return localVarReturnValue, nil, err
+	}
+
+	localVarHTTPResponse, err := a.client.callAPI(req)
+	if err != nil || localVarHTTPResponse == nil {
+		return localVarReturnValue, localVarHTTPResponse, err
+	}
+
+	localVarBody, err := io.ReadAll(localVarHTTPResponse.Body)
+	localVarHTTPResponse.Body.Close()
+	localVarHTTPResponse.Body = io.NopCloser(bytes.NewBuffer(localVarBody))
+	if err != nil {
+		return localVarReturnValue, localVarHTTPResponse, err
+	}
+
+	if localVarHTTPResponse.StatusCode >= 300 {
+		newErr := &GenericOpenAPIError{
+			body:  localVarBody,
+			error: localVarHTTPResponse.Status,
+		}
+		if localVarHTTPResponse.StatusCode == 401 {
+			var v Problem
+			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
+			if err != nil {
+				newErr.error = err.Error()
+				return localVarReturnValue, localVarHTTPResponse, newErr
+			}
+					newErr.error = formatErrorMessage(localVarHTTPResponse.Status, &v)
+					newErr.model = v
+			return localVarReturnValue, localVarHTTPResponse, newErr
+		}
+		if localVarHTTPResponse.StatusCode == 403 {
+			var v Problem
+			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
+			if err != nil {
+				newErr.error = err.Error()
+				return localVarReturnValue, localVarHTTPResponse, newErr
+			}
+					newErr.error = formatErrorMessage(localVarHTTPResponse.Status, &v)
+					newErr.model = v
+			return localVarReturnValue, localVarHTTPResponse, newErr
+		}
+		if localVarHTTPResponse.StatusCode == 404 {
+			var v Problem
+			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
+			if err != nil {
+				newErr.error = err.Error()
+				return localVarReturnValue, localVarHTTPResponse, newErr
+			}
+					newErr.error = formatErrorMessage(localVarHTTPResponse.Status, &v)
+					newErr.model = v
+			return localVarReturnValue, localVarHTTPResponse, newErr
+		}
+		if localVarHTTPResponse.StatusCode == 422 {
+			var v Problem
+			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
+			if err != nil {
+				newErr.error = err.Error()
+				return localVarReturnValue, localVarHTTPResponse, newErr
+			}
+					newErr.error = formatErrorMessage(localVarHTTPResponse.Status, &v)
+					newErr.model = v
+		}
+		return localVarReturnValue, localVarHTTPResponse, newErr
+	}
+
+	err = a.client.decode(&localVarReturnValue, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
+	if err != nil {
+		newErr := &GenericOpenAPIError{
+			body:  localVarBody,
+			error: err.Error(),
+		}
+		return localVarReturnValue, localVarHTTPResponse, newErr
+	}
+
+	return localVarReturnValue, localVarHTTPResponse, nil
+}
+
 type ApiGetProductRequest struct {
 	ctx context.Context
 	ApiService *ProductsAPIService
@@ -492,6 +649,134 @@ func (a *ProductsAPIService) GetProductExecute(r ApiGetProductRequest) (*Product
 	return localVarReturnValue, localVarHTTPResponse, nil
 }
 
+type ApiGetProductImageRequest struct {
+	ctx context.Context
+	ApiService *ProductsAPIService
+	imageId string
+	width int64
+}
+
+func (r ApiGetProductImageRequest) Execute() (*os.File, *http.Response, error) {
+	return r.ApiService.GetProductImageExecute(r)
+}
+
+/*
+GetProductImage Get an image rendition
+
+The WebP bytes of one rendition. An image never changes once uploaded (a new upload gets a new id), so the response may be cached for a year (`Cache-Control: public, max-age=31536000, immutable`). 404 for an unknown image or a width it does not have.
+
+ @param ctx context.Context - for authentication, logging, cancellation, deadlines, tracing, etc. Passed from http.Request or context.Background().
+ @param imageId The image's id (from the product's `images`).
+ @param width The rendition's width in pixels; an image lists the widths it has in `srcset`.
+ @return ApiGetProductImageRequest
+*/
+func (a *ProductsAPIService) GetProductImage(ctx context.Context, imageId string, width int64) ApiGetProductImageRequest {
+	return ApiGetProductImageRequest{
+		ApiService: a,
+		ctx: ctx,
+		imageId: imageId,
+		width: width,
+	}
+}
+
+// Execute executes the request
+//  @return *os.File
+func (a *ProductsAPIService) GetProductImageExecute(r ApiGetProductImageRequest) (*os.File, *http.Response, error) {
+	var (
+		localVarHTTPMethod   = http.MethodGet
+		localVarPostBody     interface{}
+		formFiles            []formFile
+		localVarReturnValue  *os.File
+	)
+
+	localBasePath, err := a.client.cfg.ServerURLWithContext(r.ctx, "ProductsAPIService.GetProductImage")
+	if err != nil {
+		return localVarReturnValue, nil, &GenericOpenAPIError{error: err.Error()}
+	}
+
+	localVarPath := localBasePath + "/v1/product-images/{image_id}/{width}"
+	localVarPath = strings.Replace(localVarPath, "{"+"image_id"+"}", url.PathEscape(parameterValueToString(r.imageId, "imageId")), -1)
+	localVarPath = strings.Replace(localVarPath, "{"+"width"+"}", url.PathEscape(parameterValueToString(r.width, "width")), -1)
+
+	localVarHeaderParams := make(map[string]string)
+	localVarQueryParams := url.Values{}
+	localVarFormParams := url.Values{}
+
+	// to determine the Content-Type header
+	localVarHTTPContentTypes := []string{}
+
+	// set Content-Type header
+	localVarHTTPContentType := selectHeaderContentType(localVarHTTPContentTypes)
+	if localVarHTTPContentType != "" {
+		localVarHeaderParams["Content-Type"] = localVarHTTPContentType
+	}
+
+	// to determine the Accept header
+	localVarHTTPHeaderAccepts := []string{"image/webp", "application/problem+json"}
+
+	// set Accept header
+	localVarHTTPHeaderAccept := selectHeaderAccept(localVarHTTPHeaderAccepts)
+	if localVarHTTPHeaderAccept != "" {
+		localVarHeaderParams["Accept"] = localVarHTTPHeaderAccept
+	}
+	req, err := a.client.prepareRequest(r.ctx, localVarPath, localVarHTTPMethod, localVarPostBody, localVarHeaderParams, localVarQueryParams, localVarFormParams, formFiles)
+	if err != nil {
+		return localVarReturnValue, nil, err
+	}
+
+	localVarHTTPResponse, err := a.client.callAPI(req)
+	if err != nil || localVarHTTPResponse == nil {
+		return localVarReturnValue, localVarHTTPResponse, err
+	}
+
+	localVarBody, err := io.ReadAll(localVarHTTPResponse.Body)
+	localVarHTTPResponse.Body.Close()
+	localVarHTTPResponse.Body = io.NopCloser(bytes.NewBuffer(localVarBody))
+	if err != nil {
+		return localVarReturnValue, localVarHTTPResponse, err
+	}
+
+	if localVarHTTPResponse.StatusCode >= 300 {
+		newErr := &GenericOpenAPIError{
+			body:  localVarBody,
+			error: localVarHTTPResponse.Status,
+		}
+		if localVarHTTPResponse.StatusCode == 404 {
+			var v Problem
+			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
+			if err != nil {
+				newErr.error = err.Error()
+				return localVarReturnValue, localVarHTTPResponse, newErr
+			}
+					newErr.error = formatErrorMessage(localVarHTTPResponse.Status, &v)
+					newErr.model = v
+			return localVarReturnValue, localVarHTTPResponse, newErr
+		}
+		if localVarHTTPResponse.StatusCode == 422 {
+			var v Problem
+			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
+			if err != nil {
+				newErr.error = err.Error()
+				return localVarReturnValue, localVarHTTPResponse, newErr
+			}
+					newErr.error = formatErrorMessage(localVarHTTPResponse.Status, &v)
+					newErr.model = v
+		}
+		return localVarReturnValue, localVarHTTPResponse, newErr
+	}
+
+	err = a.client.decode(&localVarReturnValue, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
+	if err != nil {
+		newErr := &GenericOpenAPIError{
+			body:  localVarBody,
+			error: err.Error(),
+		}
+		return localVarReturnValue, localVarHTTPResponse, newErr
+	}
+
+	return localVarReturnValue, localVarHTTPResponse, nil
+}
+
 type ApiSearchProductsRequest struct {
 	ctx context.Context
 	ApiService *ProductsAPIService
@@ -502,6 +787,8 @@ type ApiSearchProductsRequest struct {
 	limit *int64
 	cursor *string
 	ids *string
+	category *ProductCategory
+	facets *bool
 }
 
 // Free text; every word must match name, description or sku (prefix matching). Omit it rather than send it empty.
@@ -546,6 +833,18 @@ func (r ApiSearchProductsRequest) Ids(ids string) ApiSearchProductsRequest {
 	return r
 }
 
+// Only products of this category.
+func (r ApiSearchProductsRequest) Category(category ProductCategory) ApiSearchProductsRequest {
+	r.category = &category
+	return r
+}
+
+// &#x60;true&#x60; adds &#x60;facets&#x60; to the response: how many of the matches fall in each category and in each price band.
+func (r ApiSearchProductsRequest) Facets(facets bool) ApiSearchProductsRequest {
+	r.facets = &facets
+	return r
+}
+
 func (r ApiSearchProductsRequest) Execute() (*ProductPage, *http.Response, error) {
 	return r.ApiService.SearchProductsExecute(r)
 }
@@ -553,7 +852,9 @@ func (r ApiSearchProductsRequest) Execute() (*ProductPage, *http.Response, error
 /*
 SearchProducts Search and browse products
 
-Full-text search over name, description and sku when `q` is set: every word must match, each word also matches as a prefix (`manag` finds "management"), case does not matter. With the default `relevance` order, products whose name (or sku) holds every word come first, then those that match only through the description; newest first within each group. Without `q` it browses the catalog (newest first by default). `ids` fetches up to 100 given products in one call; with `q` it keeps the listed products that match. A `min_price` above `max_price` is an empty range (no products). Anonymous callers and customers see active products only; admins and services also see inactive ones (`is_active` tells them apart). `total_count` is exact up to 10,000 matches; beyond that it is 10,000 and `total_count_is_lower_bound` is true.
+Full-text search over name, description and sku when `q` is set: every word must match, each word also matches as a prefix (`manag` finds "management"), case does not matter. With the default `relevance` order, products whose name (or sku) holds every word come first, then those that match only through the description; newest first within each group. Without `q` it browses the catalog (newest first by default). `ids` fetches up to 100 given products in one call; with `q` it keeps the listed products that match. A `min_price` above `max_price` is an empty range (no products). `category` keeps one category's products. Anonymous callers and customers see active products only; admins and services also see inactive ones (`is_active` tells them apart). `total_count` is exact up to 10,000 matches; beyond that it is 10,000 and `total_count_is_lower_bound` is true.
+
+Facets (`facets=true`): the matches of every filter given (words, price range, category, `ids`) counted per category and per price band, so each count is the `total_count` the shopper gets by adding that category, or that band's `min_price`/`max_price`, to the request. Facets are counted only when the count is exact: with more than 10,000 matches `facets` is null (narrow the search first). Every search backend counts the same way.
 
  @param ctx context.Context - for authentication, logging, cancellation, deadlines, tracing, etc. Passed from http.Request or context.Background().
  @return ApiSearchProductsRequest
@@ -610,6 +911,16 @@ func (a *ProductsAPIService) SearchProductsExecute(r ApiSearchProductsRequest) (
 	}
 	if r.ids != nil {
 		parameterAddToHeaderOrQuery(localVarQueryParams, "ids", r.ids, "form", "")
+	}
+	if r.category != nil {
+		parameterAddToHeaderOrQuery(localVarQueryParams, "category", r.category, "form", "")
+	}
+	if r.facets != nil {
+		parameterAddToHeaderOrQuery(localVarQueryParams, "facets", r.facets, "form", "")
+	} else {
+		var defaultValue bool = false
+		parameterAddToHeaderOrQuery(localVarQueryParams, "facets", defaultValue, "form", "")
+		r.facets = &defaultValue
 	}
 	// to determine the Content-Type header
 	localVarHTTPContentTypes := []string{}
@@ -828,6 +1139,244 @@ func (a *ProductsAPIService) UpdateProductExecute(r ApiUpdateProductRequest) (*P
 		}
 		if localVarHTTPResponse.StatusCode == 409 {
 			var v StockBelowReservedProblem
+			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
+			if err != nil {
+				newErr.error = err.Error()
+				return localVarReturnValue, localVarHTTPResponse, newErr
+			}
+					newErr.error = formatErrorMessage(localVarHTTPResponse.Status, &v)
+					newErr.model = v
+			return localVarReturnValue, localVarHTTPResponse, newErr
+		}
+		if localVarHTTPResponse.StatusCode == 415 {
+			var v Problem
+			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
+			if err != nil {
+				newErr.error = err.Error()
+				return localVarReturnValue, localVarHTTPResponse, newErr
+			}
+					newErr.error = formatErrorMessage(localVarHTTPResponse.Status, &v)
+					newErr.model = v
+			return localVarReturnValue, localVarHTTPResponse, newErr
+		}
+		if localVarHTTPResponse.StatusCode == 422 {
+			var v Problem
+			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
+			if err != nil {
+				newErr.error = err.Error()
+				return localVarReturnValue, localVarHTTPResponse, newErr
+			}
+					newErr.error = formatErrorMessage(localVarHTTPResponse.Status, &v)
+					newErr.model = v
+		}
+		return localVarReturnValue, localVarHTTPResponse, newErr
+	}
+
+	err = a.client.decode(&localVarReturnValue, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
+	if err != nil {
+		newErr := &GenericOpenAPIError{
+			body:  localVarBody,
+			error: err.Error(),
+		}
+		return localVarReturnValue, localVarHTTPResponse, newErr
+	}
+
+	return localVarReturnValue, localVarHTTPResponse, nil
+}
+
+type ApiUploadProductImageRequest struct {
+	ctx context.Context
+	ApiService *ProductsAPIService
+	id int64
+	file *os.File
+	alt *string
+}
+
+// PNG, JPEG or WebP, at most 5 MB.
+func (r ApiUploadProductImageRequest) File(file *os.File) ApiUploadProductImageRequest {
+	r.file = file
+	return r
+}
+
+// What the image shows, for screen readers and when it does not load.
+func (r ApiUploadProductImageRequest) Alt(alt string) ApiUploadProductImageRequest {
+	r.alt = &alt
+	return r
+}
+
+func (r ApiUploadProductImageRequest) Execute() (*Product, *http.Response, error) {
+	return r.ApiService.UploadProductImageExecute(r)
+}
+
+/*
+UploadProductImage Add an image to a product (admin)
+
+Uploads one image (`multipart/form-data`: the `file` part, PNG, JPEG or WebP, at most 5 MB and 40 megapixels, and its `alt` text). It is appended after the product's other images; a product holds at most 8 (409 `conflict`). The image is stored once and resized into WebP renditions 160, 320, 640 and 1024 px wide (never wider than the upload), served by `getProductImage`. A file that is not one of the three formats, whatever its declared type, is 415 `unsupported_media_type`; one over 5 MB is 413 `payload_too_large`. Answers the product with its images. Admin only.
+
+ @param ctx context.Context - for authentication, logging, cancellation, deadlines, tracing, etc. Passed from http.Request or context.Background().
+ @param id The product's id.
+ @return ApiUploadProductImageRequest
+*/
+func (a *ProductsAPIService) UploadProductImage(ctx context.Context, id int64) ApiUploadProductImageRequest {
+	return ApiUploadProductImageRequest{
+		ApiService: a,
+		ctx: ctx,
+		id: id,
+	}
+}
+
+// Execute executes the request
+//  @return Product
+func (a *ProductsAPIService) UploadProductImageExecute(r ApiUploadProductImageRequest) (*Product, *http.Response, error) {
+	var (
+		localVarHTTPMethod   = http.MethodPost
+		localVarPostBody     interface{}
+		formFiles            []formFile
+		localVarReturnValue  *Product
+	)
+
+	localBasePath, err := a.client.cfg.ServerURLWithContext(r.ctx, "ProductsAPIService.UploadProductImage")
+	if err != nil {
+		return localVarReturnValue, nil, &GenericOpenAPIError{error: err.Error()}
+	}
+
+	localVarPath := localBasePath + "/v1/products/{id}/images"
+	localVarPath = strings.Replace(localVarPath, "{"+"id"+"}", url.PathEscape(parameterValueToString(r.id, "id")), -1)
+
+	localVarHeaderParams := make(map[string]string)
+	localVarQueryParams := url.Values{}
+	localVarFormParams := url.Values{}
+	if r.id < 1 {
+		return localVarReturnValue, nil, reportError("id must be greater than 1")
+	}
+	if r.id > 99999999999 {
+		return localVarReturnValue, nil, reportError("id must be less than 99999999999")
+	}
+	if r.file == nil {
+		return localVarReturnValue, nil, reportError("file is required and must be specified")
+	}
+	if r.alt == nil {
+		return localVarReturnValue, nil, reportError("alt is required and must be specified")
+	}
+	if strlen(*r.alt) < 1 {
+		return localVarReturnValue, nil, reportError("alt must have at least 1 elements")
+	}
+	if strlen(*r.alt) > 200 {
+		return localVarReturnValue, nil, reportError("alt must have less than 200 elements")
+	}
+
+	// to determine the Content-Type header
+	localVarHTTPContentTypes := []string{"multipart/form-data"}
+
+	// set Content-Type header
+	localVarHTTPContentType := selectHeaderContentType(localVarHTTPContentTypes)
+	if localVarHTTPContentType != "" {
+		localVarHeaderParams["Content-Type"] = localVarHTTPContentType
+	}
+
+	// to determine the Accept header
+	localVarHTTPHeaderAccepts := []string{"application/json", "application/problem+json"}
+
+	// set Accept header
+	localVarHTTPHeaderAccept := selectHeaderAccept(localVarHTTPHeaderAccepts)
+	if localVarHTTPHeaderAccept != "" {
+		localVarHeaderParams["Accept"] = localVarHTTPHeaderAccept
+	}
+	var fileLocalVarFormFileName string
+	var fileLocalVarFileName     string
+	var fileLocalVarFileBytes    []byte
+
+	fileLocalVarFormFileName = "file"
+	fileLocalVarFile := r.file
+
+	if fileLocalVarFile != nil {
+		fbs, _ := io.ReadAll(fileLocalVarFile)
+
+		fileLocalVarFileBytes = fbs
+		fileLocalVarFileName = fileLocalVarFile.Name()
+		fileLocalVarFile.Close()
+		formFiles = append(formFiles, formFile{fileBytes: fileLocalVarFileBytes, fileName: fileLocalVarFileName, formFileName: fileLocalVarFormFileName})
+	}
+	parameterAddToHeaderOrQuery(localVarFormParams, "alt", r.alt, "", "")
+	req, err := a.client.prepareRequest(r.ctx, localVarPath, localVarHTTPMethod, localVarPostBody, localVarHeaderParams, localVarQueryParams, localVarFormParams, formFiles)
+	if err != nil {
+		return localVarReturnValue, nil, err
+	}
+
+	localVarHTTPResponse, err := a.client.callAPI(req)
+	if err != nil || localVarHTTPResponse == nil {
+		return localVarReturnValue, localVarHTTPResponse, err
+	}
+
+	localVarBody, err := io.ReadAll(localVarHTTPResponse.Body)
+	localVarHTTPResponse.Body.Close()
+	localVarHTTPResponse.Body = io.NopCloser(bytes.NewBuffer(localVarBody))
+	if err != nil {
+		return localVarReturnValue, localVarHTTPResponse, err
+	}
+
+	if localVarHTTPResponse.StatusCode >= 300 {
+		newErr := &GenericOpenAPIError{
+			body:  localVarBody,
+			error: localVarHTTPResponse.Status,
+		}
+		if localVarHTTPResponse.StatusCode == 400 {
+			var v Problem
+			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
+			if err != nil {
+				newErr.error = err.Error()
+				return localVarReturnValue, localVarHTTPResponse, newErr
+			}
+					newErr.error = formatErrorMessage(localVarHTTPResponse.Status, &v)
+					newErr.model = v
+			return localVarReturnValue, localVarHTTPResponse, newErr
+		}
+		if localVarHTTPResponse.StatusCode == 401 {
+			var v Problem
+			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
+			if err != nil {
+				newErr.error = err.Error()
+				return localVarReturnValue, localVarHTTPResponse, newErr
+			}
+					newErr.error = formatErrorMessage(localVarHTTPResponse.Status, &v)
+					newErr.model = v
+			return localVarReturnValue, localVarHTTPResponse, newErr
+		}
+		if localVarHTTPResponse.StatusCode == 403 {
+			var v Problem
+			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
+			if err != nil {
+				newErr.error = err.Error()
+				return localVarReturnValue, localVarHTTPResponse, newErr
+			}
+					newErr.error = formatErrorMessage(localVarHTTPResponse.Status, &v)
+					newErr.model = v
+			return localVarReturnValue, localVarHTTPResponse, newErr
+		}
+		if localVarHTTPResponse.StatusCode == 404 {
+			var v Problem
+			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
+			if err != nil {
+				newErr.error = err.Error()
+				return localVarReturnValue, localVarHTTPResponse, newErr
+			}
+					newErr.error = formatErrorMessage(localVarHTTPResponse.Status, &v)
+					newErr.model = v
+			return localVarReturnValue, localVarHTTPResponse, newErr
+		}
+		if localVarHTTPResponse.StatusCode == 409 {
+			var v Problem
+			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
+			if err != nil {
+				newErr.error = err.Error()
+				return localVarReturnValue, localVarHTTPResponse, newErr
+			}
+					newErr.error = formatErrorMessage(localVarHTTPResponse.Status, &v)
+					newErr.model = v
+			return localVarReturnValue, localVarHTTPResponse, newErr
+		}
+		if localVarHTTPResponse.StatusCode == 413 {
+			var v Problem
 			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
 			if err != nil {
 				newErr.error = err.Error()

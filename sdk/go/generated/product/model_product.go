@@ -30,7 +30,10 @@ type Product struct {
 	Description string `json:"description"`
 	// Stock keeping unit, unique in the catalog.
 	Sku string `json:"sku"`
+	Category ProductCategory `json:"category"`
 	Price Money `json:"price"`
+	// The product's images in display order (the first is its main image); may be empty.
+	Images []ProductImage `json:"images"`
 	// False when deactivated (not listed, not reservable).
 	IsActive bool `json:"is_active"`
 	// Units received into inventory, as set by admins.
@@ -49,13 +52,15 @@ type _Product Product
 // This constructor will assign default values to properties that have it defined,
 // and makes sure properties required by API are set, but the set of arguments
 // will change when the set of required properties is changed
-func NewProduct(id int64, name string, description string, sku string, price Money, isActive bool, stock int64, available int64, createdAt time.Time, updatedAt time.Time) *Product {
+func NewProduct(id int64, name string, description string, sku string, category ProductCategory, price Money, images []ProductImage, isActive bool, stock int64, available int64, createdAt time.Time, updatedAt time.Time) *Product {
 	this := Product{}
 	this.Id = id
 	this.Name = name
 	this.Description = description
 	this.Sku = sku
+	this.Category = category
 	this.Price = price
+	this.Images = images
 	this.IsActive = isActive
 	this.Stock = stock
 	this.Available = available
@@ -168,6 +173,30 @@ func (o *Product) SetSku(v string) {
 	o.Sku = v
 }
 
+// GetCategory returns the Category field value
+func (o *Product) GetCategory() ProductCategory {
+	if o == nil {
+		var ret ProductCategory
+		return ret
+	}
+
+	return o.Category
+}
+
+// GetCategoryOk returns a tuple with the Category field value
+// and a boolean to check if the value has been set.
+func (o *Product) GetCategoryOk() (*ProductCategory, bool) {
+	if o == nil {
+		return nil, false
+	}
+	return &o.Category, true
+}
+
+// SetCategory sets field value
+func (o *Product) SetCategory(v ProductCategory) {
+	o.Category = v
+}
+
 // GetPrice returns the Price field value
 func (o *Product) GetPrice() Money {
 	if o == nil {
@@ -190,6 +219,30 @@ func (o *Product) GetPriceOk() (*Money, bool) {
 // SetPrice sets field value
 func (o *Product) SetPrice(v Money) {
 	o.Price = v
+}
+
+// GetImages returns the Images field value
+func (o *Product) GetImages() []ProductImage {
+	if o == nil {
+		var ret []ProductImage
+		return ret
+	}
+
+	return o.Images
+}
+
+// GetImagesOk returns a tuple with the Images field value
+// and a boolean to check if the value has been set.
+func (o *Product) GetImagesOk() ([]ProductImage, bool) {
+	if o == nil {
+		return nil, false
+	}
+	return o.Images, true
+}
+
+// SetImages sets field value
+func (o *Product) SetImages(v []ProductImage) {
+	o.Images = v
 }
 
 // GetIsActive returns the IsActive field value
@@ -326,7 +379,9 @@ func (o Product) ToMap() (map[string]interface{}, error) {
 	toSerialize["name"] = o.Name
 	toSerialize["description"] = o.Description
 	toSerialize["sku"] = o.Sku
+	toSerialize["category"] = o.Category
 	toSerialize["price"] = o.Price
+	toSerialize["images"] = o.Images
 	toSerialize["is_active"] = o.IsActive
 	toSerialize["stock"] = o.Stock
 	toSerialize["available"] = o.Available
@@ -344,7 +399,9 @@ func (o *Product) UnmarshalJSON(data []byte) (err error) {
 		"name",
 		"description",
 		"sku",
+		"category",
 		"price",
+		"images",
 		"is_active",
 		"stock",
 		"available",

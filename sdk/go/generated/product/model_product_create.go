@@ -27,6 +27,7 @@ type ProductCreate struct {
 	Description string `json:"description"`
 	// Stock keeping unit, unique in the catalog (letters, digits, `.`, `_`, `-`); stored upper-case, so `bk-1` and `BK-1` are the same sku.
 	Sku string `json:"sku" validate:"regexp=^[A-Za-z0-9][A-Za-z0-9._-]{0\\,63}$"`
+	Category *ProductCategory `json:"category,omitempty"`
 	Price Price `json:"price"`
 	// Units received into inventory.
 	Stock *int64 `json:"stock,omitempty"`
@@ -137,6 +138,38 @@ func (o *ProductCreate) SetSku(v string) {
 	o.Sku = v
 }
 
+// GetCategory returns the Category field value if set, zero value otherwise.
+func (o *ProductCreate) GetCategory() ProductCategory {
+	if o == nil || IsNil(o.Category) {
+		var ret ProductCategory
+		return ret
+	}
+	return *o.Category
+}
+
+// GetCategoryOk returns a tuple with the Category field value if set, nil otherwise
+// and a boolean to check if the value has been set.
+func (o *ProductCreate) GetCategoryOk() (*ProductCategory, bool) {
+	if o == nil || IsNil(o.Category) {
+		return nil, false
+	}
+	return o.Category, true
+}
+
+// HasCategory returns a boolean if a field has been set.
+func (o *ProductCreate) HasCategory() bool {
+	if o != nil && !IsNil(o.Category) {
+		return true
+	}
+
+	return false
+}
+
+// SetCategory gets a reference to the given ProductCategory and assigns it to the Category field.
+func (o *ProductCreate) SetCategory(v ProductCategory) {
+	o.Category = &v
+}
+
 // GetPrice returns the Price field value
 func (o *ProductCreate) GetPrice() Price {
 	if o == nil {
@@ -238,6 +271,9 @@ func (o ProductCreate) ToMap() (map[string]interface{}, error) {
 	toSerialize["name"] = o.Name
 	toSerialize["description"] = o.Description
 	toSerialize["sku"] = o.Sku
+	if !IsNil(o.Category) {
+		toSerialize["category"] = o.Category
+	}
 	toSerialize["price"] = o.Price
 	if !IsNil(o.Stock) {
 		toSerialize["stock"] = o.Stock

@@ -29,6 +29,8 @@ type ProductPage struct {
 	TotalCount int64 `json:"total_count"`
 	// True when more than 10,000 products match and `total_count` is only a lower bound.
 	TotalCountIsLowerBound bool `json:"total_count_is_lower_bound"`
+	// Present when the request asked for `facets=true`: the matches counted per category and per price band. Null when more than 10,000 products match.
+	Facets NullableProductFacets `json:"facets,omitempty"`
 }
 
 type _ProductPage ProductPage
@@ -152,6 +154,48 @@ func (o *ProductPage) SetTotalCountIsLowerBound(v bool) {
 	o.TotalCountIsLowerBound = v
 }
 
+// GetFacets returns the Facets field value if set, zero value otherwise (both if not set or set to explicit null).
+func (o *ProductPage) GetFacets() ProductFacets {
+	if o == nil || IsNil(o.Facets.Get()) {
+		var ret ProductFacets
+		return ret
+	}
+	return *o.Facets.Get()
+}
+
+// GetFacetsOk returns a tuple with the Facets field value if set, nil otherwise
+// and a boolean to check if the value has been set.
+// NOTE: If the value is an explicit nil, `nil, true` will be returned
+func (o *ProductPage) GetFacetsOk() (*ProductFacets, bool) {
+	if o == nil {
+		return nil, false
+	}
+	return o.Facets.Get(), o.Facets.IsSet()
+}
+
+// HasFacets returns a boolean if a field has been set.
+func (o *ProductPage) HasFacets() bool {
+	if o != nil && o.Facets.IsSet() {
+		return true
+	}
+
+	return false
+}
+
+// SetFacets gets a reference to the given NullableProductFacets and assigns it to the Facets field.
+func (o *ProductPage) SetFacets(v ProductFacets) {
+	o.Facets.Set(&v)
+}
+// SetFacetsNil sets the value for Facets to be an explicit nil
+func (o *ProductPage) SetFacetsNil() {
+	o.Facets.Set(nil)
+}
+
+// UnsetFacets ensures that no value is present for Facets, not even an explicit nil
+func (o *ProductPage) UnsetFacets() {
+	o.Facets.Unset()
+}
+
 func (o ProductPage) MarshalJSON() ([]byte, error) {
 	toSerialize,err := o.ToMap()
 	if err != nil {
@@ -166,6 +210,9 @@ func (o ProductPage) ToMap() (map[string]interface{}, error) {
 	toSerialize["next_cursor"] = o.NextCursor.Get()
 	toSerialize["total_count"] = o.TotalCount
 	toSerialize["total_count_is_lower_bound"] = o.TotalCountIsLowerBound
+	if o.Facets.IsSet() {
+		toSerialize["facets"] = o.Facets.Get()
+	}
 	return toSerialize, nil
 }
 

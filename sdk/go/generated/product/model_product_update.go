@@ -25,6 +25,7 @@ type ProductUpdate struct {
 	Description *string `json:"description,omitempty"`
 	// Stock keeping unit, unique in the catalog.
 	Sku *string `json:"sku,omitempty" validate:"regexp=^[A-Za-z0-9][A-Za-z0-9._-]{0\\,63}$"`
+	Category *ProductCategory `json:"category,omitempty"`
 	Price *Price `json:"price,omitempty"`
 	// Units received into inventory (sold units stay counted in it).
 	Stock *int64 `json:"stock,omitempty"`
@@ -145,6 +146,38 @@ func (o *ProductUpdate) SetSku(v string) {
 	o.Sku = &v
 }
 
+// GetCategory returns the Category field value if set, zero value otherwise.
+func (o *ProductUpdate) GetCategory() ProductCategory {
+	if o == nil || IsNil(o.Category) {
+		var ret ProductCategory
+		return ret
+	}
+	return *o.Category
+}
+
+// GetCategoryOk returns a tuple with the Category field value if set, nil otherwise
+// and a boolean to check if the value has been set.
+func (o *ProductUpdate) GetCategoryOk() (*ProductCategory, bool) {
+	if o == nil || IsNil(o.Category) {
+		return nil, false
+	}
+	return o.Category, true
+}
+
+// HasCategory returns a boolean if a field has been set.
+func (o *ProductUpdate) HasCategory() bool {
+	if o != nil && !IsNil(o.Category) {
+		return true
+	}
+
+	return false
+}
+
+// SetCategory gets a reference to the given ProductCategory and assigns it to the Category field.
+func (o *ProductUpdate) SetCategory(v ProductCategory) {
+	o.Category = &v
+}
+
 // GetPrice returns the Price field value if set, zero value otherwise.
 func (o *ProductUpdate) GetPrice() Price {
 	if o == nil || IsNil(o.Price) {
@@ -259,6 +292,9 @@ func (o ProductUpdate) ToMap() (map[string]interface{}, error) {
 	}
 	if !IsNil(o.Sku) {
 		toSerialize["sku"] = o.Sku
+	}
+	if !IsNil(o.Category) {
+		toSerialize["category"] = o.Category
 	}
 	if !IsNil(o.Price) {
 		toSerialize["price"] = o.Price

@@ -1014,6 +1014,7 @@ export interface components {
          *     - `not_found`: no such resource, or not one the caller may see. Check the id; do not retry.
          *     - `method_not_allowed`: the path exists but not with this HTTP method. Use a documented method (see `Allow`).
          *     - `unsupported_media_type`: the body's Content-Type is not one the operation accepts. Send `application/json` (or the documented type).
+         *     - `payload_too_large`: an uploaded file is larger than the operation allows. Send a smaller file.
          *     - `conflict`: the request conflicts with the resource's current state. Read it again, then decide.
          *     - `email_taken`: an account with this email exists. Log in, or use another email.
          *     - `weak_password`: the password is too short or too common. Choose a longer, less common one.
@@ -1040,7 +1041,7 @@ export interface components {
          * @example validation_failed
          * @enum {string}
          */
-        ErrorCode: "validation_failed" | "malformed_request" | "unauthenticated" | "invalid_credentials" | "token_expired" | "token_invalid" | "forbidden" | "not_found" | "method_not_allowed" | "unsupported_media_type" | "conflict" | "email_taken" | "weak_password" | "sku_taken" | "rate_limited" | "insufficient_stock" | "product_unavailable" | "stock_below_reserved" | "cart_empty" | "invalid_promo_code" | "promo_code_exhausted" | "promo_code_already_used" | "quote_expired" | "quote_not_open" | "price_changed" | "payment_declined" | "payment_failed" | "idempotency_key_reused" | "idempotency_key_in_flight" | "illegal_transition" | "service_unavailable" | "headers_too_large" | "internal_error";
+        ErrorCode: "validation_failed" | "malformed_request" | "unauthenticated" | "invalid_credentials" | "token_expired" | "token_invalid" | "forbidden" | "not_found" | "method_not_allowed" | "unsupported_media_type" | "payload_too_large" | "conflict" | "email_taken" | "weak_password" | "sku_taken" | "rate_limited" | "insufficient_stock" | "product_unavailable" | "stock_below_reserved" | "cart_empty" | "invalid_promo_code" | "promo_code_exhausted" | "promo_code_already_used" | "quote_expired" | "quote_not_open" | "price_changed" | "payment_declined" | "payment_failed" | "idempotency_key_reused" | "idempotency_key_in_flight" | "illegal_transition" | "service_unavailable" | "headers_too_large" | "internal_error";
         /**
          * @description One failing field of a request that did not validate.
          * @example {

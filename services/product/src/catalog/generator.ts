@@ -12,6 +12,7 @@ export interface GeneratedProduct {
   name: string;
   description: string;
   sku: string;
+  category: Category["category"];
   price_amount: number;
   stock: number;
   created_at: Date;
@@ -51,6 +52,7 @@ const AUDIENCES = ["beginners", "busy professionals", "students", "team leads", 
 
 interface Category {
   code: string;
+  category: "books" | "office" | "electronics" | "kitchen" | "home" | "outdoors" | "toys" | "apparel";
   weight: number;
   price: [number, number];
   make(rng: Rng): { name: string; description: string };
@@ -59,6 +61,7 @@ interface Category {
 const CATEGORIES: Category[] = [
   {
     code: "BK",
+    category: "books",
     weight: 16,
     price: [8, 60],
     make(rng) {
@@ -76,6 +79,7 @@ const CATEGORIES: Category[] = [
   },
   {
     code: "OF",
+    category: "office",
     weight: 15,
     price: [5, 400],
     make(rng) {
@@ -89,6 +93,7 @@ const CATEGORIES: Category[] = [
   },
   {
     code: "EL",
+    category: "electronics",
     weight: 17,
     price: [15, 1500],
     make(rng) {
@@ -102,6 +107,7 @@ const CATEGORIES: Category[] = [
   },
   {
     code: "KT",
+    category: "kitchen",
     weight: 15,
     price: [6, 300],
     make(rng) {
@@ -115,6 +121,7 @@ const CATEGORIES: Category[] = [
   },
   {
     code: "HM",
+    category: "home",
     weight: 12,
     price: [10, 900],
     make(rng) {
@@ -128,6 +135,7 @@ const CATEGORIES: Category[] = [
   },
   {
     code: "OD",
+    category: "outdoors",
     weight: 10,
     price: [8, 700],
     make(rng) {
@@ -141,6 +149,7 @@ const CATEGORIES: Category[] = [
   },
   {
     code: "TY",
+    category: "toys",
     weight: 8,
     price: [5, 150],
     make(rng) {
@@ -152,6 +161,7 @@ const CATEGORIES: Category[] = [
   },
   {
     code: "AP",
+    category: "apparel",
     weight: 5,
     price: [10, 250],
     make(rng) {
@@ -188,6 +198,7 @@ export function generateProduct(seed: number, index: number): GeneratedProduct {
     name,
     description,
     sku: `${category.code}-${String(index + 1).padStart(7, "0")}`,
+    category: category.category,
     price_amount: dollars * 100 + 99,
     stock,
     // ids follow creation order, so a higher index is also a newer product
@@ -202,7 +213,15 @@ export function generateProduct(seed: number, index: number): GeneratedProduct {
  */
 export async function loadCatalog(
   sequelize: Sequelize,
-  options: { count: number; seed?: number; offset?: number; batchSize?: number; onProgress?: (loaded: number) => void },
+  options: {
+    count: number;
+    seed?: number;
+    offset?: number;
+    batchSize?: number;
+    onProgress?: (loaded: number) => void;
+    /** The `images` column of each product (the dev seed's demo drawings); none by default. */
+    images?: (product: GeneratedProduct, index: number) => string | null;
+  },
 ): Promise<void> {
   const seed = options.seed ?? 42;
   const batchSize = options.batchSize ?? 1000;
@@ -220,7 +239,7 @@ export async function loadCatalog(
       const rows = [];
       for (let i = start; i < end; i++) {
         const p = generateProduct(seed, offset! + i);
-        rows.push({ ...p, currency: "USD", is_active: true, committed: 0, change_seq: Number(row.seq), updated_at: p.created_at });
+        rows.push({ ...p, currency: "USD", is_active: true, committed: 0, change_seq: Number(row.seq), updated_at: p.created_at, images: options.images?.(p, offset! + i) ?? null });
       }
       await qi.bulkInsert("products", rows, { transaction: t });
     });

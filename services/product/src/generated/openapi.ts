@@ -13,7 +13,9 @@ export interface paths {
         };
         /**
          * Search and browse products
-         * @description Full-text search over name, description and sku when `q` is set: every word must match, each word also matches as a prefix (`manag` finds "management"), case does not matter. With the default `relevance` order, products whose name (or sku) holds every word come first, then those that match only through the description; newest first within each group. Without `q` it browses the catalog (newest first by default). `ids` fetches up to 100 given products in one call; with `q` it keeps the listed products that match. A `min_price` above `max_price` is an empty range (no products). Anonymous callers and customers see active products only; admins and services also see inactive ones (`is_active` tells them apart). `total_count` is exact up to 10,000 matches; beyond that it is 10,000 and `total_count_is_lower_bound` is true.
+         * @description Full-text search over name, description and sku when `q` is set: every word must match, each word also matches as a prefix (`manag` finds "management"), case does not matter. With the default `relevance` order, products whose name (or sku) holds every word come first, then those that match only through the description; newest first within each group. Without `q` it browses the catalog (newest first by default). `ids` fetches up to 100 given products in one call; with `q` it keeps the listed products that match. A `min_price` above `max_price` is an empty range (no products). `category` keeps one category's products. Anonymous callers and customers see active products only; admins and services also see inactive ones (`is_active` tells them apart). `total_count` is exact up to 10,000 matches; beyond that it is 10,000 and `total_count_is_lower_bound` is true.
+         *
+         *     Facets (`facets=true`): the matches of every filter given (words, price range, category, `ids`) counted per category and per price band, so each count is the `total_count` the shopper gets by adding that category, or that band's `min_price`/`max_price`, to the request. Facets are counted only when the count is exact: with more than 10,000 matches `facets` is null (narrow the search first). Every search backend counts the same way.
          */
         get: operations["searchProducts"];
         put?: never;
@@ -64,6 +66,94 @@ export interface paths {
          *     Stock rule: `stock` may not go below the units already promised, i.e. the units of unexpired reservations (`held`: quotes and checkouts in progress) plus the units sold (`committed`). Lower is a 409 `stock_below_reserved` carrying `held`, `committed` and `minimum_stock` (their sum), and nothing changes; lower the stock once the holds lapse or are released, or deactivate the product to stop new sales at once. The check and the write run under the product's row lock, which every reservation write also takes, so a hold or commit racing the change can never leave more units promised than the stock. Admin only.
          */
         patch: operations["updateProduct"];
+        trace?: never;
+    };
+    "/v1/products/{id}/images": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The product's id.
+                 * @example 1
+                 */
+                id: components["parameters"]["ProductId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Add an image to a product (admin)
+         * @description Uploads one image (`multipart/form-data`: the `file` part, PNG, JPEG or WebP, at most 5 MB and 40 megapixels, and its `alt` text). It is appended after the product's other images; a product holds at most 8 (409 `conflict`). The image is stored once and resized into WebP renditions 160, 320, 640 and 1024 px wide (never wider than the upload), served by `getProductImage`. A file that is not one of the three formats, whatever its declared type, is 415 `unsupported_media_type`; one over 5 MB is 413 `payload_too_large`. Answers the product with its images. Admin only.
+         */
+        post: operations["uploadProductImage"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/products/{id}/images/{image_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The product's id.
+                 * @example 1
+                 */
+                id: components["parameters"]["ProductId"];
+                /**
+                 * @description The image's id (from the product's `images`).
+                 * @example 0f3c9a7e5b1d2c4a6e8f
+                 */
+                image_id: components["parameters"]["ImageId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Remove an image from a product (admin)
+         * @description Removes the image from the product and deletes its files; the other images keep their order. 404 when the product does not hold that image. Admin only.
+         */
+        delete: operations["deleteProductImage"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/product-images/{image_id}/{width}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The image's id (from the product's `images`).
+                 * @example 0f3c9a7e5b1d2c4a6e8f
+                 */
+                image_id: components["parameters"]["ImageId"];
+                /**
+                 * @description The rendition's width in pixels; an image lists the widths it has in `srcset`.
+                 * @example 320
+                 */
+                width: 160 | 320 | 640 | 1024;
+            };
+            cookie?: never;
+        };
+        /**
+         * Get an image rendition
+         * @description The WebP bytes of one rendition. An image never changes once uploaded (a new upload gets a new id), so the response may be cached for a year (`Cache-Control: public, max-age=31536000, immutable`). 404 for an unknown image or a width it does not have.
+         */
+        get: operations["getProductImage"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/v1/inventory/reservations/{reservation_id}": {
@@ -166,6 +256,102 @@ export interface components {
             minimum_stock?: number;
         };
         /**
+         * @description The aisle a product is shelved in. The set is part of the contract (a new category is an API change), so clients can show every category without asking; `other` is the default for a product created without one.
+         * @example books
+         * @enum {string}
+         */
+        ProductCategory: "apparel" | "books" | "electronics" | "home" | "kitchen" | "office" | "outdoors" | "toys" | "other";
+        /** @description One product image and its renditions. */
+        ProductImage: {
+            /**
+             * @description The image's id; an image never changes, a new upload gets a new id.
+             * @example 0f3c9a7e5b1d2c4a6e8f
+             */
+            id: string;
+            /**
+             * @description Text that describes the image for people who cannot see it.
+             * @example The Management Handbook, front cover
+             */
+            alt: string;
+            /**
+             * @description The uploaded image's width in pixels.
+             * @example 800
+             */
+            width: number;
+            /**
+             * @description The uploaded image's height in pixels.
+             * @example 800
+             */
+            height: number;
+            /**
+             * @description The rendition to show by default (640 px wide, or the widest below that), relative to the API's origin.
+             * @example /v1/product-images/0f3c9a7e5b1d2c4a6e8f/640
+             */
+            url: string;
+            /** @description Every rendition, narrowest first, for an `<img srcset>`. */
+            srcset: components["schemas"]["ImageRendition"][];
+        };
+        /** @description One width of an image, as WebP. */
+        ImageRendition: {
+            /**
+             * @description Its width in pixels.
+             * @example 320
+             */
+            width: number;
+            /**
+             * @description Where to get it, relative to the API's origin.
+             * @example /v1/product-images/0f3c9a7e5b1d2c4a6e8f/320
+             */
+            url: string;
+        };
+        /** @description An image file and its alt text. */
+        ProductImageUpload: {
+            /**
+             * Format: binary
+             * @description PNG, JPEG or WebP, at most 5 MB.
+             */
+            file: string;
+            /**
+             * @description What the image shows, for screen readers and when it does not load.
+             * @example The Management Handbook, front cover
+             */
+            alt: string;
+        };
+        /** @description How many matches fall in each category and each price band (only those with matches). */
+        ProductFacets: {
+            /** @description Categories with matches, most matches first (then by name). */
+            category: components["schemas"]["CategoryCount"][];
+            /** @description Price bands with matches, cheapest first. The bands are fixed: under $10, $10 to $24.99, $25 to $49.99, $50 to $99.99, and $100 and up. */
+            price: components["schemas"]["PriceBandCount"][];
+        };
+        /** @description The matches in one category. */
+        CategoryCount: {
+            value: components["schemas"]["ProductCategory"];
+            /**
+             * @description How many matches are in it.
+             * @example 12
+             */
+            count: number;
+        };
+        /** @description The matches in one price band; `min` and `max` are the `min_price` and `max_price` that select it. */
+        PriceBandCount: {
+            /**
+             * @description The lowest price in the band, in cents.
+             * @example 1000
+             */
+            min: number;
+            /**
+             * @description The highest price in the band, in cents; null for the top band.
+             * @example 2499
+             */
+            max: number | null;
+            /**
+             * @description How many matches are in it.
+             * @example 12
+             */
+            count: number;
+        };
+        /**
          * @description Result order.
          * @example relevance
          * @enum {string}
@@ -198,10 +384,34 @@ export interface components {
          *       "name": "The Management Handbook",
          *       "description": "A practical book on project management for new team leads.",
          *       "sku": "BK-000001",
+         *       "category": "books",
          *       "price": {
          *         "amount": 1999,
          *         "currency": "USD"
          *       },
+         *       "images": [
+         *         {
+         *           "id": "0f3c9a7e5b1d2c4a6e8f",
+         *           "alt": "The Management Handbook, front cover",
+         *           "width": 800,
+         *           "height": 800,
+         *           "url": "/v1/product-images/0f3c9a7e5b1d2c4a6e8f/640",
+         *           "srcset": [
+         *             {
+         *               "width": 160,
+         *               "url": "/v1/product-images/0f3c9a7e5b1d2c4a6e8f/160"
+         *             },
+         *             {
+         *               "width": 320,
+         *               "url": "/v1/product-images/0f3c9a7e5b1d2c4a6e8f/320"
+         *             },
+         *             {
+         *               "width": 640,
+         *               "url": "/v1/product-images/0f3c9a7e5b1d2c4a6e8f/640"
+         *             }
+         *           ]
+         *         }
+         *       ],
          *       "is_active": true,
          *       "stock": 25,
          *       "available": 21,
@@ -230,7 +440,10 @@ export interface components {
              * @example BK-000001
              */
             sku: string;
+            category: components["schemas"]["ProductCategory"];
             price: components["schemas"]["Money"];
+            /** @description The product's images in display order (the first is its main image); may be empty. */
+            images: components["schemas"]["ProductImage"][];
             /**
              * @description False when deactivated (not listed, not reservable).
              * @example true
@@ -268,10 +481,12 @@ export interface components {
          *           "name": "The Management Handbook",
          *           "description": "A practical book on project management for new team leads.",
          *           "sku": "BK-000001",
+         *           "category": "books",
          *           "price": {
          *             "amount": 1999,
          *             "currency": "USD"
          *           },
+         *           "images": [],
          *           "is_active": true,
          *           "stock": 25,
          *           "available": 21,
@@ -281,7 +496,22 @@ export interface components {
          *       ],
          *       "next_cursor": null,
          *       "total_count": 1,
-         *       "total_count_is_lower_bound": false
+         *       "total_count_is_lower_bound": false,
+         *       "facets": {
+         *         "category": [
+         *           {
+         *             "value": "books",
+         *             "count": 1
+         *           }
+         *         ],
+         *         "price": [
+         *           {
+         *             "min": 1000,
+         *             "max": 2499,
+         *             "count": 1
+         *           }
+         *         ]
+         *       }
          *     }
          */
         ProductPage: {
@@ -298,6 +528,8 @@ export interface components {
              * @example false
              */
             total_count_is_lower_bound: boolean;
+            /** @description Present when the request asked for `facets=true`: the matches counted per category and per price band. Null when more than 10,000 products match. */
+            facets?: components["schemas"]["ProductFacets"] | null;
         };
         /**
          * @description A new product.
@@ -305,6 +537,7 @@ export interface components {
          *       "name": "The Management Handbook",
          *       "description": "A practical book on project management for new team leads.",
          *       "sku": "BK-900001",
+         *       "category": "books",
          *       "price": {
          *         "amount": 1999,
          *         "currency": "USD"
@@ -329,6 +562,7 @@ export interface components {
              * @example BK-900001
              */
             sku: string;
+            category?: components["schemas"]["ProductCategory"];
             price: components["schemas"]["Price"];
             /**
              * @description Units received into inventory.
@@ -369,6 +603,7 @@ export interface components {
              * @example BK-900002
              */
             sku?: string;
+            category?: components["schemas"]["ProductCategory"];
             price?: components["schemas"]["Price"];
             /**
              * @description Units received into inventory (sold units stay counted in it).
@@ -604,6 +839,7 @@ export interface components {
          *     - `not_found`: no such resource, or not one the caller may see. Check the id; do not retry.
          *     - `method_not_allowed`: the path exists but not with this HTTP method. Use a documented method (see `Allow`).
          *     - `unsupported_media_type`: the body's Content-Type is not one the operation accepts. Send `application/json` (or the documented type).
+         *     - `payload_too_large`: an uploaded file is larger than the operation allows. Send a smaller file.
          *     - `conflict`: the request conflicts with the resource's current state. Read it again, then decide.
          *     - `email_taken`: an account with this email exists. Log in, or use another email.
          *     - `weak_password`: the password is too short or too common. Choose a longer, less common one.
@@ -630,7 +866,7 @@ export interface components {
          * @example validation_failed
          * @enum {string}
          */
-        ErrorCode: "validation_failed" | "malformed_request" | "unauthenticated" | "invalid_credentials" | "token_expired" | "token_invalid" | "forbidden" | "not_found" | "method_not_allowed" | "unsupported_media_type" | "conflict" | "email_taken" | "weak_password" | "sku_taken" | "rate_limited" | "insufficient_stock" | "product_unavailable" | "stock_below_reserved" | "cart_empty" | "invalid_promo_code" | "promo_code_exhausted" | "promo_code_already_used" | "quote_expired" | "quote_not_open" | "price_changed" | "payment_declined" | "payment_failed" | "idempotency_key_reused" | "idempotency_key_in_flight" | "illegal_transition" | "service_unavailable" | "headers_too_large" | "internal_error";
+        ErrorCode: "validation_failed" | "malformed_request" | "unauthenticated" | "invalid_credentials" | "token_expired" | "token_invalid" | "forbidden" | "not_found" | "method_not_allowed" | "unsupported_media_type" | "payload_too_large" | "conflict" | "email_taken" | "weak_password" | "sku_taken" | "rate_limited" | "insufficient_stock" | "product_unavailable" | "stock_below_reserved" | "cart_empty" | "invalid_promo_code" | "promo_code_exhausted" | "promo_code_already_used" | "quote_expired" | "quote_not_open" | "price_changed" | "payment_declined" | "payment_failed" | "idempotency_key_reused" | "idempotency_key_in_flight" | "illegal_transition" | "service_unavailable" | "headers_too_large" | "internal_error";
         /**
          * @description One failing field of a request that did not validate.
          * @example {
@@ -949,6 +1185,25 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
+        /** @description An uploaded file is larger than the operation allows (see its description). */
+        PayloadTooLarge: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "type": "/problems/payload_too_large",
+                 *       "title": "Payload too large",
+                 *       "status": 413,
+                 *       "detail": "The file is larger than 5 MB.",
+                 *       "code": "payload_too_large"
+                 *     }
+                 */
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
     };
     parameters: {
         /**
@@ -956,6 +1211,11 @@ export interface components {
          * @example 1
          */
         ProductId: number;
+        /**
+         * @description The image's id (from the product's `images`).
+         * @example 0f3c9a7e5b1d2c4a6e8f
+         */
+        ImageId: string;
         /**
          * @description The caller-chosen reservation id (the cart uses its quote id).
          * @example q_7f3a9c2e
@@ -1018,6 +1278,10 @@ export interface operations {
                 cursor?: components["parameters"]["Cursor"];
                 /** @description Comma-separated product ids (at most 100) to fetch in one call. */
                 ids?: string;
+                /** @description Only products of this category. */
+                category?: components["schemas"]["ProductCategory"];
+                /** @description `true` adds `facets` to the response: how many of the matches fall in each category and in each price band. */
+                facets?: boolean;
             };
             header?: never;
             path?: never;
@@ -1171,6 +1435,117 @@ export interface operations {
             409: components["responses"]["ProductConflict"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["UnprocessableEntity"];
+        };
+    };
+    uploadProductImage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The product's id.
+                 * @example 1
+                 */
+                id: components["parameters"]["ProductId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["ProductImageUpload"];
+            };
+        };
+        responses: {
+            /** @description The image was added; the product with all its images. */
+            201: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Product"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableEntity"];
+        };
+    };
+    deleteProductImage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The product's id.
+                 * @example 1
+                 */
+                id: components["parameters"]["ProductId"];
+                /**
+                 * @description The image's id (from the product's `images`).
+                 * @example 0f3c9a7e5b1d2c4a6e8f
+                 */
+                image_id: components["parameters"]["ImageId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The product with its remaining images. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Product"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["InvalidParameters"];
+        };
+    };
+    getProductImage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The image's id (from the product's `images`).
+                 * @example 0f3c9a7e5b1d2c4a6e8f
+                 */
+                image_id: components["parameters"]["ImageId"];
+                /**
+                 * @description The rendition's width in pixels; an image lists the widths it has in `srcset`.
+                 * @example 320
+                 */
+                width: 160 | 320 | 640 | 1024;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The image. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    /** @description `public, max-age=31536000, immutable`. */
+                    "Cache-Control"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/webp": string;
+                };
+            };
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["InvalidParameters"];
         };
     };
     putReservation: {

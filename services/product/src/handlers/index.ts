@@ -2,14 +2,17 @@ import type { Request } from "express";
 import type { HandlerMap, Principal, TokenVerifier } from "@disqo-commerce/kit";
 import type { operations } from "../generated/openapi.js";
 import type { Catalog } from "../catalog.js";
+import type { ProductImages } from "../images/product-images.js";
 import type { Inventory } from "../inventory.js";
 import type { SearchEvents } from "../search-events.js";
+import { imageHandlers } from "./images.js";
 import { inventoryHandlers } from "./inventory.js";
 import { legacyHandlers } from "./legacy.js";
 import { productHandlers } from "./products.js";
 
 export interface ProductDomain {
   catalog: Catalog;
+  images: ProductImages;
   inventory: Inventory;
   searchEvents: SearchEvents;
   verifier: TokenVerifier;
@@ -33,5 +36,5 @@ export function viewerOf(d: ProductDomain, principal: Principal | null, req: Req
 
 /** Every operation of openapi/product.yaml, keyed by operationId. */
 export function createHandlers(d: ProductDomain): HandlerMap<operations> {
-  return { ...productHandlers(d), ...inventoryHandlers(d), ...legacyHandlers(d) };
+  return { ...productHandlers(d), ...imageHandlers(d), ...inventoryHandlers(d), ...legacyHandlers(d) };
 }

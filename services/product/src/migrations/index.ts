@@ -94,4 +94,40 @@ const createSearchIndex: Migration = {
   },
 };
 
-export const migrations: Migration[] = [sqliteWal, idempotencyMigration, createProducts, createProductChanges, createReservations, createSearchIndex, analyticsOutboxMigration("005-create-analytics-outbox")];
+/**
+ * Categories and images (issue 14). A catalog loaded by the generator before this migration
+ * gets the category its sku prefix stands for (catalog/generator.ts); anything else is
+ * `other`. The category is searchable (a filter and a facet), so those rows take a new change
+ * sequence number and every search index outside this database picks them up.
+ */
+const GENERATED_SKU_CATEGORIES: Record<string, string> = { BK: "books", OF: "office", EL: "electronics", KT: "kitchen", HM: "home", OD: "outdoors", TY: "toys", AP: "apparel" };
+
+const addCategoryAndImages: Migration = {
+  name: "006-add-product-category-and-images",
+  async up({ context: qi, sequelize }) {
+    await qi.addColumn("products", "category", { type: DataTypes.STRING(32), allowNull: false, defaultValue: "other" });
+    // JSON, read with the row: a product read needs no second query for its images
+    await qi.addColumn("products", "images", { type: DataTypes.TEXT, allowNull: true });
+    await qi.addIndex("products", ["category", "id"], { name: "products_category" });
+    await qi.addIndex("products", ["category", "price_amount", "id"], { name: "products_category_price" });
+    await sequelize.transaction(async (t) => {
+      await sequelize.query("UPDATE product_changes SET seq = seq + 1 WHERE id = 1", { transaction: t });
+      const arms = Object.entries(GENERATED_SKU_CATEGORIES).map(([prefix, category]) => `WHEN sku LIKE '${prefix}-%' THEN '${category}'`);
+      await sequelize.query(
+        `UPDATE products SET category = CASE ${arms.join(" ")} ELSE 'other' END, change_seq = (SELECT seq FROM product_changes WHERE id = 1)`,
+        { transaction: t },
+      );
+    });
+  },
+};
+
+export const migrations: Migration[] = [
+  sqliteWal,
+  idempotencyMigration,
+  createProducts,
+  createProductChanges,
+  createReservations,
+  createSearchIndex,
+  analyticsOutboxMigration("005-create-analytics-outbox"),
+  addCategoryAndImages,
+];

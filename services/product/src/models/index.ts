@@ -5,12 +5,15 @@ export class ProductModel extends Model<InferAttributes<ProductModel>, InferCrea
   declare name: string;
   declare description: string;
   declare sku: string;
+  declare category: CreationOptional<string>;
   declare price_amount: number;
   declare currency: CreationOptional<string>;
   declare is_active: CreationOptional<boolean>;
   declare stock: CreationOptional<number>;
   declare committed: CreationOptional<number>;
   declare change_seq: CreationOptional<number>;
+  /** The images as JSON (StoredImage[], see images/product-images.ts); null when it has none. */
+  declare images: CreationOptional<string | null>;
   declare created_at: CreationOptional<Date>;
   declare updated_at: CreationOptional<Date>;
 }
@@ -53,12 +56,14 @@ export function defineModels(sequelize: Sequelize): ProductModels {
       name: { type: DataTypes.STRING(200), allowNull: false },
       description: { type: DataTypes.TEXT, allowNull: false },
       sku: { type: DataTypes.STRING(64), allowNull: false },
+      category: { type: DataTypes.STRING(32), allowNull: false, defaultValue: "other" },
       price_amount: { type: DataTypes.INTEGER, allowNull: false },
       currency: { type: DataTypes.STRING(3), allowNull: false, defaultValue: "USD" },
       is_active: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: true },
       stock: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
       committed: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
       change_seq: { type: DataTypes.BIGINT, allowNull: false, defaultValue: 0 },
+      images: { type: DataTypes.TEXT, allowNull: true },
       created_at: DataTypes.DATE(3),
       updated_at: DataTypes.DATE(3),
     },

@@ -18,6 +18,7 @@ export type ChangedProduct = {
   name: string;
   description: string;
   sku: string;
+  category: string;
   price_amount: number;
   is_active: number | boolean;
   change_seq: number | string;
@@ -31,7 +32,7 @@ export const FEED_START: FeedPosition = { seq: 0, id: 0 };
 /** The next `limit` changes after `after`, in feed order. */
 export function readChanges(sequelize: Sequelize, after: FeedPosition, limit: number): Promise<ChangedProduct[]> {
   return sequelize.query<ChangedProduct>(
-    `SELECT id, name, description, sku, price_amount, is_active, change_seq FROM products
+    `SELECT id, name, description, sku, category, price_amount, is_active, change_seq FROM products
        WHERE change_seq >= ? AND (change_seq > ? OR id > ?) ORDER BY change_seq, id LIMIT ${limit}`,
     { replacements: [after.seq, after.seq, after.id], type: QueryTypes.SELECT },
   );

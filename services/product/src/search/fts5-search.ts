@@ -1,3 +1,4 @@
+import { facetsFromCounts, priceBandSql, type Facets } from "./facets.js";
 import { PrefixExpander } from "./fts5-expansion.js";
 import { COUNT_CAP, type SearchHits, type SearchPosition, type SearchQuery } from "./search-index.js";
 
@@ -56,7 +57,8 @@ export class Fts5Search {
     if (atoms === null) return { ids: [], next: null, total: 0, totalIsLowerBound: false };
     const exprs = matchExpressions(atoms, q.terms);
     const { total, lowerBound } = await this.count(exprs.all, q);
-    if (total === 0) return { ids: [], next: null, total: 0, totalIsLowerBound: false };
+    const facets = q.facets ? (lowerBound ? null : await this.facets(exprs.all, q)) : undefined;
+    if (total === 0) return { ids: [], next: null, total: 0, totalIsLowerBound: false, facets };
     let rows: { id: number; tier?: 0 | 1; price?: number }[];
     switch (q.sort) {
       case "relevance":
@@ -76,12 +78,24 @@ export class Fts5Search {
       else if (q.sort === "newest") next = { sort: "newest", id: Number(last.id) };
       else next = { sort: q.sort, price: Number(last.price), id: Number(last.id) };
     }
-    return { ids: page.map((r) => Number(r.id)), next, total, totalIsLowerBound: lowerBound };
+    return { ids: page.map((r) => Number(r.id)), next, total, totalIsLowerBound: lowerBound, facets };
+  }
+
+  /** The matches (at most COUNT_CAP: the caller knows the count) grouped by category and price band. */
+  private async facets(expr: string, q: SearchQuery): Promise<Facets> {
+    const f = this.filters(q);
+    const rows = await this.run<{ category: string; band: number; n: number }>(
+      `SELECT p.category AS category, ${priceBandSql("p.price_amount")} AS band, COUNT(*) AS n
+         FROM products_fts CROSS JOIN products p ON p.id = products_fts.rowid
+         WHERE products_fts MATCH ?${f.sql} GROUP BY 1, 2`,
+      [expr, ...f.params],
+    );
+    return facetsFromCounts(rows);
   }
 
   /** A condition only the products row answers (price, or the `ids` list): the statements join it. */
   private static hasProductFilter(q: SearchQuery): boolean {
-    return q.minPrice !== undefined || q.maxPrice !== undefined || q.ids !== undefined;
+    return q.minPrice !== undefined || q.maxPrice !== undefined || q.ids !== undefined || q.category !== undefined;
   }
 
   /** The conditions on `products p` for the statements that join it. */
@@ -96,6 +110,10 @@ export class Fts5Search {
     if (q.maxPrice !== undefined) {
       parts.push("p.price_amount <= ?");
       params.push(q.maxPrice);
+    }
+    if (q.category !== undefined) {
+      parts.push("p.category = ?");
+      params.push(q.category);
     }
     if (q.ids !== undefined) {
       parts.push(`p.id IN (${q.ids.map(() => "?").join(", ") || "NULL"})`);

@@ -1,3 +1,4 @@
+import { CATEGORIES, facetsFromCounts, PRICE_BANDS, type Facets } from "./facets.js";
 import { foldText } from "./opensearch-schema.js";
 import { COUNT_CAP, type SearchHits, type SearchPosition, type SearchQuery } from "./search-index.js";
 
@@ -11,7 +12,11 @@ import { COUNT_CAP, type SearchHits, type SearchPosition, type SearchQuery } fro
  *   request stops after `limit + 1` matches instead of visiting every match;
  * - pages continue with `search_after` on the sort values, which are the cursor's fields;
  * - the count is its own request that stops at COUNT_CAP + 1 (track_total_hits), so beyond
- *   COUNT_CAP it is a lower bound; the page requests count nothing.
+ *   COUNT_CAP it is a lower bound; the page requests count nothing;
+ * - facets, when asked for, are aggregations on the count request: a terms aggregation on
+ *   category nested in a range aggregation over the price bands, i.e. per-(band, category)
+ *   counts as the FTS5 backend's GROUP BY gives them; like there they are kept only when the
+ *   count is exact (facets.ts).
  */
 
 type Json = Record<string, unknown>;
@@ -41,6 +46,7 @@ export function searchPlan(q: SearchQuery): SearchPlan {
   }
   // `ids` with `q`: only the listed products that match the words (as on FTS5)
   if (q.ids !== undefined) matches.push({ terms: { id: q.ids } });
+  if (q.category !== undefined) matches.push({ term: { category: q.category } });
   const page = (bool: Json, sort: Json[], after: unknown[] | undefined, size = q.limit + 1): Json => ({
     query: { bool },
     sort,
@@ -49,7 +55,8 @@ export function searchPlan(q: SearchQuery): SearchPlan {
     track_total_hits: false,
     _source: false,
   });
-  const count = { query: { bool: { filter: matches } }, size: 0, track_total_hits: COUNT_CAP + 1 };
+  const count: Json = { query: { bool: { filter: matches } }, size: 0, track_total_hits: COUNT_CAP + 1 };
+  if (q.facets) count.aggs = FACET_AGGREGATIONS;
   const position = q.after?.sort === q.sort ? q.after : undefined;
   const newestFirst = [{ id: "desc" }];
   switch (q.sort) {
@@ -71,10 +78,30 @@ export function searchPlan(q: SearchQuery): SearchPlan {
   }
 }
 
-/** Only what searchHits reads, so the responses stay small. */
-export const FILTER_PATH = ["responses.hits.total", "responses.hits.hits.sort", "responses.error", "responses.status"];
+// range `to` is exclusive, the bands' `max` inclusive
+const FACET_AGGREGATIONS = {
+  bands: {
+    range: { field: "price", ranges: PRICE_BANDS.map((b) => ({ from: b.min, ...(b.max === null ? {} : { to: b.max + 1 }) })) },
+    aggs: { categories: { terms: { field: "category", size: CATEGORIES.length } } },
+  },
+};
 
-export type SearchResponse = { hits?: { total?: { value: number; relation: string }; hits?: { sort: (number | string)[] }[] }; error?: unknown };
+/** Only what searchHits reads, so the responses stay small. */
+export const FILTER_PATH = ["responses.hits.total", "responses.hits.hits.sort", "responses.error", "responses.status", "responses.aggregations"];
+
+type FacetAggregations = { bands?: { buckets?: { doc_count: number; categories?: { buckets?: { key: string; doc_count: number }[] } }[] } };
+
+export type SearchResponse = {
+  hits?: { total?: { value: number; relation: string }; hits?: { sort: (number | string)[] }[] };
+  aggregations?: FacetAggregations;
+  error?: unknown;
+};
+
+function facetsOf(aggregations: FacetAggregations | undefined): Facets {
+  // buckets come back in the order of the ranges asked for, i.e. band order
+  const rows = (aggregations?.bands?.buckets ?? []).flatMap((band, i) => (band.categories?.buckets ?? []).map((c) => ({ category: c.key, band: i, n: c.doc_count })));
+  return facetsFromCounts(rows);
+}
 
 export function searchHits(q: SearchQuery, plan: SearchPlan, responses: SearchResponse[]): SearchHits {
   const failed = responses.find((r) => r.error);
@@ -92,10 +119,12 @@ export function searchHits(q: SearchQuery, plan: SearchPlan, responses: SearchRe
     else if (q.sort === "newest") next = { sort: "newest", id };
     else next = { sort: q.sort, price: Number(last.sort[0]), id };
   }
+  const lowerBound = matched > COUNT_CAP;
   return {
     ids: page.map((r) => idOf(r.sort)),
     next,
     total: Math.min(matched, COUNT_CAP),
-    totalIsLowerBound: matched > COUNT_CAP,
+    totalIsLowerBound: lowerBound,
+    ...(q.facets ? { facets: lowerBound ? null : facetsOf(responses[0].aggregations) } : {}),
   };
 }

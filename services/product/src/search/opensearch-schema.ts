@@ -21,7 +21,7 @@ import type { ChangedProduct } from "./catalog-changes.js";
  */
 
 /** Bump when the mapping or the document shape changes: a new index is built and the alias moves to it. */
-export const MAPPING_VERSION = 2;
+export const MAPPING_VERSION = 3;
 
 const WORDS = {
   type: "text",
@@ -38,6 +38,8 @@ export const MAPPING = {
     id: { type: "long" },
     price: { type: "long" },
     active: { type: "boolean" },
+    // version 3: the category filter and facet
+    category: { type: "keyword" },
     all: WORDS,
     title: WORDS,
   },
@@ -64,13 +66,14 @@ export function indexWords(...texts: string[]): string {
   return texts.flatMap((t) => foldText(t).match(/[\p{L}\p{N}]+/gu) ?? []).join(" ");
 }
 
-export type ProductDocument = { id: number; price: number; active: boolean; all: string; title: string };
+export type ProductDocument = { id: number; price: number; active: boolean; category: string; all: string; title: string };
 
 export function toDocument(row: ChangedProduct): ProductDocument {
   return {
     id: Number(row.id),
     price: Number(row.price_amount),
     active: Boolean(Number(row.is_active)),
+    category: row.category,
     all: indexWords(row.name, row.description, row.sku),
     title: indexWords(row.name, row.sku),
   };

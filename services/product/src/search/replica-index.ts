@@ -10,12 +10,15 @@ import { feedHead, positionAfter, readChanges, type ChangedProduct, type FeedPos
 const MIRROR_DDL = [
   `CREATE TABLE IF NOT EXISTS products (
      id INTEGER PRIMARY KEY, name TEXT NOT NULL, description TEXT NOT NULL, sku TEXT NOT NULL,
-     price_amount INTEGER NOT NULL, is_active INTEGER NOT NULL, change_seq INTEGER NOT NULL)`,
+     category TEXT NOT NULL, price_amount INTEGER NOT NULL, is_active INTEGER NOT NULL, change_seq INTEGER NOT NULL)`,
   "CREATE INDEX IF NOT EXISTS products_price ON products (price_amount, id)",
   // MAX(change_seq) tells the prefix expansion cache whether anything changed (fts5-expansion.ts)
   "CREATE INDEX IF NOT EXISTS products_change_seq ON products (change_seq, id)",
   "CREATE TABLE IF NOT EXISTS search_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
 ];
+
+/** Bump when MIRROR_DDL changes: a file with another version is rebuilt from the database. */
+const MIRROR_VERSION = "2";
 
 const BATCH = 2000;
 
@@ -56,8 +59,8 @@ export class ReplicaSearchIndex implements SearchIndex {
     const head = await feedHead(this.source);
     this.local = await this.openLocal();
     const meta = await this.readMeta();
-    if (meta.epoch !== head.epoch) {
-      // a new file, or one built from another database: start over
+    if (meta.epoch !== head.epoch || meta.version !== MIRROR_VERSION) {
+      // a new file, one built from another database, or one with an older mirror layout: start over
       await this.local.close();
       for (const suffix of ["", "-wal", "-shm"]) fs.rmSync(this.options.file + suffix, { force: true });
       this.local = await this.openLocal();
@@ -79,14 +82,15 @@ export class ReplicaSearchIndex implements SearchIndex {
 
   private async openLocal(): Promise<Sequelize> {
     const db = openDatabase({ name: "product-search", sqliteFile: this.options.file });
+    // an older layout's table stays as it is here; start() then sees the old version and rebuilds the file
     for (const sql of MIRROR_DDL) await db.query(sql);
     return db;
   }
 
-  private async readMeta(): Promise<{ epoch?: string; watermark: Watermark }> {
+  private async readMeta(): Promise<{ epoch?: string; version?: string; watermark: Watermark }> {
     const rows = await this.local.query<{ key: string; value: string }>("SELECT key, value FROM search_meta", { type: QueryTypes.SELECT });
     const meta = Object.fromEntries(rows.map((r) => [r.key, r.value]));
-    return { epoch: meta.epoch, watermark: meta.watermark ? (JSON.parse(meta.watermark) as Watermark) : { seq: 0, id: 0 } };
+    return { epoch: meta.epoch, version: meta.version, watermark: meta.watermark ? (JSON.parse(meta.watermark) as Watermark) : { seq: 0, id: 0 } };
   }
 
   /**
@@ -98,7 +102,7 @@ export class ReplicaSearchIndex implements SearchIndex {
     let copied = 0;
     for (;;) {
       const rows = await this.source.query<SourceRow>(
-        `SELECT id, name, description, sku, price_amount, is_active, change_seq FROM products WHERE id > ? ORDER BY id LIMIT ${BATCH}`,
+        `SELECT id, name, description, sku, category, price_amount, is_active, change_seq FROM products WHERE id > ? ORDER BY id LIMIT ${BATCH}`,
         { replacements: [lastId], type: QueryTypes.SELECT },
       );
       if (rows.length === 0) break;
@@ -107,17 +111,19 @@ export class ReplicaSearchIndex implements SearchIndex {
       copied += rows.length;
     }
     this.watermark = { seq, id: Number.MAX_SAFE_INTEGER };
-    await this.local.query("INSERT INTO search_meta (key, value) VALUES ('epoch', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value", { replacements: [epoch] });
+    for (const [key, value] of [["epoch", epoch], ["version", MIRROR_VERSION]]) {
+      await this.local.query("INSERT INTO search_meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value", { replacements: [key, value] });
+    }
     await this.saveWatermark();
     return copied;
   }
 
   private async upsert(rows: SourceRow[]): Promise<void> {
-    const values = rows.map(() => "(?, ?, ?, ?, ?, ?, ?)").join(", ");
-    const params = rows.flatMap((r) => [Number(r.id), r.name, r.description, r.sku, Number(r.price_amount), r.is_active ? 1 : 0, Number(r.change_seq)]);
+    const values = rows.map(() => "(?, ?, ?, ?, ?, ?, ?, ?)").join(", ");
+    const params = rows.flatMap((r) => [Number(r.id), r.name, r.description, r.sku, r.category, Number(r.price_amount), r.is_active ? 1 : 0, Number(r.change_seq)]);
     await this.local.query(
-      `INSERT INTO products (id, name, description, sku, price_amount, is_active, change_seq) VALUES ${values}
-         ON CONFLICT(id) DO UPDATE SET name = excluded.name, description = excluded.description, sku = excluded.sku,
+      `INSERT INTO products (id, name, description, sku, category, price_amount, is_active, change_seq) VALUES ${values}
+         ON CONFLICT(id) DO UPDATE SET name = excluded.name, description = excluded.description, sku = excluded.sku, category = excluded.category,
            price_amount = excluded.price_amount, is_active = excluded.is_active, change_seq = excluded.change_seq`,
       { replacements: params },
     );

@@ -1,3 +1,5 @@
+import type { Category, Facets } from "./facets.js";
+
 /*
  * The seam between the catalog and whatever answers full-text queries. The handlers and the
  * catalog only see this interface; an implementation per backend sits behind it (SQLite FTS5
@@ -20,6 +22,9 @@ export interface SearchQuery {
   maxPrice?: number;
   /** Only these products (the `ids` filter, at most 100). */
   ids?: number[];
+  category?: Category;
+  /** Count the matches per category and price band too (see facets.ts). */
+  facets?: boolean;
   sort: SearchSort;
   after?: SearchPosition;
   limit: number;
@@ -32,6 +37,8 @@ export interface SearchHits {
   /** Exact up to COUNT_CAP; COUNT_CAP with `totalIsLowerBound` beyond. */
   total: number;
   totalIsLowerBound: boolean;
+  /** When asked for: the facet counts, or null when the matches exceed COUNT_CAP. */
+  facets?: Facets | null;
 }
 
 export interface SearchIndex {

@@ -30,15 +30,21 @@ __all__ = [
     "ApiKeyError",
     "ApiAttributeError",
     "ApiException",
+    "CategoryCount",
     "ErrorCode",
     "FieldError",
+    "ImageRendition",
     "LegacyProduct",
     "LegacySearchResult",
     "Money",
     "Price",
+    "PriceBandCount",
     "Problem",
     "Product",
+    "ProductCategory",
     "ProductCreate",
+    "ProductFacets",
+    "ProductImage",
     "ProductPage",
     "ProductSort",
     "ProductUpdate",
@@ -68,15 +74,21 @@ from disqo_commerce.generated.product.exceptions import ApiAttributeError as Api
 from disqo_commerce.generated.product.exceptions import ApiException as ApiException
 
 # import models into sdk package
+from disqo_commerce.generated.product.models.category_count import CategoryCount as CategoryCount
 from disqo_commerce.generated.product.models.error_code import ErrorCode as ErrorCode
 from disqo_commerce.generated.product.models.field_error import FieldError as FieldError
+from disqo_commerce.generated.product.models.image_rendition import ImageRendition as ImageRendition
 from disqo_commerce.generated.product.models.legacy_product import LegacyProduct as LegacyProduct
 from disqo_commerce.generated.product.models.legacy_search_result import LegacySearchResult as LegacySearchResult
 from disqo_commerce.generated.product.models.money import Money as Money
 from disqo_commerce.generated.product.models.price import Price as Price
+from disqo_commerce.generated.product.models.price_band_count import PriceBandCount as PriceBandCount
 from disqo_commerce.generated.product.models.problem import Problem as Problem
 from disqo_commerce.generated.product.models.product import Product as Product
+from disqo_commerce.generated.product.models.product_category import ProductCategory as ProductCategory
 from disqo_commerce.generated.product.models.product_create import ProductCreate as ProductCreate
+from disqo_commerce.generated.product.models.product_facets import ProductFacets as ProductFacets
+from disqo_commerce.generated.product.models.product_image import ProductImage as ProductImage
 from disqo_commerce.generated.product.models.product_page import ProductPage as ProductPage
 from disqo_commerce.generated.product.models.product_sort import ProductSort as ProductSort
 from disqo_commerce.generated.product.models.product_update import ProductUpdate as ProductUpdate

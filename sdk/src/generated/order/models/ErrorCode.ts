@@ -28,6 +28,7 @@
  * - `not_found`: no such resource, or not one the caller may see. Check the id; do not retry.
  * - `method_not_allowed`: the path exists but not with this HTTP method. Use a documented method (see `Allow`).
  * - `unsupported_media_type`: the body's Content-Type is not one the operation accepts. Send `application/json` (or the documented type).
+ * - `payload_too_large`: an uploaded file is larger than the operation allows. Send a smaller file.
  * - `conflict`: the request conflicts with the resource's current state. Read it again, then decide.
  * - `email_taken`: an account with this email exists. Log in, or use another email.
  * - `weak_password`: the password is too short or too common. Choose a longer, less common one.
@@ -64,6 +65,7 @@ export const ErrorCode = {
     NotFound: 'not_found',
     MethodNotAllowed: 'method_not_allowed',
     UnsupportedMediaType: 'unsupported_media_type',
+    PayloadTooLarge: 'payload_too_large',
     Conflict: 'conflict',
     EmailTaken: 'email_taken',
     WeakPassword: 'weak_password',

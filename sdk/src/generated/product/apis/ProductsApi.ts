@@ -24,6 +24,11 @@ import {
     ProductToJSON,
 } from '../models/Product.js';
 import {
+    type ProductCategory,
+    ProductCategoryFromJSON,
+    ProductCategoryToJSON,
+} from '../models/ProductCategory.js';
+import {
     type ProductCreate,
     ProductCreateFromJSON,
     ProductCreateToJSON,
@@ -67,11 +72,33 @@ export interface DeactivateProductRequest {
     id: number;
 }
 
+export interface DeleteProductImageRequest {
+    /**
+     * The product's id.
+     */
+    id: number;
+    /**
+     * The image's id (from the product's `images`).
+     */
+    image_id: string;
+}
+
 export interface GetProductRequest {
     /**
      * The product's id.
      */
     id: number;
+}
+
+export interface GetProductImageRequest {
+    /**
+     * The image's id (from the product's `images`).
+     */
+    image_id: string;
+    /**
+     * The rendition's width in pixels; an image lists the widths it has in `srcset`.
+     */
+    width: GetProductImageWidthEnum;
 }
 
 export interface SearchProductsRequest {
@@ -103,6 +130,14 @@ export interface SearchProductsRequest {
      * Comma-separated product ids (at most 100) to fetch in one call.
      */
     ids?: string;
+    /**
+     * Only products of this category.
+     */
+    category?: ProductCategory;
+    /**
+     * `true` adds `facets` to the response: how many of the matches fall in each category and in each price band.
+     */
+    facets?: boolean;
 }
 
 export interface UpdateProductRequest {
@@ -114,6 +149,21 @@ export interface UpdateProductRequest {
      * 
      */
     ProductUpdate: ProductUpdate;
+}
+
+export interface UploadProductImageRequest {
+    /**
+     * The product's id.
+     */
+    id: number;
+    /**
+     * PNG, JPEG or WebP, at most 5 MB.
+     */
+    file: Blob;
+    /**
+     * What the image shows, for screen readers and when it does not load.
+     */
+    alt: string;
 }
 
 /**
@@ -174,6 +224,32 @@ export interface ProductsApiInterface {
     deactivateProduct(requestParameters: DeactivateProductRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<Product>;
 
     /**
+     * Creates request options for deleteProductImage without sending the request
+     * @param {number} id The product\&#39;s id.
+     * @param {string} image_id The image\&#39;s id (from the product\&#39;s &#x60;images&#x60;).
+     * @throws {RequiredError}
+     * @memberof ProductsApiInterface
+     */
+    deleteProductImageRequestOpts(requestParameters: DeleteProductImageRequest): Promise<runtime.RequestOpts>;
+
+    /**
+     * Removes the image from the product and deletes its files; the other images keep their order. 404 when the product does not hold that image. Admin only.
+     * @summary Remove an image from a product (admin)
+     * @param {number} id The product\&#39;s id.
+     * @param {string} image_id The image\&#39;s id (from the product\&#39;s &#x60;images&#x60;).
+     * @param {*} [options] Override http request option.
+     * @throws {RequiredError}
+     * @memberof ProductsApiInterface
+     */
+    deleteProductImageRaw(requestParameters: DeleteProductImageRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<Product>>;
+
+    /**
+     * Removes the image from the product and deletes its files; the other images keep their order. 404 when the product does not hold that image. Admin only.
+     * Remove an image from a product (admin)
+     */
+    deleteProductImage(requestParameters: DeleteProductImageRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<Product>;
+
+    /**
      * Creates request options for getProduct without sending the request
      * @param {number} id The product\&#39;s id.
      * @throws {RequiredError}
@@ -198,6 +274,32 @@ export interface ProductsApiInterface {
     getProduct(requestParameters: GetProductRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<Product>;
 
     /**
+     * Creates request options for getProductImage without sending the request
+     * @param {string} image_id The image\&#39;s id (from the product\&#39;s &#x60;images&#x60;).
+     * @param {160 | 320 | 640 | 1024} width The rendition\&#39;s width in pixels; an image lists the widths it has in &#x60;srcset&#x60;.
+     * @throws {RequiredError}
+     * @memberof ProductsApiInterface
+     */
+    getProductImageRequestOpts(requestParameters: GetProductImageRequest): Promise<runtime.RequestOpts>;
+
+    /**
+     * The WebP bytes of one rendition. An image never changes once uploaded (a new upload gets a new id), so the response may be cached for a year (`Cache-Control: public, max-age=31536000, immutable`). 404 for an unknown image or a width it does not have.
+     * @summary Get an image rendition
+     * @param {string} image_id The image\&#39;s id (from the product\&#39;s &#x60;images&#x60;).
+     * @param {160 | 320 | 640 | 1024} width The rendition\&#39;s width in pixels; an image lists the widths it has in &#x60;srcset&#x60;.
+     * @param {*} [options] Override http request option.
+     * @throws {RequiredError}
+     * @memberof ProductsApiInterface
+     */
+    getProductImageRaw(requestParameters: GetProductImageRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<Blob>>;
+
+    /**
+     * The WebP bytes of one rendition. An image never changes once uploaded (a new upload gets a new id), so the response may be cached for a year (`Cache-Control: public, max-age=31536000, immutable`). 404 for an unknown image or a width it does not have.
+     * Get an image rendition
+     */
+    getProductImage(requestParameters: GetProductImageRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<Blob>;
+
+    /**
      * Creates request options for searchProducts without sending the request
      * @param {string} [q] Free text; every word must match name, description or sku (prefix matching). Omit it rather than send it empty.
      * @param {number} [min_price] Only products costing at least this many cents.
@@ -206,13 +308,15 @@ export interface ProductsApiInterface {
      * @param {number} [limit] Page size, 1 to 100.
      * @param {string} [cursor] The opaque &#x60;next_cursor&#x60; of the previous page; omit for the first page. (No example value: a made-up cursor is refused with 422, so \&quot;Try it out\&quot; leaves it empty.)
      * @param {string} [ids] Comma-separated product ids (at most 100) to fetch in one call.
+     * @param {ProductCategory} [category] Only products of this category.
+     * @param {boolean} [facets] &#x60;true&#x60; adds &#x60;facets&#x60; to the response: how many of the matches fall in each category and in each price band.
      * @throws {RequiredError}
      * @memberof ProductsApiInterface
      */
     searchProductsRequestOpts(requestParameters: SearchProductsRequest): Promise<runtime.RequestOpts>;
 
     /**
-     * Full-text search over name, description and sku when `q` is set: every word must match, each word also matches as a prefix (`manag` finds \"management\"), case does not matter. With the default `relevance` order, products whose name (or sku) holds every word come first, then those that match only through the description; newest first within each group. Without `q` it browses the catalog (newest first by default). `ids` fetches up to 100 given products in one call; with `q` it keeps the listed products that match. A `min_price` above `max_price` is an empty range (no products). Anonymous callers and customers see active products only; admins and services also see inactive ones (`is_active` tells them apart). `total_count` is exact up to 10,000 matches; beyond that it is 10,000 and `total_count_is_lower_bound` is true.
+     * Full-text search over name, description and sku when `q` is set: every word must match, each word also matches as a prefix (`manag` finds \"management\"), case does not matter. With the default `relevance` order, products whose name (or sku) holds every word come first, then those that match only through the description; newest first within each group. Without `q` it browses the catalog (newest first by default). `ids` fetches up to 100 given products in one call; with `q` it keeps the listed products that match. A `min_price` above `max_price` is an empty range (no products). `category` keeps one category\'s products. Anonymous callers and customers see active products only; admins and services also see inactive ones (`is_active` tells them apart). `total_count` is exact up to 10,000 matches; beyond that it is 10,000 and `total_count_is_lower_bound` is true.  Facets (`facets=true`): the matches of every filter given (words, price range, category, `ids`) counted per category and per price band, so each count is the `total_count` the shopper gets by adding that category, or that band\'s `min_price`/`max_price`, to the request. Facets are counted only when the count is exact: with more than 10,000 matches `facets` is null (narrow the search first). Every search backend counts the same way.
      * @summary Search and browse products
      * @param {string} [q] Free text; every word must match name, description or sku (prefix matching). Omit it rather than send it empty.
      * @param {number} [min_price] Only products costing at least this many cents.
@@ -221,6 +325,8 @@ export interface ProductsApiInterface {
      * @param {number} [limit] Page size, 1 to 100.
      * @param {string} [cursor] The opaque &#x60;next_cursor&#x60; of the previous page; omit for the first page. (No example value: a made-up cursor is refused with 422, so \&quot;Try it out\&quot; leaves it empty.)
      * @param {string} [ids] Comma-separated product ids (at most 100) to fetch in one call.
+     * @param {ProductCategory} [category] Only products of this category.
+     * @param {boolean} [facets] &#x60;true&#x60; adds &#x60;facets&#x60; to the response: how many of the matches fall in each category and in each price band.
      * @param {*} [options] Override http request option.
      * @throws {RequiredError}
      * @memberof ProductsApiInterface
@@ -228,7 +334,7 @@ export interface ProductsApiInterface {
     searchProductsRaw(requestParameters: SearchProductsRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<ProductPage>>;
 
     /**
-     * Full-text search over name, description and sku when `q` is set: every word must match, each word also matches as a prefix (`manag` finds \"management\"), case does not matter. With the default `relevance` order, products whose name (or sku) holds every word come first, then those that match only through the description; newest first within each group. Without `q` it browses the catalog (newest first by default). `ids` fetches up to 100 given products in one call; with `q` it keeps the listed products that match. A `min_price` above `max_price` is an empty range (no products). Anonymous callers and customers see active products only; admins and services also see inactive ones (`is_active` tells them apart). `total_count` is exact up to 10,000 matches; beyond that it is 10,000 and `total_count_is_lower_bound` is true.
+     * Full-text search over name, description and sku when `q` is set: every word must match, each word also matches as a prefix (`manag` finds \"management\"), case does not matter. With the default `relevance` order, products whose name (or sku) holds every word come first, then those that match only through the description; newest first within each group. Without `q` it browses the catalog (newest first by default). `ids` fetches up to 100 given products in one call; with `q` it keeps the listed products that match. A `min_price` above `max_price` is an empty range (no products). `category` keeps one category\'s products. Anonymous callers and customers see active products only; admins and services also see inactive ones (`is_active` tells them apart). `total_count` is exact up to 10,000 matches; beyond that it is 10,000 and `total_count_is_lower_bound` is true.  Facets (`facets=true`): the matches of every filter given (words, price range, category, `ids`) counted per category and per price band, so each count is the `total_count` the shopper gets by adding that category, or that band\'s `min_price`/`max_price`, to the request. Facets are counted only when the count is exact: with more than 10,000 matches `facets` is null (narrow the search first). Every search backend counts the same way.
      * Search and browse products
      */
     searchProducts(requestParameters: SearchProductsRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<ProductPage>;
@@ -258,6 +364,34 @@ export interface ProductsApiInterface {
      * Change a product (admin)
      */
     updateProduct(requestParameters: UpdateProductRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<Product>;
+
+    /**
+     * Creates request options for uploadProductImage without sending the request
+     * @param {number} id The product\&#39;s id.
+     * @param {Blob} file PNG, JPEG or WebP, at most 5 MB.
+     * @param {string} alt What the image shows, for screen readers and when it does not load.
+     * @throws {RequiredError}
+     * @memberof ProductsApiInterface
+     */
+    uploadProductImageRequestOpts(requestParameters: UploadProductImageRequest): Promise<runtime.RequestOpts>;
+
+    /**
+     * Uploads one image (`multipart/form-data`: the `file` part, PNG, JPEG or WebP, at most 5 MB and 40 megapixels, and its `alt` text). It is appended after the product\'s other images; a product holds at most 8 (409 `conflict`). The image is stored once and resized into WebP renditions 160, 320, 640 and 1024 px wide (never wider than the upload), served by `getProductImage`. A file that is not one of the three formats, whatever its declared type, is 415 `unsupported_media_type`; one over 5 MB is 413 `payload_too_large`. Answers the product with its images. Admin only.
+     * @summary Add an image to a product (admin)
+     * @param {number} id The product\&#39;s id.
+     * @param {Blob} file PNG, JPEG or WebP, at most 5 MB.
+     * @param {string} alt What the image shows, for screen readers and when it does not load.
+     * @param {*} [options] Override http request option.
+     * @throws {RequiredError}
+     * @memberof ProductsApiInterface
+     */
+    uploadProductImageRaw(requestParameters: UploadProductImageRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<Product>>;
+
+    /**
+     * Uploads one image (`multipart/form-data`: the `file` part, PNG, JPEG or WebP, at most 5 MB and 40 megapixels, and its `alt` text). It is appended after the product\'s other images; a product holds at most 8 (409 `conflict`). The image is stored once and resized into WebP renditions 160, 320, 640 and 1024 px wide (never wider than the upload), served by `getProductImage`. A file that is not one of the three formats, whatever its declared type, is 415 `unsupported_media_type`; one over 5 MB is 413 `payload_too_large`. Answers the product with its images. Admin only.
+     * Add an image to a product (admin)
+     */
+    uploadProductImage(requestParameters: UploadProductImageRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<Product>;
 
 }
 
@@ -383,6 +517,69 @@ export class ProductsApi extends runtime.BaseAPI implements ProductsApiInterface
     }
 
     /**
+     * Creates request options for deleteProductImage without sending the request
+     */
+    async deleteProductImageRequestOpts(requestParameters: DeleteProductImageRequest): Promise<runtime.RequestOpts> {
+        if (requestParameters['id'] == null) {
+            throw new runtime.RequiredError(
+                'id',
+                'Required parameter "id" was null or undefined when calling deleteProductImage().'
+            );
+        }
+
+        if (requestParameters['image_id'] == null) {
+            throw new runtime.RequiredError(
+                'image_id',
+                'Required parameter "image_id" was null or undefined when calling deleteProductImage().'
+            );
+        }
+
+        const queryParameters: any = {};
+
+        const headerParameters: runtime.HTTPHeaders = {};
+
+        if (this.configuration && this.configuration.accessToken) {
+            const token = this.configuration.accessToken;
+            const tokenString = await token("bearerAuth", []);
+
+            if (tokenString) {
+                headerParameters["Authorization"] = `Bearer ${tokenString}`;
+            }
+        }
+
+        let urlPath = `/v1/products/{id}/images/{image_id}`;
+        urlPath = urlPath.replace('{id}', encodeURIComponent(String(requestParameters['id'])));
+        urlPath = urlPath.replace('{image_id}', encodeURIComponent(String(requestParameters['image_id'])));
+
+        return {
+            path: urlPath,
+            method: 'DELETE',
+            headers: headerParameters,
+            query: queryParameters,
+        };
+    }
+
+    /**
+     * Removes the image from the product and deletes its files; the other images keep their order. 404 when the product does not hold that image. Admin only.
+     * Remove an image from a product (admin)
+     */
+    async deleteProductImageRaw(requestParameters: DeleteProductImageRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<Product>> {
+        const requestOptions = await this.deleteProductImageRequestOpts(requestParameters);
+        const response = await this.request(requestOptions, initOverrides);
+
+        return new runtime.JSONApiResponse(response, (jsonValue) => ProductFromJSON(jsonValue));
+    }
+
+    /**
+     * Removes the image from the product and deletes its files; the other images keep their order. 404 when the product does not hold that image. Admin only.
+     * Remove an image from a product (admin)
+     */
+    async deleteProductImage(requestParameters: DeleteProductImageRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<Product> {
+        const response = await this.deleteProductImageRaw(requestParameters, initOverrides);
+        return await response.value();
+    }
+
+    /**
      * Creates request options for getProduct without sending the request
      */
     async getProductRequestOpts(requestParameters: GetProductRequest): Promise<runtime.RequestOpts> {
@@ -430,6 +627,61 @@ export class ProductsApi extends runtime.BaseAPI implements ProductsApiInterface
     }
 
     /**
+     * Creates request options for getProductImage without sending the request
+     */
+    async getProductImageRequestOpts(requestParameters: GetProductImageRequest): Promise<runtime.RequestOpts> {
+        if (requestParameters['image_id'] == null) {
+            throw new runtime.RequiredError(
+                'image_id',
+                'Required parameter "image_id" was null or undefined when calling getProductImage().'
+            );
+        }
+
+        if (requestParameters['width'] == null) {
+            throw new runtime.RequiredError(
+                'width',
+                'Required parameter "width" was null or undefined when calling getProductImage().'
+            );
+        }
+
+        const queryParameters: any = {};
+
+        const headerParameters: runtime.HTTPHeaders = {};
+
+
+        let urlPath = `/v1/product-images/{image_id}/{width}`;
+        urlPath = urlPath.replace('{image_id}', encodeURIComponent(String(requestParameters['image_id'])));
+        urlPath = urlPath.replace('{width}', encodeURIComponent(String(requestParameters['width'])));
+
+        return {
+            path: urlPath,
+            method: 'GET',
+            headers: headerParameters,
+            query: queryParameters,
+        };
+    }
+
+    /**
+     * The WebP bytes of one rendition. An image never changes once uploaded (a new upload gets a new id), so the response may be cached for a year (`Cache-Control: public, max-age=31536000, immutable`). 404 for an unknown image or a width it does not have.
+     * Get an image rendition
+     */
+    async getProductImageRaw(requestParameters: GetProductImageRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<Blob>> {
+        const requestOptions = await this.getProductImageRequestOpts(requestParameters);
+        const response = await this.request(requestOptions, initOverrides);
+
+        return new runtime.BlobApiResponse(response);
+    }
+
+    /**
+     * The WebP bytes of one rendition. An image never changes once uploaded (a new upload gets a new id), so the response may be cached for a year (`Cache-Control: public, max-age=31536000, immutable`). 404 for an unknown image or a width it does not have.
+     * Get an image rendition
+     */
+    async getProductImage(requestParameters: GetProductImageRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<Blob> {
+        const response = await this.getProductImageRaw(requestParameters, initOverrides);
+        return await response.value();
+    }
+
+    /**
      * Creates request options for searchProducts without sending the request
      */
     async searchProductsRequestOpts(requestParameters: SearchProductsRequest): Promise<runtime.RequestOpts> {
@@ -463,6 +715,14 @@ export class ProductsApi extends runtime.BaseAPI implements ProductsApiInterface
             queryParameters['ids'] = requestParameters['ids'];
         }
 
+        if (requestParameters['category'] != null) {
+            queryParameters['category'] = requestParameters['category'];
+        }
+
+        if (requestParameters['facets'] != null) {
+            queryParameters['facets'] = requestParameters['facets'];
+        }
+
         const headerParameters: runtime.HTTPHeaders = {};
 
 
@@ -477,7 +737,7 @@ export class ProductsApi extends runtime.BaseAPI implements ProductsApiInterface
     }
 
     /**
-     * Full-text search over name, description and sku when `q` is set: every word must match, each word also matches as a prefix (`manag` finds \"management\"), case does not matter. With the default `relevance` order, products whose name (or sku) holds every word come first, then those that match only through the description; newest first within each group. Without `q` it browses the catalog (newest first by default). `ids` fetches up to 100 given products in one call; with `q` it keeps the listed products that match. A `min_price` above `max_price` is an empty range (no products). Anonymous callers and customers see active products only; admins and services also see inactive ones (`is_active` tells them apart). `total_count` is exact up to 10,000 matches; beyond that it is 10,000 and `total_count_is_lower_bound` is true.
+     * Full-text search over name, description and sku when `q` is set: every word must match, each word also matches as a prefix (`manag` finds \"management\"), case does not matter. With the default `relevance` order, products whose name (or sku) holds every word come first, then those that match only through the description; newest first within each group. Without `q` it browses the catalog (newest first by default). `ids` fetches up to 100 given products in one call; with `q` it keeps the listed products that match. A `min_price` above `max_price` is an empty range (no products). `category` keeps one category\'s products. Anonymous callers and customers see active products only; admins and services also see inactive ones (`is_active` tells them apart). `total_count` is exact up to 10,000 matches; beyond that it is 10,000 and `total_count_is_lower_bound` is true.  Facets (`facets=true`): the matches of every filter given (words, price range, category, `ids`) counted per category and per price band, so each count is the `total_count` the shopper gets by adding that category, or that band\'s `min_price`/`max_price`, to the request. Facets are counted only when the count is exact: with more than 10,000 matches `facets` is null (narrow the search first). Every search backend counts the same way.
      * Search and browse products
      */
     async searchProductsRaw(requestParameters: SearchProductsRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<ProductPage>> {
@@ -488,7 +748,7 @@ export class ProductsApi extends runtime.BaseAPI implements ProductsApiInterface
     }
 
     /**
-     * Full-text search over name, description and sku when `q` is set: every word must match, each word also matches as a prefix (`manag` finds \"management\"), case does not matter. With the default `relevance` order, products whose name (or sku) holds every word come first, then those that match only through the description; newest first within each group. Without `q` it browses the catalog (newest first by default). `ids` fetches up to 100 given products in one call; with `q` it keeps the listed products that match. A `min_price` above `max_price` is an empty range (no products). Anonymous callers and customers see active products only; admins and services also see inactive ones (`is_active` tells them apart). `total_count` is exact up to 10,000 matches; beyond that it is 10,000 and `total_count_is_lower_bound` is true.
+     * Full-text search over name, description and sku when `q` is set: every word must match, each word also matches as a prefix (`manag` finds \"management\"), case does not matter. With the default `relevance` order, products whose name (or sku) holds every word come first, then those that match only through the description; newest first within each group. Without `q` it browses the catalog (newest first by default). `ids` fetches up to 100 given products in one call; with `q` it keeps the listed products that match. A `min_price` above `max_price` is an empty range (no products). `category` keeps one category\'s products. Anonymous callers and customers see active products only; admins and services also see inactive ones (`is_active` tells them apart). `total_count` is exact up to 10,000 matches; beyond that it is 10,000 and `total_count_is_lower_bound` is true.  Facets (`facets=true`): the matches of every filter given (words, price range, category, `ids`) counted per category and per price band, so each count is the `total_count` the shopper gets by adding that category, or that band\'s `min_price`/`max_price`, to the request. Facets are counted only when the count is exact: with more than 10,000 matches `facets` is null (narrow the search first). Every search backend counts the same way.
      * Search and browse products
      */
     async searchProducts(requestParameters: SearchProductsRequest = {}, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<ProductPage> {
@@ -561,4 +821,109 @@ export class ProductsApi extends runtime.BaseAPI implements ProductsApiInterface
         return await response.value();
     }
 
+    /**
+     * Creates request options for uploadProductImage without sending the request
+     */
+    async uploadProductImageRequestOpts(requestParameters: UploadProductImageRequest): Promise<runtime.RequestOpts> {
+        if (requestParameters['id'] == null) {
+            throw new runtime.RequiredError(
+                'id',
+                'Required parameter "id" was null or undefined when calling uploadProductImage().'
+            );
+        }
+
+        if (requestParameters['file'] == null) {
+            throw new runtime.RequiredError(
+                'file',
+                'Required parameter "file" was null or undefined when calling uploadProductImage().'
+            );
+        }
+
+        if (requestParameters['alt'] == null) {
+            throw new runtime.RequiredError(
+                'alt',
+                'Required parameter "alt" was null or undefined when calling uploadProductImage().'
+            );
+        }
+
+        const queryParameters: any = {};
+
+        const headerParameters: runtime.HTTPHeaders = {};
+
+        if (this.configuration && this.configuration.accessToken) {
+            const token = this.configuration.accessToken;
+            const tokenString = await token("bearerAuth", []);
+
+            if (tokenString) {
+                headerParameters["Authorization"] = `Bearer ${tokenString}`;
+            }
+        }
+        const consumes: runtime.Consume[] = [
+            { contentType: 'multipart/form-data' },
+        ];
+        // @ts-ignore: canConsumeForm may be unused
+        const canConsumeForm = runtime.canConsumeForm(consumes);
+
+        let formParams: { append(param: string, value: any): any };
+        let useForm = false;
+        // use FormData to transmit files using content-type "multipart/form-data"
+        useForm = canConsumeForm;
+        if (useForm) {
+            formParams = new FormData();
+        } else {
+            formParams = new URLSearchParams();
+        }
+
+        if (requestParameters['file'] != null) {
+            formParams.append('file', requestParameters['file'] as any);
+        }
+
+        if (requestParameters['alt'] != null) {
+            formParams.append('alt', requestParameters['alt'] as any);
+        }
+
+
+        let urlPath = `/v1/products/{id}/images`;
+        urlPath = urlPath.replace('{id}', encodeURIComponent(String(requestParameters['id'])));
+
+        return {
+            path: urlPath,
+            method: 'POST',
+            headers: headerParameters,
+            query: queryParameters,
+            body: formParams,
+        };
+    }
+
+    /**
+     * Uploads one image (`multipart/form-data`: the `file` part, PNG, JPEG or WebP, at most 5 MB and 40 megapixels, and its `alt` text). It is appended after the product\'s other images; a product holds at most 8 (409 `conflict`). The image is stored once and resized into WebP renditions 160, 320, 640 and 1024 px wide (never wider than the upload), served by `getProductImage`. A file that is not one of the three formats, whatever its declared type, is 415 `unsupported_media_type`; one over 5 MB is 413 `payload_too_large`. Answers the product with its images. Admin only.
+     * Add an image to a product (admin)
+     */
+    async uploadProductImageRaw(requestParameters: UploadProductImageRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<Product>> {
+        const requestOptions = await this.uploadProductImageRequestOpts(requestParameters);
+        const response = await this.request(requestOptions, initOverrides);
+
+        return new runtime.JSONApiResponse(response, (jsonValue) => ProductFromJSON(jsonValue));
+    }
+
+    /**
+     * Uploads one image (`multipart/form-data`: the `file` part, PNG, JPEG or WebP, at most 5 MB and 40 megapixels, and its `alt` text). It is appended after the product\'s other images; a product holds at most 8 (409 `conflict`). The image is stored once and resized into WebP renditions 160, 320, 640 and 1024 px wide (never wider than the upload), served by `getProductImage`. A file that is not one of the three formats, whatever its declared type, is 415 `unsupported_media_type`; one over 5 MB is 413 `payload_too_large`. Answers the product with its images. Admin only.
+     * Add an image to a product (admin)
+     */
+    async uploadProductImage(requestParameters: UploadProductImageRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<Product> {
+        const response = await this.uploadProductImageRaw(requestParameters, initOverrides);
+        return await response.value();
+    }
+
 }
+
+/**
+ * @export
+ */
+export const GetProductImageWidthEnum = {
+    NUMBER_160: 160,
+    NUMBER_320: 320,
+    NUMBER_640: 640,
+    NUMBER_1024: 1024,
+} as const;
+export type GetProductImageWidthEnum = typeof GetProductImageWidthEnum[keyof typeof GetProductImageWidthEnum];

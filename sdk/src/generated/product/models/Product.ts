@@ -20,6 +20,20 @@ import {
     MoneyToJSON,
     MoneyToJSONTyped,
 } from './Money.js';
+import type { ProductImage } from './ProductImage.js';
+import {
+    ProductImageFromJSON,
+    ProductImageFromJSONTyped,
+    ProductImageToJSON,
+    ProductImageToJSONTyped,
+} from './ProductImage.js';
+import type { ProductCategory } from './ProductCategory.js';
+import {
+    ProductCategoryFromJSON,
+    ProductCategoryFromJSONTyped,
+    ProductCategoryToJSON,
+    ProductCategoryToJSONTyped,
+} from './ProductCategory.js';
 
 /**
  * A catalog product with its stock.
@@ -46,7 +60,15 @@ export interface Product {
     /**
      * 
      */
+    category: ProductCategory;
+    /**
+     * 
+     */
     price: Money;
+    /**
+     * The product's images in display order (the first is its main image); may be empty.
+     */
+    images: Array<ProductImage>;
     /**
      * False when deactivated (not listed, not reservable).
      */
@@ -69,6 +91,8 @@ export interface Product {
     updated_at: string;
 }
 
+
+
 /**
  * Check if a given object implements the Product interface.
  */
@@ -77,7 +101,9 @@ export function instanceOfProduct(value: object): value is Product {
     if (!('name' in value) || value['name'] === undefined) return false;
     if (!('description' in value) || value['description'] === undefined) return false;
     if (!('sku' in value) || value['sku'] === undefined) return false;
+    if (!('category' in value) || value['category'] === undefined) return false;
     if (!('price' in value) || value['price'] === undefined) return false;
+    if (!('images' in value) || value['images'] === undefined) return false;
     if (!('is_active' in value) || value['is_active'] === undefined) return false;
     if (!('stock' in value) || value['stock'] === undefined) return false;
     if (!('available' in value) || value['available'] === undefined) return false;
@@ -100,7 +126,9 @@ export function ProductFromJSONTyped(json: any, ignoreDiscriminator: boolean): P
         'name': json['name'],
         'description': json['description'],
         'sku': json['sku'],
+        'category': ProductCategoryFromJSON(json['category']),
         'price': MoneyFromJSON(json['price']),
+        'images': ((json['images'] as Array<any>).map(ProductImageFromJSON)),
         'is_active': json['is_active'],
         'stock': json['stock'],
         'available': json['available'],
@@ -124,7 +152,9 @@ export function ProductToJSONTyped(value?: Product | null, ignoreDiscriminator: 
         'name': value['name'],
         'description': value['description'],
         'sku': value['sku'],
+        'category': ProductCategoryToJSON(value['category']),
         'price': MoneyToJSON(value['price']),
+        'images': ((value['images'] as Array<any>).map(ProductImageToJSON)),
         'is_active': value['is_active'],
         'stock': value['stock'],
         'available': value['available'],

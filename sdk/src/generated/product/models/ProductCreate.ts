@@ -20,6 +20,13 @@ import {
     PriceToJSON,
     PriceToJSONTyped,
 } from './Price.js';
+import type { ProductCategory } from './ProductCategory.js';
+import {
+    ProductCategoryFromJSON,
+    ProductCategoryFromJSONTyped,
+    ProductCategoryToJSON,
+    ProductCategoryToJSONTyped,
+} from './ProductCategory.js';
 
 /**
  * A new product.
@@ -42,6 +49,10 @@ export interface ProductCreate {
     /**
      * 
      */
+    category?: ProductCategory;
+    /**
+     * 
+     */
     price: Price;
     /**
      * Units received into inventory.
@@ -52,6 +63,8 @@ export interface ProductCreate {
      */
     is_active?: boolean;
 }
+
+
 
 /**
  * Check if a given object implements the ProductCreate interface.
@@ -77,6 +90,7 @@ export function ProductCreateFromJSONTyped(json: any, ignoreDiscriminator: boole
         'name': json['name'],
         'description': json['description'],
         'sku': json['sku'],
+        'category': json['category'] == null ? undefined : ProductCategoryFromJSON(json['category']),
         'price': PriceFromJSON(json['price']),
         'stock': json['stock'] == null ? undefined : json['stock'],
         'is_active': json['is_active'] == null ? undefined : json['is_active'],
@@ -97,6 +111,7 @@ export function ProductCreateToJSONTyped(value?: ProductCreate | null, ignoreDis
         'name': value['name'],
         'description': value['description'],
         'sku': value['sku'],
+        'category': ProductCategoryToJSON(value['category']),
         'price': PriceToJSON(value['price']),
         'stock': value['stock'],
         'is_active': value['is_active'],

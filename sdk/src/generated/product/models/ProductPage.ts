@@ -13,6 +13,13 @@
  */
 
 import { mapValues } from '../runtime.js';
+import type { ProductFacets } from './ProductFacets.js';
+import {
+    ProductFacetsFromJSON,
+    ProductFacetsFromJSONTyped,
+    ProductFacetsToJSON,
+    ProductFacetsToJSONTyped,
+} from './ProductFacets.js';
 import type { Product } from './Product.js';
 import {
     ProductFromJSON,
@@ -43,6 +50,10 @@ export interface ProductPage {
      * True when more than 10,000 products match and `total_count` is only a lower bound.
      */
     total_count_is_lower_bound: boolean;
+    /**
+     * Present when the request asked for `facets=true`: the matches counted per category and per price band. Null when more than 10,000 products match.
+     */
+    facets?: ProductFacets | null;
 }
 
 /**
@@ -70,6 +81,7 @@ export function ProductPageFromJSONTyped(json: any, ignoreDiscriminator: boolean
         'next_cursor': json['next_cursor'],
         'total_count': json['total_count'],
         'total_count_is_lower_bound': json['total_count_is_lower_bound'],
+        'facets': json['facets'] === undefined ? undefined : json['facets'] === null ? null : ProductFacetsFromJSON(json['facets']),
     };
 }
 
@@ -88,6 +100,7 @@ export function ProductPageToJSONTyped(value?: ProductPage | null, ignoreDiscrim
         'next_cursor': value['next_cursor'],
         'total_count': value['total_count'],
         'total_count_is_lower_bound': value['total_count_is_lower_bound'],
+        'facets': ProductFacetsToJSON(value['facets']),
     };
 }
 

@@ -20,6 +20,13 @@ import {
     PriceToJSON,
     PriceToJSONTyped,
 } from './Price.js';
+import type { ProductCategory } from './ProductCategory.js';
+import {
+    ProductCategoryFromJSON,
+    ProductCategoryFromJSONTyped,
+    ProductCategoryToJSON,
+    ProductCategoryToJSONTyped,
+} from './ProductCategory.js';
 
 /**
  * Product fields to change; omitted fields stay as they are.
@@ -42,6 +49,10 @@ export interface ProductUpdate {
     /**
      * 
      */
+    category?: ProductCategory;
+    /**
+     * 
+     */
     price?: Price;
     /**
      * Units received into inventory (sold units stay counted in it).
@@ -52,6 +63,8 @@ export interface ProductUpdate {
      */
     is_active?: boolean;
 }
+
+
 
 /**
  * Check if a given object implements the ProductUpdate interface.
@@ -73,6 +86,7 @@ export function ProductUpdateFromJSONTyped(json: any, ignoreDiscriminator: boole
         'name': json['name'] == null ? undefined : json['name'],
         'description': json['description'] == null ? undefined : json['description'],
         'sku': json['sku'] == null ? undefined : json['sku'],
+        'category': json['category'] == null ? undefined : ProductCategoryFromJSON(json['category']),
         'price': json['price'] == null ? undefined : PriceFromJSON(json['price']),
         'stock': json['stock'] == null ? undefined : json['stock'],
         'is_active': json['is_active'] == null ? undefined : json['is_active'],
@@ -93,6 +107,7 @@ export function ProductUpdateToJSONTyped(value?: ProductUpdate | null, ignoreDis
         'name': value['name'],
         'description': value['description'],
         'sku': value['sku'],
+        'category': ProductCategoryToJSON(value['category']),
         'price': PriceToJSON(value['price']),
         'stock': value['stock'],
         'is_active': value['is_active'],

@@ -1,15 +1,22 @@
 /* tslint:disable */
 /* eslint-disable */
+export * from './CategoryCount.js';
 export * from './ErrorCode.js';
 export * from './FieldError.js';
+export * from './ImageRendition.js';
 export * from './LegacyProduct.js';
 export * from './LegacySearchForm.js';
 export * from './LegacySearchResult.js';
 export * from './Money.js';
 export * from './Price.js';
+export * from './PriceBandCount.js';
 export * from './Problem.js';
 export * from './Product.js';
+export * from './ProductCategory.js';
 export * from './ProductCreate.js';
+export * from './ProductFacets.js';
+export * from './ProductImage.js';
+export * from './ProductImageUpload.js';
 export * from './ProductPage.js';
 export * from './ProductSort.js';
 export * from './ProductUpdate.js';

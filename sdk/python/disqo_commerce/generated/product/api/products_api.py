@@ -15,10 +15,11 @@ from pydantic import validate_call, Field, StrictFloat, StrictStr, StrictInt
 from typing import Any, Dict, List, Optional, Tuple, Union
 from typing_extensions import Annotated
 
-from pydantic import Field, field_validator
-from typing import Optional
+from pydantic import Field, StrictBool, StrictBytes, StrictInt, StrictStr, field_validator
+from typing import Optional, Tuple, Union
 from typing_extensions import Annotated
 from disqo_commerce.generated.product.models.product import Product
+from disqo_commerce.generated.product.models.product_category import ProductCategory
 from disqo_commerce.generated.product.models.product_create import ProductCreate
 from disqo_commerce.generated.product.models.product_page import ProductPage
 from disqo_commerce.generated.product.models.product_sort import ProductSort
@@ -625,6 +626,295 @@ class ProductsApi:
 
 
     @validate_call
+    def delete_product_image(
+        self,
+        id: Annotated[int, Field(le=99999999999, strict=True, ge=1, description="The product's id.")],
+        image_id: Annotated[str, Field(strict=True, description="The image's id (from the product's `images`).")],
+        _request_timeout: Union[
+            None,
+            Annotated[StrictFloat, Field(gt=0)],
+            Tuple[
+                Annotated[StrictFloat, Field(gt=0)],
+                Annotated[StrictFloat, Field(gt=0)]
+            ]
+        ] = None,
+        _request_auth: Optional[Dict[StrictStr, Any]] = None,
+        _content_type: Optional[StrictStr] = None,
+        _headers: Optional[Dict[StrictStr, Any]] = None,
+        _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
+    ) -> Product:
+        """Remove an image from a product (admin)
+
+        Removes the image from the product and deletes its files; the other images keep their order. 404 when the product does not hold that image. Admin only.
+
+        :param id: The product's id. (required)
+        :type id: int
+        :param image_id: The image's id (from the product's `images`). (required)
+        :type image_id: str
+        :param _request_timeout: timeout setting for this request. If one
+                                 number provided, it will be total request
+                                 timeout. It can also be a pair (tuple) of
+                                 (connection, read) timeouts.
+        :type _request_timeout: int, tuple(int, int), optional
+        :param _request_auth: set to override the auth_settings for an a single
+                              request; this effectively ignores the
+                              authentication in the spec for a single request.
+        :type _request_auth: dict, optional
+        :param _content_type: force content-type for the request.
+        :type _content_type: str, Optional
+        :param _headers: set to override the headers for a single
+                         request; this effectively ignores the headers
+                         in the spec for a single request.
+        :type _headers: dict, optional
+        :param _host_index: set to override the host_index for a single
+                            request; this effectively ignores the host_index
+                            in the spec for a single request.
+        :type _host_index: int, optional
+        :return: Returns the result object.
+        """ # noqa: E501
+
+        _param = self._delete_product_image_serialize(
+            id=id,
+            image_id=image_id,
+            _request_auth=_request_auth,
+            _content_type=_content_type,
+            _headers=_headers,
+            _host_index=_host_index
+        )
+
+        _response_types_map: Dict[str, Optional[str]] = {
+            '200': "Product",
+            '401': "Problem",
+            '403': "Problem",
+            '404': "Problem",
+            '422': "Problem",
+        }
+        response_data = self.api_client.call_api(
+            *_param,
+            _request_timeout=_request_timeout
+        )
+        response_data.read()
+        return self.api_client.response_deserialize(
+            response_data=response_data,
+            response_types_map=_response_types_map,
+        ).data
+
+
+    @validate_call
+    def delete_product_image_with_http_info(
+        self,
+        id: Annotated[int, Field(le=99999999999, strict=True, ge=1, description="The product's id.")],
+        image_id: Annotated[str, Field(strict=True, description="The image's id (from the product's `images`).")],
+        _request_timeout: Union[
+            None,
+            Annotated[StrictFloat, Field(gt=0)],
+            Tuple[
+                Annotated[StrictFloat, Field(gt=0)],
+                Annotated[StrictFloat, Field(gt=0)]
+            ]
+        ] = None,
+        _request_auth: Optional[Dict[StrictStr, Any]] = None,
+        _content_type: Optional[StrictStr] = None,
+        _headers: Optional[Dict[StrictStr, Any]] = None,
+        _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
+    ) -> ApiResponse[Product]:
+        """Remove an image from a product (admin)
+
+        Removes the image from the product and deletes its files; the other images keep their order. 404 when the product does not hold that image. Admin only.
+
+        :param id: The product's id. (required)
+        :type id: int
+        :param image_id: The image's id (from the product's `images`). (required)
+        :type image_id: str
+        :param _request_timeout: timeout setting for this request. If one
+                                 number provided, it will be total request
+                                 timeout. It can also be a pair (tuple) of
+                                 (connection, read) timeouts.
+        :type _request_timeout: int, tuple(int, int), optional
+        :param _request_auth: set to override the auth_settings for an a single
+                              request; this effectively ignores the
+                              authentication in the spec for a single request.
+        :type _request_auth: dict, optional
+        :param _content_type: force content-type for the request.
+        :type _content_type: str, Optional
+        :param _headers: set to override the headers for a single
+                         request; this effectively ignores the headers
+                         in the spec for a single request.
+        :type _headers: dict, optional
+        :param _host_index: set to override the host_index for a single
+                            request; this effectively ignores the host_index
+                            in the spec for a single request.
+        :type _host_index: int, optional
+        :return: Returns the result object.
+        """ # noqa: E501
+
+        _param = self._delete_product_image_serialize(
+            id=id,
+            image_id=image_id,
+            _request_auth=_request_auth,
+            _content_type=_content_type,
+            _headers=_headers,
+            _host_index=_host_index
+        )
+
+        _response_types_map: Dict[str, Optional[str]] = {
+            '200': "Product",
+            '401': "Problem",
+            '403': "Problem",
+            '404': "Problem",
+            '422': "Problem",
+        }
+        response_data = self.api_client.call_api(
+            *_param,
+            _request_timeout=_request_timeout
+        )
+        response_data.read()
+        return self.api_client.response_deserialize(
+            response_data=response_data,
+            response_types_map=_response_types_map,
+        )
+
+
+    @validate_call
+    def delete_product_image_without_preload_content(
+        self,
+        id: Annotated[int, Field(le=99999999999, strict=True, ge=1, description="The product's id.")],
+        image_id: Annotated[str, Field(strict=True, description="The image's id (from the product's `images`).")],
+        _request_timeout: Union[
+            None,
+            Annotated[StrictFloat, Field(gt=0)],
+            Tuple[
+                Annotated[StrictFloat, Field(gt=0)],
+                Annotated[StrictFloat, Field(gt=0)]
+            ]
+        ] = None,
+        _request_auth: Optional[Dict[StrictStr, Any]] = None,
+        _content_type: Optional[StrictStr] = None,
+        _headers: Optional[Dict[StrictStr, Any]] = None,
+        _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
+    ) -> RESTResponseType:
+        """Remove an image from a product (admin)
+
+        Removes the image from the product and deletes its files; the other images keep their order. 404 when the product does not hold that image. Admin only.
+
+        :param id: The product's id. (required)
+        :type id: int
+        :param image_id: The image's id (from the product's `images`). (required)
+        :type image_id: str
+        :param _request_timeout: timeout setting for this request. If one
+                                 number provided, it will be total request
+                                 timeout. It can also be a pair (tuple) of
+                                 (connection, read) timeouts.
+        :type _request_timeout: int, tuple(int, int), optional
+        :param _request_auth: set to override the auth_settings for an a single
+                              request; this effectively ignores the
+                              authentication in the spec for a single request.
+        :type _request_auth: dict, optional
+        :param _content_type: force content-type for the request.
+        :type _content_type: str, Optional
+        :param _headers: set to override the headers for a single
+                         request; this effectively ignores the headers
+                         in the spec for a single request.
+        :type _headers: dict, optional
+        :param _host_index: set to override the host_index for a single
+                            request; this effectively ignores the host_index
+                            in the spec for a single request.
+        :type _host_index: int, optional
+        :return: Returns the result object.
+        """ # noqa: E501
+
+        _param = self._delete_product_image_serialize(
+            id=id,
+            image_id=image_id,
+            _request_auth=_request_auth,
+            _content_type=_content_type,
+            _headers=_headers,
+            _host_index=_host_index
+        )
+
+        _response_types_map: Dict[str, Optional[str]] = {
+            '200': "Product",
+            '401': "Problem",
+            '403': "Problem",
+            '404': "Problem",
+            '422': "Problem",
+        }
+        response_data = self.api_client.call_api(
+            *_param,
+            _request_timeout=_request_timeout
+        )
+        return response_data.response
+
+
+    def _delete_product_image_serialize(
+        self,
+        id,
+        image_id,
+        _request_auth,
+        _content_type,
+        _headers,
+        _host_index,
+    ) -> RequestSerialized:
+
+        _host = None
+
+        _collection_formats: Dict[str, str] = {
+        }
+
+        _path_params: Dict[str, str] = {}
+        _query_params: List[Tuple[str, str]] = []
+        _header_params: Dict[str, Optional[str]] = _headers or {}
+        _form_params: List[Tuple[str, str]] = []
+        _files: Dict[
+            str, Union[str, bytes, List[str], List[bytes], List[Tuple[str, bytes]]]
+        ] = {}
+        _body_params: Optional[bytes] = None
+
+        # process the path parameters
+        if id is not None:
+            _path_params['id'] = id
+        if image_id is not None:
+            _path_params['image_id'] = image_id
+        # process the query parameters
+        # process the header parameters
+        # process the form parameters
+        # process the body parameter
+
+
+        # set the HTTP header `Accept`
+        if 'Accept' not in _header_params:
+            _header_params['Accept'] = self.api_client.select_header_accept(
+                [
+                    'application/json', 
+                    'application/problem+json'
+                ]
+            )
+
+
+        # authentication setting
+        _auth_settings: List[str] = [
+            'bearerAuth'
+        ]
+
+        return self.api_client.param_serialize(
+            method='DELETE',
+            resource_path='/v1/products/{id}/images/{image_id}',
+            path_params=_path_params,
+            query_params=_query_params,
+            header_params=_header_params,
+            body=_body_params,
+            post_params=_form_params,
+            files=_files,
+            auth_settings=_auth_settings,
+            collection_formats=_collection_formats,
+            _host=_host,
+            _request_auth=_request_auth
+        )
+
+
+
+
+    @validate_call
     def get_product(
         self,
         id: Annotated[int, Field(le=99999999999, strict=True, ge=1, description="The product's id.")],
@@ -892,6 +1182,288 @@ class ProductsApi:
 
 
     @validate_call
+    def get_product_image(
+        self,
+        image_id: Annotated[str, Field(strict=True, description="The image's id (from the product's `images`).")],
+        width: Annotated[StrictInt, Field(description="The rendition's width in pixels; an image lists the widths it has in `srcset`.")],
+        _request_timeout: Union[
+            None,
+            Annotated[StrictFloat, Field(gt=0)],
+            Tuple[
+                Annotated[StrictFloat, Field(gt=0)],
+                Annotated[StrictFloat, Field(gt=0)]
+            ]
+        ] = None,
+        _request_auth: Optional[Dict[StrictStr, Any]] = None,
+        _content_type: Optional[StrictStr] = None,
+        _headers: Optional[Dict[StrictStr, Any]] = None,
+        _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
+    ) -> bytes:
+        """Get an image rendition
+
+        The WebP bytes of one rendition. An image never changes once uploaded (a new upload gets a new id), so the response may be cached for a year (`Cache-Control: public, max-age=31536000, immutable`). 404 for an unknown image or a width it does not have.
+
+        :param image_id: The image's id (from the product's `images`). (required)
+        :type image_id: str
+        :param width: The rendition's width in pixels; an image lists the widths it has in `srcset`. (required)
+        :type width: int
+        :param _request_timeout: timeout setting for this request. If one
+                                 number provided, it will be total request
+                                 timeout. It can also be a pair (tuple) of
+                                 (connection, read) timeouts.
+        :type _request_timeout: int, tuple(int, int), optional
+        :param _request_auth: set to override the auth_settings for an a single
+                              request; this effectively ignores the
+                              authentication in the spec for a single request.
+        :type _request_auth: dict, optional
+        :param _content_type: force content-type for the request.
+        :type _content_type: str, Optional
+        :param _headers: set to override the headers for a single
+                         request; this effectively ignores the headers
+                         in the spec for a single request.
+        :type _headers: dict, optional
+        :param _host_index: set to override the host_index for a single
+                            request; this effectively ignores the host_index
+                            in the spec for a single request.
+        :type _host_index: int, optional
+        :return: Returns the result object.
+        """ # noqa: E501
+
+        _param = self._get_product_image_serialize(
+            image_id=image_id,
+            width=width,
+            _request_auth=_request_auth,
+            _content_type=_content_type,
+            _headers=_headers,
+            _host_index=_host_index
+        )
+
+        _response_types_map: Dict[str, Optional[str]] = {
+            '200': "bytes",
+            '404': "Problem",
+            '422': "Problem",
+        }
+        response_data = self.api_client.call_api(
+            *_param,
+            _request_timeout=_request_timeout
+        )
+        response_data.read()
+        return self.api_client.response_deserialize(
+            response_data=response_data,
+            response_types_map=_response_types_map,
+        ).data
+
+
+    @validate_call
+    def get_product_image_with_http_info(
+        self,
+        image_id: Annotated[str, Field(strict=True, description="The image's id (from the product's `images`).")],
+        width: Annotated[StrictInt, Field(description="The rendition's width in pixels; an image lists the widths it has in `srcset`.")],
+        _request_timeout: Union[
+            None,
+            Annotated[StrictFloat, Field(gt=0)],
+            Tuple[
+                Annotated[StrictFloat, Field(gt=0)],
+                Annotated[StrictFloat, Field(gt=0)]
+            ]
+        ] = None,
+        _request_auth: Optional[Dict[StrictStr, Any]] = None,
+        _content_type: Optional[StrictStr] = None,
+        _headers: Optional[Dict[StrictStr, Any]] = None,
+        _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
+    ) -> ApiResponse[bytes]:
+        """Get an image rendition
+
+        The WebP bytes of one rendition. An image never changes once uploaded (a new upload gets a new id), so the response may be cached for a year (`Cache-Control: public, max-age=31536000, immutable`). 404 for an unknown image or a width it does not have.
+
+        :param image_id: The image's id (from the product's `images`). (required)
+        :type image_id: str
+        :param width: The rendition's width in pixels; an image lists the widths it has in `srcset`. (required)
+        :type width: int
+        :param _request_timeout: timeout setting for this request. If one
+                                 number provided, it will be total request
+                                 timeout. It can also be a pair (tuple) of
+                                 (connection, read) timeouts.
+        :type _request_timeout: int, tuple(int, int), optional
+        :param _request_auth: set to override the auth_settings for an a single
+                              request; this effectively ignores the
+                              authentication in the spec for a single request.
+        :type _request_auth: dict, optional
+        :param _content_type: force content-type for the request.
+        :type _content_type: str, Optional
+        :param _headers: set to override the headers for a single
+                         request; this effectively ignores the headers
+                         in the spec for a single request.
+        :type _headers: dict, optional
+        :param _host_index: set to override the host_index for a single
+                            request; this effectively ignores the host_index
+                            in the spec for a single request.
+        :type _host_index: int, optional
+        :return: Returns the result object.
+        """ # noqa: E501
+
+        _param = self._get_product_image_serialize(
+            image_id=image_id,
+            width=width,
+            _request_auth=_request_auth,
+            _content_type=_content_type,
+            _headers=_headers,
+            _host_index=_host_index
+        )
+
+        _response_types_map: Dict[str, Optional[str]] = {
+            '200': "bytes",
+            '404': "Problem",
+            '422': "Problem",
+        }
+        response_data = self.api_client.call_api(
+            *_param,
+            _request_timeout=_request_timeout
+        )
+        response_data.read()
+        return self.api_client.response_deserialize(
+            response_data=response_data,
+            response_types_map=_response_types_map,
+        )
+
+
+    @validate_call
+    def get_product_image_without_preload_content(
+        self,
+        image_id: Annotated[str, Field(strict=True, description="The image's id (from the product's `images`).")],
+        width: Annotated[StrictInt, Field(description="The rendition's width in pixels; an image lists the widths it has in `srcset`.")],
+        _request_timeout: Union[
+            None,
+            Annotated[StrictFloat, Field(gt=0)],
+            Tuple[
+                Annotated[StrictFloat, Field(gt=0)],
+                Annotated[StrictFloat, Field(gt=0)]
+            ]
+        ] = None,
+        _request_auth: Optional[Dict[StrictStr, Any]] = None,
+        _content_type: Optional[StrictStr] = None,
+        _headers: Optional[Dict[StrictStr, Any]] = None,
+        _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
+    ) -> RESTResponseType:
+        """Get an image rendition
+
+        The WebP bytes of one rendition. An image never changes once uploaded (a new upload gets a new id), so the response may be cached for a year (`Cache-Control: public, max-age=31536000, immutable`). 404 for an unknown image or a width it does not have.
+
+        :param image_id: The image's id (from the product's `images`). (required)
+        :type image_id: str
+        :param width: The rendition's width in pixels; an image lists the widths it has in `srcset`. (required)
+        :type width: int
+        :param _request_timeout: timeout setting for this request. If one
+                                 number provided, it will be total request
+                                 timeout. It can also be a pair (tuple) of
+                                 (connection, read) timeouts.
+        :type _request_timeout: int, tuple(int, int), optional
+        :param _request_auth: set to override the auth_settings for an a single
+                              request; this effectively ignores the
+                              authentication in the spec for a single request.
+        :type _request_auth: dict, optional
+        :param _content_type: force content-type for the request.
+        :type _content_type: str, Optional
+        :param _headers: set to override the headers for a single
+                         request; this effectively ignores the headers
+                         in the spec for a single request.
+        :type _headers: dict, optional
+        :param _host_index: set to override the host_index for a single
+                            request; this effectively ignores the host_index
+                            in the spec for a single request.
+        :type _host_index: int, optional
+        :return: Returns the result object.
+        """ # noqa: E501
+
+        _param = self._get_product_image_serialize(
+            image_id=image_id,
+            width=width,
+            _request_auth=_request_auth,
+            _content_type=_content_type,
+            _headers=_headers,
+            _host_index=_host_index
+        )
+
+        _response_types_map: Dict[str, Optional[str]] = {
+            '200': "bytes",
+            '404': "Problem",
+            '422': "Problem",
+        }
+        response_data = self.api_client.call_api(
+            *_param,
+            _request_timeout=_request_timeout
+        )
+        return response_data.response
+
+
+    def _get_product_image_serialize(
+        self,
+        image_id,
+        width,
+        _request_auth,
+        _content_type,
+        _headers,
+        _host_index,
+    ) -> RequestSerialized:
+
+        _host = None
+
+        _collection_formats: Dict[str, str] = {
+        }
+
+        _path_params: Dict[str, str] = {}
+        _query_params: List[Tuple[str, str]] = []
+        _header_params: Dict[str, Optional[str]] = _headers or {}
+        _form_params: List[Tuple[str, str]] = []
+        _files: Dict[
+            str, Union[str, bytes, List[str], List[bytes], List[Tuple[str, bytes]]]
+        ] = {}
+        _body_params: Optional[bytes] = None
+
+        # process the path parameters
+        if image_id is not None:
+            _path_params['image_id'] = image_id
+        if width is not None:
+            _path_params['width'] = width
+        # process the query parameters
+        # process the header parameters
+        # process the form parameters
+        # process the body parameter
+
+
+        # set the HTTP header `Accept`
+        if 'Accept' not in _header_params:
+            _header_params['Accept'] = self.api_client.select_header_accept(
+                [
+                    'image/webp', 
+                    'application/problem+json'
+                ]
+            )
+
+
+        # authentication setting
+        _auth_settings: List[str] = [
+        ]
+
+        return self.api_client.param_serialize(
+            method='GET',
+            resource_path='/v1/product-images/{image_id}/{width}',
+            path_params=_path_params,
+            query_params=_query_params,
+            header_params=_header_params,
+            body=_body_params,
+            post_params=_form_params,
+            files=_files,
+            auth_settings=_auth_settings,
+            collection_formats=_collection_formats,
+            _host=_host,
+            _request_auth=_request_auth
+        )
+
+
+
+
+    @validate_call
     def search_products(
         self,
         q: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=200)]], Field(description="Free text; every word must match name, description or sku (prefix matching). Omit it rather than send it empty.")] = None,
@@ -901,6 +1473,8 @@ class ProductsApi:
         limit: Annotated[Optional[Annotated[int, Field(le=100, strict=True, ge=1)]], Field(description="Page size, 1 to 100.")] = None,
         cursor: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=200)]], Field(description="The opaque `next_cursor` of the previous page; omit for the first page. (No example value: a made-up cursor is refused with 422, so \"Try it out\" leaves it empty.)")] = None,
         ids: Annotated[Optional[Annotated[str, Field(strict=True, max_length=1200)]], Field(description="Comma-separated product ids (at most 100) to fetch in one call.")] = None,
+        category: Annotated[Optional[ProductCategory], Field(description="Only products of this category.")] = None,
+        facets: Annotated[Optional[StrictBool], Field(description="`true` adds `facets` to the response: how many of the matches fall in each category and in each price band.")] = None,
         _request_timeout: Union[
             None,
             Annotated[StrictFloat, Field(gt=0)],
@@ -916,7 +1490,7 @@ class ProductsApi:
     ) -> ProductPage:
         """Search and browse products
 
-        Full-text search over name, description and sku when `q` is set: every word must match, each word also matches as a prefix (`manag` finds \"management\"), case does not matter. With the default `relevance` order, products whose name (or sku) holds every word come first, then those that match only through the description; newest first within each group. Without `q` it browses the catalog (newest first by default). `ids` fetches up to 100 given products in one call; with `q` it keeps the listed products that match. A `min_price` above `max_price` is an empty range (no products). Anonymous callers and customers see active products only; admins and services also see inactive ones (`is_active` tells them apart). `total_count` is exact up to 10,000 matches; beyond that it is 10,000 and `total_count_is_lower_bound` is true.
+        Full-text search over name, description and sku when `q` is set: every word must match, each word also matches as a prefix (`manag` finds \"management\"), case does not matter. With the default `relevance` order, products whose name (or sku) holds every word come first, then those that match only through the description; newest first within each group. Without `q` it browses the catalog (newest first by default). `ids` fetches up to 100 given products in one call; with `q` it keeps the listed products that match. A `min_price` above `max_price` is an empty range (no products). `category` keeps one category's products. Anonymous callers and customers see active products only; admins and services also see inactive ones (`is_active` tells them apart). `total_count` is exact up to 10,000 matches; beyond that it is 10,000 and `total_count_is_lower_bound` is true.  Facets (`facets=true`): the matches of every filter given (words, price range, category, `ids`) counted per category and per price band, so each count is the `total_count` the shopper gets by adding that category, or that band's `min_price`/`max_price`, to the request. Facets are counted only when the count is exact: with more than 10,000 matches `facets` is null (narrow the search first). Every search backend counts the same way.
 
         :param q: Free text; every word must match name, description or sku (prefix matching). Omit it rather than send it empty.
         :type q: str
@@ -932,6 +1506,10 @@ class ProductsApi:
         :type cursor: str
         :param ids: Comma-separated product ids (at most 100) to fetch in one call.
         :type ids: str
+        :param category: Only products of this category.
+        :type category: ProductCategory
+        :param facets: `true` adds `facets` to the response: how many of the matches fall in each category and in each price band.
+        :type facets: bool
         :param _request_timeout: timeout setting for this request. If one
                                  number provided, it will be total request
                                  timeout. It can also be a pair (tuple) of
@@ -962,6 +1540,8 @@ class ProductsApi:
             limit=limit,
             cursor=cursor,
             ids=ids,
+            category=category,
+            facets=facets,
             _request_auth=_request_auth,
             _content_type=_content_type,
             _headers=_headers,
@@ -993,6 +1573,8 @@ class ProductsApi:
         limit: Annotated[Optional[Annotated[int, Field(le=100, strict=True, ge=1)]], Field(description="Page size, 1 to 100.")] = None,
         cursor: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=200)]], Field(description="The opaque `next_cursor` of the previous page; omit for the first page. (No example value: a made-up cursor is refused with 422, so \"Try it out\" leaves it empty.)")] = None,
         ids: Annotated[Optional[Annotated[str, Field(strict=True, max_length=1200)]], Field(description="Comma-separated product ids (at most 100) to fetch in one call.")] = None,
+        category: Annotated[Optional[ProductCategory], Field(description="Only products of this category.")] = None,
+        facets: Annotated[Optional[StrictBool], Field(description="`true` adds `facets` to the response: how many of the matches fall in each category and in each price band.")] = None,
         _request_timeout: Union[
             None,
             Annotated[StrictFloat, Field(gt=0)],
@@ -1008,7 +1590,7 @@ class ProductsApi:
     ) -> ApiResponse[ProductPage]:
         """Search and browse products
 
-        Full-text search over name, description and sku when `q` is set: every word must match, each word also matches as a prefix (`manag` finds \"management\"), case does not matter. With the default `relevance` order, products whose name (or sku) holds every word come first, then those that match only through the description; newest first within each group. Without `q` it browses the catalog (newest first by default). `ids` fetches up to 100 given products in one call; with `q` it keeps the listed products that match. A `min_price` above `max_price` is an empty range (no products). Anonymous callers and customers see active products only; admins and services also see inactive ones (`is_active` tells them apart). `total_count` is exact up to 10,000 matches; beyond that it is 10,000 and `total_count_is_lower_bound` is true.
+        Full-text search over name, description and sku when `q` is set: every word must match, each word also matches as a prefix (`manag` finds \"management\"), case does not matter. With the default `relevance` order, products whose name (or sku) holds every word come first, then those that match only through the description; newest first within each group. Without `q` it browses the catalog (newest first by default). `ids` fetches up to 100 given products in one call; with `q` it keeps the listed products that match. A `min_price` above `max_price` is an empty range (no products). `category` keeps one category's products. Anonymous callers and customers see active products only; admins and services also see inactive ones (`is_active` tells them apart). `total_count` is exact up to 10,000 matches; beyond that it is 10,000 and `total_count_is_lower_bound` is true.  Facets (`facets=true`): the matches of every filter given (words, price range, category, `ids`) counted per category and per price band, so each count is the `total_count` the shopper gets by adding that category, or that band's `min_price`/`max_price`, to the request. Facets are counted only when the count is exact: with more than 10,000 matches `facets` is null (narrow the search first). Every search backend counts the same way.
 
         :param q: Free text; every word must match name, description or sku (prefix matching). Omit it rather than send it empty.
         :type q: str
@@ -1024,6 +1606,10 @@ class ProductsApi:
         :type cursor: str
         :param ids: Comma-separated product ids (at most 100) to fetch in one call.
         :type ids: str
+        :param category: Only products of this category.
+        :type category: ProductCategory
+        :param facets: `true` adds `facets` to the response: how many of the matches fall in each category and in each price band.
+        :type facets: bool
         :param _request_timeout: timeout setting for this request. If one
                                  number provided, it will be total request
                                  timeout. It can also be a pair (tuple) of
@@ -1054,6 +1640,8 @@ class ProductsApi:
             limit=limit,
             cursor=cursor,
             ids=ids,
+            category=category,
+            facets=facets,
             _request_auth=_request_auth,
             _content_type=_content_type,
             _headers=_headers,
@@ -1085,6 +1673,8 @@ class ProductsApi:
         limit: Annotated[Optional[Annotated[int, Field(le=100, strict=True, ge=1)]], Field(description="Page size, 1 to 100.")] = None,
         cursor: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=200)]], Field(description="The opaque `next_cursor` of the previous page; omit for the first page. (No example value: a made-up cursor is refused with 422, so \"Try it out\" leaves it empty.)")] = None,
         ids: Annotated[Optional[Annotated[str, Field(strict=True, max_length=1200)]], Field(description="Comma-separated product ids (at most 100) to fetch in one call.")] = None,
+        category: Annotated[Optional[ProductCategory], Field(description="Only products of this category.")] = None,
+        facets: Annotated[Optional[StrictBool], Field(description="`true` adds `facets` to the response: how many of the matches fall in each category and in each price band.")] = None,
         _request_timeout: Union[
             None,
             Annotated[StrictFloat, Field(gt=0)],
@@ -1100,7 +1690,7 @@ class ProductsApi:
     ) -> RESTResponseType:
         """Search and browse products
 
-        Full-text search over name, description and sku when `q` is set: every word must match, each word also matches as a prefix (`manag` finds \"management\"), case does not matter. With the default `relevance` order, products whose name (or sku) holds every word come first, then those that match only through the description; newest first within each group. Without `q` it browses the catalog (newest first by default). `ids` fetches up to 100 given products in one call; with `q` it keeps the listed products that match. A `min_price` above `max_price` is an empty range (no products). Anonymous callers and customers see active products only; admins and services also see inactive ones (`is_active` tells them apart). `total_count` is exact up to 10,000 matches; beyond that it is 10,000 and `total_count_is_lower_bound` is true.
+        Full-text search over name, description and sku when `q` is set: every word must match, each word also matches as a prefix (`manag` finds \"management\"), case does not matter. With the default `relevance` order, products whose name (or sku) holds every word come first, then those that match only through the description; newest first within each group. Without `q` it browses the catalog (newest first by default). `ids` fetches up to 100 given products in one call; with `q` it keeps the listed products that match. A `min_price` above `max_price` is an empty range (no products). `category` keeps one category's products. Anonymous callers and customers see active products only; admins and services also see inactive ones (`is_active` tells them apart). `total_count` is exact up to 10,000 matches; beyond that it is 10,000 and `total_count_is_lower_bound` is true.  Facets (`facets=true`): the matches of every filter given (words, price range, category, `ids`) counted per category and per price band, so each count is the `total_count` the shopper gets by adding that category, or that band's `min_price`/`max_price`, to the request. Facets are counted only when the count is exact: with more than 10,000 matches `facets` is null (narrow the search first). Every search backend counts the same way.
 
         :param q: Free text; every word must match name, description or sku (prefix matching). Omit it rather than send it empty.
         :type q: str
@@ -1116,6 +1706,10 @@ class ProductsApi:
         :type cursor: str
         :param ids: Comma-separated product ids (at most 100) to fetch in one call.
         :type ids: str
+        :param category: Only products of this category.
+        :type category: ProductCategory
+        :param facets: `true` adds `facets` to the response: how many of the matches fall in each category and in each price band.
+        :type facets: bool
         :param _request_timeout: timeout setting for this request. If one
                                  number provided, it will be total request
                                  timeout. It can also be a pair (tuple) of
@@ -1146,6 +1740,8 @@ class ProductsApi:
             limit=limit,
             cursor=cursor,
             ids=ids,
+            category=category,
+            facets=facets,
             _request_auth=_request_auth,
             _content_type=_content_type,
             _headers=_headers,
@@ -1172,6 +1768,8 @@ class ProductsApi:
         limit,
         cursor,
         ids,
+        category,
+        facets,
         _request_auth,
         _content_type,
         _headers,
@@ -1221,6 +1819,14 @@ class ProductsApi:
         if ids is not None:
             
             _query_params.append(('ids', ids))
+            
+        if category is not None:
+            
+            _query_params.append(('category', category.value))
+            
+        if facets is not None:
+            
+            _query_params.append(('facets', facets))
             
         # process the header parameters
         # process the form parameters
@@ -1555,6 +2161,335 @@ class ProductsApi:
         return self.api_client.param_serialize(
             method='PATCH',
             resource_path='/v1/products/{id}',
+            path_params=_path_params,
+            query_params=_query_params,
+            header_params=_header_params,
+            body=_body_params,
+            post_params=_form_params,
+            files=_files,
+            auth_settings=_auth_settings,
+            collection_formats=_collection_formats,
+            _host=_host,
+            _request_auth=_request_auth
+        )
+
+
+
+
+    @validate_call
+    def upload_product_image(
+        self,
+        id: Annotated[int, Field(le=99999999999, strict=True, ge=1, description="The product's id.")],
+        file: Annotated[Union[StrictBytes, StrictStr, Tuple[StrictStr, StrictBytes]], Field(description="PNG, JPEG or WebP, at most 5 MB.")],
+        alt: Annotated[str, Field(min_length=1, strict=True, max_length=200, description="What the image shows, for screen readers and when it does not load.")],
+        _request_timeout: Union[
+            None,
+            Annotated[StrictFloat, Field(gt=0)],
+            Tuple[
+                Annotated[StrictFloat, Field(gt=0)],
+                Annotated[StrictFloat, Field(gt=0)]
+            ]
+        ] = None,
+        _request_auth: Optional[Dict[StrictStr, Any]] = None,
+        _content_type: Optional[StrictStr] = None,
+        _headers: Optional[Dict[StrictStr, Any]] = None,
+        _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
+    ) -> Product:
+        """Add an image to a product (admin)
+
+        Uploads one image (`multipart/form-data`: the `file` part, PNG, JPEG or WebP, at most 5 MB and 40 megapixels, and its `alt` text). It is appended after the product's other images; a product holds at most 8 (409 `conflict`). The image is stored once and resized into WebP renditions 160, 320, 640 and 1024 px wide (never wider than the upload), served by `getProductImage`. A file that is not one of the three formats, whatever its declared type, is 415 `unsupported_media_type`; one over 5 MB is 413 `payload_too_large`. Answers the product with its images. Admin only.
+
+        :param id: The product's id. (required)
+        :type id: int
+        :param file: PNG, JPEG or WebP, at most 5 MB. (required)
+        :type file: bytes
+        :param alt: What the image shows, for screen readers and when it does not load. (required)
+        :type alt: str
+        :param _request_timeout: timeout setting for this request. If one
+                                 number provided, it will be total request
+                                 timeout. It can also be a pair (tuple) of
+                                 (connection, read) timeouts.
+        :type _request_timeout: int, tuple(int, int), optional
+        :param _request_auth: set to override the auth_settings for an a single
+                              request; this effectively ignores the
+                              authentication in the spec for a single request.
+        :type _request_auth: dict, optional
+        :param _content_type: force content-type for the request.
+        :type _content_type: str, Optional
+        :param _headers: set to override the headers for a single
+                         request; this effectively ignores the headers
+                         in the spec for a single request.
+        :type _headers: dict, optional
+        :param _host_index: set to override the host_index for a single
+                            request; this effectively ignores the host_index
+                            in the spec for a single request.
+        :type _host_index: int, optional
+        :return: Returns the result object.
+        """ # noqa: E501
+
+        _param = self._upload_product_image_serialize(
+            id=id,
+            file=file,
+            alt=alt,
+            _request_auth=_request_auth,
+            _content_type=_content_type,
+            _headers=_headers,
+            _host_index=_host_index
+        )
+
+        _response_types_map: Dict[str, Optional[str]] = {
+            '201': "Product",
+            '400': "Problem",
+            '401': "Problem",
+            '403': "Problem",
+            '404': "Problem",
+            '409': "Problem",
+            '413': "Problem",
+            '415': "Problem",
+            '422': "Problem",
+        }
+        response_data = self.api_client.call_api(
+            *_param,
+            _request_timeout=_request_timeout
+        )
+        response_data.read()
+        return self.api_client.response_deserialize(
+            response_data=response_data,
+            response_types_map=_response_types_map,
+        ).data
+
+
+    @validate_call
+    def upload_product_image_with_http_info(
+        self,
+        id: Annotated[int, Field(le=99999999999, strict=True, ge=1, description="The product's id.")],
+        file: Annotated[Union[StrictBytes, StrictStr, Tuple[StrictStr, StrictBytes]], Field(description="PNG, JPEG or WebP, at most 5 MB.")],
+        alt: Annotated[str, Field(min_length=1, strict=True, max_length=200, description="What the image shows, for screen readers and when it does not load.")],
+        _request_timeout: Union[
+            None,
+            Annotated[StrictFloat, Field(gt=0)],
+            Tuple[
+                Annotated[StrictFloat, Field(gt=0)],
+                Annotated[StrictFloat, Field(gt=0)]
+            ]
+        ] = None,
+        _request_auth: Optional[Dict[StrictStr, Any]] = None,
+        _content_type: Optional[StrictStr] = None,
+        _headers: Optional[Dict[StrictStr, Any]] = None,
+        _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
+    ) -> ApiResponse[Product]:
+        """Add an image to a product (admin)
+
+        Uploads one image (`multipart/form-data`: the `file` part, PNG, JPEG or WebP, at most 5 MB and 40 megapixels, and its `alt` text). It is appended after the product's other images; a product holds at most 8 (409 `conflict`). The image is stored once and resized into WebP renditions 160, 320, 640 and 1024 px wide (never wider than the upload), served by `getProductImage`. A file that is not one of the three formats, whatever its declared type, is 415 `unsupported_media_type`; one over 5 MB is 413 `payload_too_large`. Answers the product with its images. Admin only.
+
+        :param id: The product's id. (required)
+        :type id: int
+        :param file: PNG, JPEG or WebP, at most 5 MB. (required)
+        :type file: bytes
+        :param alt: What the image shows, for screen readers and when it does not load. (required)
+        :type alt: str
+        :param _request_timeout: timeout setting for this request. If one
+                                 number provided, it will be total request
+                                 timeout. It can also be a pair (tuple) of
+                                 (connection, read) timeouts.
+        :type _request_timeout: int, tuple(int, int), optional
+        :param _request_auth: set to override the auth_settings for an a single
+                              request; this effectively ignores the
+                              authentication in the spec for a single request.
+        :type _request_auth: dict, optional
+        :param _content_type: force content-type for the request.
+        :type _content_type: str, Optional
+        :param _headers: set to override the headers for a single
+                         request; this effectively ignores the headers
+                         in the spec for a single request.
+        :type _headers: dict, optional
+        :param _host_index: set to override the host_index for a single
+                            request; this effectively ignores the host_index
+                            in the spec for a single request.
+        :type _host_index: int, optional
+        :return: Returns the result object.
+        """ # noqa: E501
+
+        _param = self._upload_product_image_serialize(
+            id=id,
+            file=file,
+            alt=alt,
+            _request_auth=_request_auth,
+            _content_type=_content_type,
+            _headers=_headers,
+            _host_index=_host_index
+        )
+
+        _response_types_map: Dict[str, Optional[str]] = {
+            '201': "Product",
+            '400': "Problem",
+            '401': "Problem",
+            '403': "Problem",
+            '404': "Problem",
+            '409': "Problem",
+            '413': "Problem",
+            '415': "Problem",
+            '422': "Problem",
+        }
+        response_data = self.api_client.call_api(
+            *_param,
+            _request_timeout=_request_timeout
+        )
+        response_data.read()
+        return self.api_client.response_deserialize(
+            response_data=response_data,
+            response_types_map=_response_types_map,
+        )
+
+
+    @validate_call
+    def upload_product_image_without_preload_content(
+        self,
+        id: Annotated[int, Field(le=99999999999, strict=True, ge=1, description="The product's id.")],
+        file: Annotated[Union[StrictBytes, StrictStr, Tuple[StrictStr, StrictBytes]], Field(description="PNG, JPEG or WebP, at most 5 MB.")],
+        alt: Annotated[str, Field(min_length=1, strict=True, max_length=200, description="What the image shows, for screen readers and when it does not load.")],
+        _request_timeout: Union[
+            None,
+            Annotated[StrictFloat, Field(gt=0)],
+            Tuple[
+                Annotated[StrictFloat, Field(gt=0)],
+                Annotated[StrictFloat, Field(gt=0)]
+            ]
+        ] = None,
+        _request_auth: Optional[Dict[StrictStr, Any]] = None,
+        _content_type: Optional[StrictStr] = None,
+        _headers: Optional[Dict[StrictStr, Any]] = None,
+        _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
+    ) -> RESTResponseType:
+        """Add an image to a product (admin)
+
+        Uploads one image (`multipart/form-data`: the `file` part, PNG, JPEG or WebP, at most 5 MB and 40 megapixels, and its `alt` text). It is appended after the product's other images; a product holds at most 8 (409 `conflict`). The image is stored once and resized into WebP renditions 160, 320, 640 and 1024 px wide (never wider than the upload), served by `getProductImage`. A file that is not one of the three formats, whatever its declared type, is 415 `unsupported_media_type`; one over 5 MB is 413 `payload_too_large`. Answers the product with its images. Admin only.
+
+        :param id: The product's id. (required)
+        :type id: int
+        :param file: PNG, JPEG or WebP, at most 5 MB. (required)
+        :type file: bytes
+        :param alt: What the image shows, for screen readers and when it does not load. (required)
+        :type alt: str
+        :param _request_timeout: timeout setting for this request. If one
+                                 number provided, it will be total request
+                                 timeout. It can also be a pair (tuple) of
+                                 (connection, read) timeouts.
+        :type _request_timeout: int, tuple(int, int), optional
+        :param _request_auth: set to override the auth_settings for an a single
+                              request; this effectively ignores the
+                              authentication in the spec for a single request.
+        :type _request_auth: dict, optional
+        :param _content_type: force content-type for the request.
+        :type _content_type: str, Optional
+        :param _headers: set to override the headers for a single
+                         request; this effectively ignores the headers
+                         in the spec for a single request.
+        :type _headers: dict, optional
+        :param _host_index: set to override the host_index for a single
+                            request; this effectively ignores the host_index
+                            in the spec for a single request.
+        :type _host_index: int, optional
+        :return: Returns the result object.
+        """ # noqa: E501
+
+        _param = self._upload_product_image_serialize(
+            id=id,
+            file=file,
+            alt=alt,
+            _request_auth=_request_auth,
+            _content_type=_content_type,
+            _headers=_headers,
+            _host_index=_host_index
+        )
+
+        _response_types_map: Dict[str, Optional[str]] = {
+            '201': "Product",
+            '400': "Problem",
+            '401': "Problem",
+            '403': "Problem",
+            '404': "Problem",
+            '409': "Problem",
+            '413': "Problem",
+            '415': "Problem",
+            '422': "Problem",
+        }
+        response_data = self.api_client.call_api(
+            *_param,
+            _request_timeout=_request_timeout
+        )
+        return response_data.response
+
+
+    def _upload_product_image_serialize(
+        self,
+        id,
+        file,
+        alt,
+        _request_auth,
+        _content_type,
+        _headers,
+        _host_index,
+    ) -> RequestSerialized:
+
+        _host = None
+
+        _collection_formats: Dict[str, str] = {
+        }
+
+        _path_params: Dict[str, str] = {}
+        _query_params: List[Tuple[str, str]] = []
+        _header_params: Dict[str, Optional[str]] = _headers or {}
+        _form_params: List[Tuple[str, str]] = []
+        _files: Dict[
+            str, Union[str, bytes, List[str], List[bytes], List[Tuple[str, bytes]]]
+        ] = {}
+        _body_params: Optional[bytes] = None
+
+        # process the path parameters
+        if id is not None:
+            _path_params['id'] = id
+        # process the query parameters
+        # process the header parameters
+        # process the form parameters
+        if file is not None:
+            _files['file'] = file
+        if alt is not None:
+            _form_params.append(('alt', alt))
+        # process the body parameter
+
+
+        # set the HTTP header `Accept`
+        if 'Accept' not in _header_params:
+            _header_params['Accept'] = self.api_client.select_header_accept(
+                [
+                    'application/json', 
+                    'application/problem+json'
+                ]
+            )
+
+        # set the HTTP header `Content-Type`
+        if _content_type:
+            _header_params['Content-Type'] = _content_type
+        else:
+            _default_content_type = (
+                self.api_client.select_header_content_type(
+                    [
+                        'multipart/form-data'
+                    ]
+                )
+            )
+            if _default_content_type is not None:
+                _header_params['Content-Type'] = _default_content_type
+
+        # authentication setting
+        _auth_settings: List[str] = [
+            'bearerAuth'
+        ]
+
+        return self.api_client.param_serialize(
+            method='POST',
+            resource_path='/v1/products/{id}/images',
             path_params=_path_params,
             query_params=_query_params,
             header_params=_header_params,

@@ -13,15 +13,21 @@
 """  # noqa: E501
 
 # import models into model package
+from disqo_commerce.generated.product.models.category_count import CategoryCount
 from disqo_commerce.generated.product.models.error_code import ErrorCode
 from disqo_commerce.generated.product.models.field_error import FieldError
+from disqo_commerce.generated.product.models.image_rendition import ImageRendition
 from disqo_commerce.generated.product.models.legacy_product import LegacyProduct
 from disqo_commerce.generated.product.models.legacy_search_result import LegacySearchResult
 from disqo_commerce.generated.product.models.money import Money
 from disqo_commerce.generated.product.models.price import Price
+from disqo_commerce.generated.product.models.price_band_count import PriceBandCount
 from disqo_commerce.generated.product.models.problem import Problem
 from disqo_commerce.generated.product.models.product import Product
+from disqo_commerce.generated.product.models.product_category import ProductCategory
 from disqo_commerce.generated.product.models.product_create import ProductCreate
+from disqo_commerce.generated.product.models.product_facets import ProductFacets
+from disqo_commerce.generated.product.models.product_image import ProductImage
 from disqo_commerce.generated.product.models.product_page import ProductPage
 from disqo_commerce.generated.product.models.product_sort import ProductSort
 from disqo_commerce.generated.product.models.product_update import ProductUpdate

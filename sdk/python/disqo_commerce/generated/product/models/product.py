@@ -20,7 +20,10 @@ import json
 from datetime import datetime
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr
 from typing import Any, ClassVar, Dict, List
+from typing_extensions import Annotated
 from disqo_commerce.generated.product.models.money import Money
+from disqo_commerce.generated.product.models.product_category import ProductCategory
+from disqo_commerce.generated.product.models.product_image import ProductImage
 from typing import Optional, Set
 from typing_extensions import Self
 from pydantic_core import to_jsonable_python
@@ -33,13 +36,15 @@ class Product(BaseModel):
     name: StrictStr = Field(description="Display name.", json_schema_extra={"examples": ["The Management Handbook"]})
     description: StrictStr = Field(description="Long description (plain text).", json_schema_extra={"examples": ["A practical book on project management for new team leads."]})
     sku: StrictStr = Field(description="Stock keeping unit, unique in the catalog.", json_schema_extra={"examples": ["BK-000001"]})
+    category: ProductCategory
     price: Money
+    images: Annotated[List[ProductImage], Field(max_length=8)] = Field(description="The product's images in display order (the first is its main image); may be empty.")
     is_active: StrictBool = Field(description="False when deactivated (not listed, not reservable).", json_schema_extra={"examples": [True]})
     stock: StrictInt = Field(description="Units received into inventory, as set by admins.", json_schema_extra={"examples": [25]})
     available: StrictInt = Field(description="Units that can be reserved now (stock minus sold minus unexpired reservations, never below 0).", json_schema_extra={"examples": [21]})
     created_at: datetime = Field(description="When the product was created (UTC).", json_schema_extra={"examples": ["2026-01-01T12:00:00Z"]})
     updated_at: datetime = Field(description="When the product last changed (UTC).", json_schema_extra={"examples": ["2026-01-01T12:00:00Z"]})
-    __properties: ClassVar[List[str]] = ["id", "name", "description", "sku", "price", "is_active", "stock", "available", "created_at", "updated_at"]
+    __properties: ClassVar[List[str]] = ["id", "name", "description", "sku", "category", "price", "images", "is_active", "stock", "available", "created_at", "updated_at"]
 
     model_config = ConfigDict(
         validate_by_name=True,
@@ -83,6 +88,12 @@ class Product(BaseModel):
         # override the default output from pydantic by calling `to_dict()` of price
         if self.price:
             _dict['price'] = self.price.to_dict()
+        # override the default output from pydantic by calling `to_dict()` of each item in images (list)
+        _items = []
+        if self.images:
+            for _item_images in self.images:
+                _items.append(_item_images.to_dict() if _item_images is not None else None)
+            _dict['images'] = _items
         return _dict
 
     @classmethod
@@ -99,7 +110,9 @@ class Product(BaseModel):
             "name": obj.get("name"),
             "description": obj.get("description"),
             "sku": obj.get("sku"),
+            "category": obj.get("category"),
             "price": Money.from_dict(obj["price"]) if obj.get("price") is not None else None,
+            "images": [ProductImage.from_dict(_item) for _item in obj["images"]] if obj.get("images") is not None else None,
             "is_active": obj.get("is_active"),
             "stock": obj.get("stock"),
             "available": obj.get("available"),

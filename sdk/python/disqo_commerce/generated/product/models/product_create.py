@@ -21,6 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictBool, field_validator
 from typing import Any, ClassVar, Dict, List, Optional
 from typing_extensions import Annotated
 from disqo_commerce.generated.product.models.price import Price
+from disqo_commerce.generated.product.models.product_category import ProductCategory
 from typing import Optional, Set
 from typing_extensions import Self
 from pydantic_core import to_jsonable_python
@@ -32,10 +33,11 @@ class ProductCreate(BaseModel):
     name: Annotated[str, Field(min_length=1, strict=True, max_length=200)] = Field(description="Display name.", json_schema_extra={"examples": ["The Management Handbook"]})
     description: Annotated[str, Field(strict=True, max_length=5000)] = Field(description="Long description (plain text).", json_schema_extra={"examples": ["A practical book on project management for new team leads."]})
     sku: Annotated[str, Field(strict=True)] = Field(description="Stock keeping unit, unique in the catalog (letters, digits, `.`, `_`, `-`); stored upper-case, so `bk-1` and `BK-1` are the same sku.", json_schema_extra={"examples": ["BK-900001"]})
+    category: Optional[ProductCategory] = None
     price: Price
     stock: Optional[Annotated[int, Field(le=1000000000, strict=True, ge=0)]] = Field(default=0, description="Units received into inventory.", json_schema_extra={"examples": [25]})
     is_active: Optional[StrictBool] = Field(default=True, description="Whether it is listed and reservable.", json_schema_extra={"examples": [True]})
-    __properties: ClassVar[List[str]] = ["name", "description", "sku", "price", "stock", "is_active"]
+    __properties: ClassVar[List[str]] = ["name", "description", "sku", "category", "price", "stock", "is_active"]
 
     @field_validator('name', mode="before")
     def name_validate_regular_expression(cls, value):
@@ -108,6 +110,7 @@ class ProductCreate(BaseModel):
             "name": obj.get("name"),
             "description": obj.get("description"),
             "sku": obj.get("sku"),
+            "category": obj.get("category"),
             "price": Price.from_dict(obj["price"]) if obj.get("price") is not None else None,
             "stock": obj.get("stock") if obj.get("stock") is not None else 0,
             "is_active": obj.get("is_active") if obj.get("is_active") is not None else True

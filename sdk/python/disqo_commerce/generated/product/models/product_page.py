@@ -20,6 +20,7 @@ import json
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr
 from typing import Any, ClassVar, Dict, List, Optional
 from disqo_commerce.generated.product.models.product import Product
+from disqo_commerce.generated.product.models.product_facets import ProductFacets
 from typing import Optional, Set
 from typing_extensions import Self
 from pydantic_core import to_jsonable_python
@@ -32,7 +33,8 @@ class ProductPage(BaseModel):
     next_cursor: Optional[StrictStr] = Field(description="The cursor of the next page, or null on the last page.", json_schema_extra={"examples": ["eyJpZCI6MjB9"]})
     total_count: StrictInt = Field(description="How many products match in all; at most 10,000 (see `total_count_is_lower_bound`).", json_schema_extra={"examples": [1]})
     total_count_is_lower_bound: StrictBool = Field(description="True when more than 10,000 products match and `total_count` is only a lower bound.", json_schema_extra={"examples": [False]})
-    __properties: ClassVar[List[str]] = ["data", "next_cursor", "total_count", "total_count_is_lower_bound"]
+    facets: Optional[ProductFacets] = Field(default=None, description="Present when the request asked for `facets=true`: the matches counted per category and per price band. Null when more than 10,000 products match.")
+    __properties: ClassVar[List[str]] = ["data", "next_cursor", "total_count", "total_count_is_lower_bound", "facets"]
 
     model_config = ConfigDict(
         validate_by_name=True,
@@ -79,10 +81,18 @@ class ProductPage(BaseModel):
             for _item_data in self.data:
                 _items.append(_item_data.to_dict() if _item_data is not None else None)
             _dict['data'] = _items
+        # override the default output from pydantic by calling `to_dict()` of facets
+        if self.facets:
+            _dict['facets'] = self.facets.to_dict()
         # set to None if next_cursor (nullable) is None
         # and model_fields_set contains the field
         if self.next_cursor is None and "next_cursor" in self.model_fields_set:
             _dict['next_cursor'] = None
+
+        # set to None if facets (nullable) is None
+        # and model_fields_set contains the field
+        if self.facets is None and "facets" in self.model_fields_set:
+            _dict['facets'] = None
 
         return _dict
 
@@ -99,7 +109,8 @@ class ProductPage(BaseModel):
             "data": [Product.from_dict(_item) for _item in obj["data"]] if obj.get("data") is not None else None,
             "next_cursor": obj.get("next_cursor"),
             "total_count": obj.get("total_count"),
-            "total_count_is_lower_bound": obj.get("total_count_is_lower_bound")
+            "total_count_is_lower_bound": obj.get("total_count_is_lower_bound"),
+            "facets": ProductFacets.from_dict(obj["facets"]) if obj.get("facets") is not None else None
         })
         return _obj
 

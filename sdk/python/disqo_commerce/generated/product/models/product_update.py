@@ -21,6 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictBool, field_validator
 from typing import Any, ClassVar, Dict, List, Optional
 from typing_extensions import Annotated
 from disqo_commerce.generated.product.models.price import Price
+from disqo_commerce.generated.product.models.product_category import ProductCategory
 from typing import Optional, Set
 from typing_extensions import Self
 from pydantic_core import to_jsonable_python
@@ -32,10 +33,11 @@ class ProductUpdate(BaseModel):
     name: Optional[Annotated[str, Field(min_length=1, strict=True, max_length=200)]] = Field(default=None, description="Display name.", json_schema_extra={"examples": ["The Management Handbook, 2nd edition"]})
     description: Optional[Annotated[str, Field(strict=True, max_length=5000)]] = Field(default=None, description="Long description (plain text).", json_schema_extra={"examples": ["A practical book on project management for new team leads."]})
     sku: Optional[Annotated[str, Field(strict=True)]] = Field(default=None, description="Stock keeping unit, unique in the catalog.", json_schema_extra={"examples": ["BK-900002"]})
+    category: Optional[ProductCategory] = None
     price: Optional[Price] = None
     stock: Optional[Annotated[int, Field(le=1000000000, strict=True, ge=0)]] = Field(default=None, description="Units received into inventory (sold units stay counted in it).", json_schema_extra={"examples": [40]})
     is_active: Optional[StrictBool] = Field(default=None, description="False deactivates, true reactivates.", json_schema_extra={"examples": [True]})
-    __properties: ClassVar[List[str]] = ["name", "description", "sku", "price", "stock", "is_active"]
+    __properties: ClassVar[List[str]] = ["name", "description", "sku", "category", "price", "stock", "is_active"]
 
     @field_validator('name', mode="before")
     def name_validate_regular_expression(cls, value):
@@ -114,6 +116,7 @@ class ProductUpdate(BaseModel):
             "name": obj.get("name"),
             "description": obj.get("description"),
             "sku": obj.get("sku"),
+            "category": obj.get("category"),
             "price": Price.from_dict(obj["price"]) if obj.get("price") is not None else None,
             "stock": obj.get("stock"),
             "is_active": obj.get("is_active")
