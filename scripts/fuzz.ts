@@ -85,6 +85,12 @@ const ALSO_ACCEPTED: Record<string, { statuses: string[]; why: string }> = {
   // rules on the caller's current cart, documented with their own codes: a valid request may meet them
   addCartItem: { statuses: ["422"], why: "a cart line holds at most 99 units in total (the line may already hold some)" },
   createQuote: { statuses: ["422"], why: "an empty cart gets 422 cart_empty; an unknown or expired promo code 422 invalid_promo_code" },
+  // product images: what the bytes are is known only once they are decoded
+  uploadProductImage: {
+    statuses: ["400", "413", "415", "422"],
+    why: "the file part must decode as a PNG, JPEG or WebP (415) at least 160 px wide and not truncated (422), at most 5 MB (413); busboy refuses some part headers the schema cannot describe (400)",
+  },
+  deleteProductImage: { statuses: ["422"], why: "the stateful phase's inferred links put a product id in `image_id`, which its pattern refuses" },
   // analytics: rules across fields and on the clock
   trackEvents: { statuses: ["422"], why: "a visitor id in the header or the body; occurred_at at most 5 minutes ahead; each type's own properties" },
   ingestEvents: { statuses: ["422"], why: "each event type needs its own properties (e.g. a search its term and result_count)" },

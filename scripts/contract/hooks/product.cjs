@@ -89,7 +89,7 @@ hooks.beforeEachValidation((transaction) => stripCharset(transaction));
 // ---- Products ----------------------------------------------------------------------------
 
 const SEARCH = "/v1/products > Search and browse products";
-success(`${SEARCH} > 200 > application/json`, (t) => setPath(t, "/v1/products?q=book&sort=relevance&limit=5&min_price=100"));
+success(`${SEARCH} > 200 > application/json`, (t) => setPath(t, "/v1/products?q=book&sort=relevance&limit=5&min_price=100&facets=true"));
 when(`${SEARCH} > 422 > application/problem+json`, (t) => setPath(t, "/v1/products?limit=0"));
 
 const CREATE = "/v1/products > Create a product (admin)";
@@ -191,6 +191,100 @@ when(`${DEACTIVATE} > 422 > application/problem+json`, (t) => {
   bearer(t, state.adminToken);
   setPath(t, "/v1/products/not-a-number");
 });
+
+// ---- Images ------------------------------------------------------------------------------
+
+// a real PNG (sharp is the product service's own image library), sent as multipart bytes
+const pngOf = (width, height) => require("sharp")({ create: { width, height, channels: 3, background: { r: 30, g: 140, b: 120 } } }).png().toBuffer();
+
+/** A multipart/form-data body with an `alt` field and a `file` part, as bytes (dredd sends base64 bodies as bytes). */
+function setMultipart(t, { alt, file, fileType = "image/png" }) {
+  const boundary = `----contract${RUN}${counter++}`;
+  const parts = [];
+  if (alt !== undefined) parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="alt"\r\n\r\n${alt}\r\n`));
+  if (file !== undefined) {
+    parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="image"\r\nContent-Type: ${fileType}\r\n\r\n`), file, Buffer.from("\r\n"));
+  }
+  parts.push(Buffer.from(`--${boundary}--\r\n`));
+  setHeader(t, "Content-Type", `multipart/form-data; boundary=${boundary}`);
+  t.request.body = Buffer.concat(parts).toString("base64");
+  t.request.bodyEncoding = "base64";
+}
+
+/** Uploads an image to a product outside the test (setup); answers the product. */
+async function withImage(product) {
+  const form = new FormData();
+  form.append("file", new Blob([new Uint8Array(await pngOf(400, 300))], { type: "image/png" }), "image.png");
+  form.append("alt", "Set up by the contract tests");
+  const response = await fetch(`${PRODUCT_URL}/v1/products/${product.id}/images`, { method: "POST", body: form, headers: { Authorization: `Bearer ${state.adminToken}` } });
+  if (response.status !== 201) throw new Error(`setup: image upload answered ${response.status}: ${(await response.text()).slice(0, 300)}`);
+  return response.json();
+}
+
+const UPLOAD = "/v1/products/{id}/images > Add an image to a product (admin)";
+const uploadTo = (t, product, token = state.adminToken) => {
+  bearer(t, token);
+  setPath(t, `/v1/products/${product.id}/images`);
+};
+success(`${UPLOAD} > 201 > application/json`, async (t) => {
+  uploadTo(t, state.product);
+  setMultipart(t, { alt: "Front view", file: await pngOf(320, 320) });
+});
+when(`${UPLOAD} > 400 > application/problem+json`, (t) => {
+  uploadTo(t, state.product);
+  // a multipart body that ends before its closing boundary
+  setHeader(t, "Content-Type", "multipart/form-data; boundary=cut");
+  t.request.body = '--cut\r\nContent-Disposition: form-data; name="alt"\r\n\r\nhalf';
+});
+when(`${UPLOAD} > 401 > application/problem+json`, (t) => uploadTo(t, state.product, null));
+when(`${UPLOAD} > 403 > application/problem+json`, (t) => uploadTo(t, state.product, state.shopperToken));
+when(`${UPLOAD} > 404 > application/problem+json`, async (t) => {
+  uploadTo(t, { id: 99999999 });
+  setMultipart(t, { alt: "Nobody's", file: await pngOf(200, 200) });
+});
+when(`${UPLOAD} > 409 > application/problem+json`, async (t) => {
+  const full = await newProduct();
+  for (let i = 0; i < 8; i++) await withImage(full);
+  uploadTo(t, full);
+  setMultipart(t, { alt: "The ninth", file: await pngOf(200, 200) });
+});
+when(`${UPLOAD} > 413 > application/problem+json`, (t) => {
+  uploadTo(t, state.product);
+  setMultipart(t, { alt: "Too big", file: Buffer.alloc(5 * 1024 * 1024 + 1, 1) });
+});
+when(`${UPLOAD} > 415 > application/problem+json`, (t) => {
+  uploadTo(t, state.product);
+  setMultipart(t, { alt: "Not an image", file: Buffer.from("GIF89a is not enough"), fileType: "image/gif" });
+});
+when(`${UPLOAD} > 422 > application/problem+json`, async (t) => {
+  uploadTo(t, state.product);
+  setMultipart(t, { file: await pngOf(200, 200) });
+});
+
+const DELETE_IMAGE = "/v1/products/{id}/images/{image_id} > Remove an image from a product (admin)";
+success(`${DELETE_IMAGE} > 200 > application/json`, async (t) => {
+  const product = await withImage(await newProduct());
+  bearer(t, state.adminToken);
+  setPath(t, `/v1/products/${product.id}/images/${product.images[0].id}`);
+});
+when(`${DELETE_IMAGE} > 401 > application/problem+json`, (t) => bearer(t, undefined));
+when(`${DELETE_IMAGE} > 403 > application/problem+json`, (t) => bearer(t, state.shopperToken));
+when(`${DELETE_IMAGE} > 404 > application/problem+json`, (t) => {
+  bearer(t, state.adminToken);
+  setPath(t, `/v1/products/${state.product.id}/images/0123456789abcdef0123`);
+});
+when(`${DELETE_IMAGE} > 422 > application/problem+json`, (t) => {
+  bearer(t, state.adminToken);
+  setPath(t, `/v1/products/${state.product.id}/images/NOT-AN-ID`);
+});
+
+const RENDITION = "/v1/product-images/{image_id}/{width} > Get an image rendition";
+success(`${RENDITION} > 200 > image/webp`, async (t) => {
+  const product = await withImage(await newProduct());
+  setPath(t, product.images[0].srcset[0].url);
+});
+when(`${RENDITION} > 404 > application/problem+json`, (t) => setPath(t, "/v1/product-images/0123456789abcdef0123/320"));
+when(`${RENDITION} > 422 > application/problem+json`, (t) => setPath(t, "/v1/product-images/0123456789abcdef0123/500"));
 
 // ---- Inventory ---------------------------------------------------------------------------
 

@@ -36,6 +36,9 @@ export function sendProblem(res: Response, status: number, code: ErrorCode, deta
     .send(JSON.stringify(toProblem({ status, code, detail, instance, requestId: currentRequestId(), extensions })));
 }
 
+const MULTIPART_PARSE_ERROR = /unexpected end of (form|file)|malformed part header|boundary not found|malformed urlencoded form/i;
+const isMultipart = (contentType: string | undefined) => (contentType ?? "").toLowerCase().startsWith("multipart/");
+
 type ValidatorError = { status?: number; errors?: { path?: string; message?: string; errorCode?: string }[]; message?: string; type?: string; headers?: Record<string, string> };
 
 function fieldErrors(e: ValidatorError): FieldError[] {
@@ -74,6 +77,10 @@ export function problemMiddleware(logger: Logger): ErrorRequestHandler {
       return sendProblem(res, 405, "method_not_allowed", "This method is not allowed here.", instance);
     }
     if (e.status === 415) return sendProblem(res, 415, "unsupported_media_type", "This content type is not accepted here.", instance);
+    // busboy's parse errors reach us as the validator's 500: a broken multipart body is the client's
+    if (e.status === 500 && isMultipart(req.headers["content-type"]) && MULTIPART_PARSE_ERROR.test(e.message ?? "")) {
+      return sendProblem(res, 400, "malformed_request", "The multipart body could not be read.", instance);
+    }
     // multer (multipart uploads): a file over the operation's size limit
     if (e.status === 413) return sendProblem(res, 413, "payload_too_large", "The uploaded file is too large.", instance);
     logger.error({ err, validation: e.errors }, "unhandled error");

@@ -85,6 +85,16 @@ describe("product images (sqlite)", () => {
     expect(truncated.status).to.equal(422);
   });
 
+  it("when the multipart body is cut off before its closing boundary, then 400 malformed_request, not a 500", async () => {
+    const res = await fetch(`${app.url}/v1/products/${product.id}/images`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${admin}`, "content-type": "multipart/form-data; boundary=cut" },
+      body: '--cut\r\nContent-Disposition: form-data; name="alt"\r\n\r\nhalf',
+    });
+    expect(res.status).to.equal(400);
+    expect((await res.json()).code).to.equal("malformed_request");
+  });
+
   it("when the file or the alt text is missing, then 422 naming the field", async () => {
     const noFile = await upload(product.id, null, { alt: "nothing" });
     expect(noFile.status).to.equal(422);

@@ -194,6 +194,21 @@ for (const backend of productTestBackends()) {
         expect(exact.body.total_count_is_lower_bound).to.equal(false);
       });
 
+      it("when more than 10,000 match, then facets are null; narrowed to an exact count, they add up to it", async () => {
+        for (const qs of ["limit=1&facets=true", "q=a&limit=1&facets=true"]) {
+          const res = await search(qs);
+          expect(res.status, qs).to.equal(200);
+          expect(res.body.facets, qs).to.equal(null);
+        }
+        const narrowed = await search("category=books&max_price=2000&facets=true&limit=1");
+        expect(narrowed.body.total_count_is_lower_bound).to.equal(false);
+        expect(narrowed.body.facets.category).to.deep.equal([{ value: "books", count: narrowed.body.total_count }]);
+        const inBands = narrowed.body.facets.price.reduce((sum: number, b: { count: number }) => sum + b.count, 0);
+        expect(inBands).to.equal(narrowed.body.total_count);
+        const unknownWord = await search("q=qqqqzzzzxxxx&facets=true");
+        expect(unknownWord.body.facets).to.deep.equal({ category: [], price: [] });
+      });
+
       it("when more than 10,000 products match and the order is by price, then pages are in price order and never repeat", async () => {
         const seen = new Set<number>();
         const prices: number[] = [];

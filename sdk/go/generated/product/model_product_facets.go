@@ -19,7 +19,7 @@ import (
 // checks if the ProductFacets type satisfies the MappedNullable interface at compile time
 var _ MappedNullable = &ProductFacets{}
 
-// ProductFacets How many matches fall in each category and each price band (only those with matches).
+// ProductFacets Present when the request asked for `facets=true`: how many matches fall in each category and each price band (only those with matches). Null when more than 10,000 products match.
 type ProductFacets struct {
 	// Categories with matches, most matches first (then by name).
 	Category []CategoryCount `json:"category"`

@@ -29,7 +29,6 @@ type ProductPage struct {
 	TotalCount int64 `json:"total_count"`
 	// True when more than 10,000 products match and `total_count` is only a lower bound.
 	TotalCountIsLowerBound bool `json:"total_count_is_lower_bound"`
-	// Present when the request asked for `facets=true`: the matches counted per category and per price band. Null when more than 10,000 products match.
 	Facets NullableProductFacets `json:"facets,omitempty"`
 }
 

@@ -317,13 +317,13 @@ export interface components {
              */
             alt: string;
         };
-        /** @description How many matches fall in each category and each price band (only those with matches). */
+        /** @description Present when the request asked for `facets=true`: how many matches fall in each category and each price band (only those with matches). Null when more than 10,000 products match. */
         ProductFacets: {
             /** @description Categories with matches, most matches first (then by name). */
             category: components["schemas"]["CategoryCount"][];
             /** @description Price bands with matches, cheapest first. The bands are fixed: under $10, $10 to $24.99, $25 to $49.99, $50 to $99.99, and $100 and up. */
             price: components["schemas"]["PriceBandCount"][];
-        };
+        } | null;
         /** @description The matches in one category. */
         CategoryCount: {
             value: components["schemas"]["ProductCategory"];
@@ -528,8 +528,7 @@ export interface components {
              * @example false
              */
             total_count_is_lower_bound: boolean;
-            /** @description Present when the request asked for `facets=true`: the matches counted per category and per price band. Null when more than 10,000 products match. */
-            facets?: components["schemas"]["ProductFacets"] | null;
+            facets?: components["schemas"]["ProductFacets"];
         };
         /**
          * @description A new product.

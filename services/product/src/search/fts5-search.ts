@@ -54,7 +54,7 @@ export class Fts5Search {
 
   async search(q: SearchQuery): Promise<SearchHits> {
     const atoms = await this.expander.expand(q.terms);
-    if (atoms === null) return { ids: [], next: null, total: 0, totalIsLowerBound: false };
+    if (atoms === null) return { ids: [], next: null, total: 0, totalIsLowerBound: false, facets: q.facets ? { category: [], price: [] } : undefined };
     const exprs = matchExpressions(atoms, q.terms);
     const { total, lowerBound } = await this.count(exprs.all, q);
     const facets = q.facets ? (lowerBound ? null : await this.facets(exprs.all, q)) : undefined;

@@ -29,7 +29,7 @@ import {
 } from './PriceBandCount.js';
 
 /**
- * How many matches fall in each category and each price band (only those with matches).
+ * Present when the request asked for `facets=true`: how many matches fall in each category and each price band (only those with matches). Null when more than 10,000 products match.
  * @export
  * @interface ProductFacets
  */

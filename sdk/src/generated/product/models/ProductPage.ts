@@ -51,7 +51,7 @@ export interface ProductPage {
      */
     total_count_is_lower_bound: boolean;
     /**
-     * Present when the request asked for `facets=true`: the matches counted per category and per price band. Null when more than 10,000 products match.
+     * 
      */
     facets?: ProductFacets | null;
 }

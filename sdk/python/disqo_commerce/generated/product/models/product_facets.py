@@ -27,7 +27,7 @@ from pydantic_core import to_jsonable_python
 
 class ProductFacets(BaseModel):
     """
-    How many matches fall in each category and each price band (only those with matches).
+    Present when the request asked for `facets=true`: how many matches fall in each category and each price band (only those with matches). Null when more than 10,000 products match.
     """ # noqa: E501
     category: List[CategoryCount] = Field(description="Categories with matches, most matches first (then by name).")
     price: List[PriceBandCount] = Field(description="Price bands with matches, cheapest first. The bands are fixed: under $10, $10 to $24.99, $25 to $49.99, $50 to $99.99, and $100 and up.")

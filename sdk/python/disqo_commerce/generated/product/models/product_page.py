@@ -33,7 +33,7 @@ class ProductPage(BaseModel):
     next_cursor: Optional[StrictStr] = Field(description="The cursor of the next page, or null on the last page.", json_schema_extra={"examples": ["eyJpZCI6MjB9"]})
     total_count: StrictInt = Field(description="How many products match in all; at most 10,000 (see `total_count_is_lower_bound`).", json_schema_extra={"examples": [1]})
     total_count_is_lower_bound: StrictBool = Field(description="True when more than 10,000 products match and `total_count` is only a lower bound.", json_schema_extra={"examples": [False]})
-    facets: Optional[ProductFacets] = Field(default=None, description="Present when the request asked for `facets=true`: the matches counted per category and per price band. Null when more than 10,000 products match.")
+    facets: Optional[ProductFacets] = None
     __properties: ClassVar[List[str]] = ["data", "next_cursor", "total_count", "total_count_is_lower_bound", "facets"]
 
     model_config = ConfigDict(
