@@ -20,6 +20,7 @@ import { adminRoutes } from "./routes/admin.js";
 import { authRoutes } from "./routes/auth.js";
 import { cartRoutes } from "./routes/cart.js";
 import { catalogRoutes } from "./routes/catalog.js";
+import { imageRoutes } from "./routes/images.js";
 import { checkoutRoutes } from "./routes/checkout.js";
 import { orderRoutes } from "./routes/orders.js";
 
@@ -77,6 +78,7 @@ export function createApp(deps: AppDeps): Express {
   );
 
   app.use("/static", express.static(PUBLIC_DIR, { maxAge: deps.staticMaxAge ?? 0, index: false, fallthrough: true }));
+  app.use("/images", imageRoutes(deps.sdkFactory));
   app.get("/healthz", (_req, res) => {
     res.json({ status: "ok" });
   });

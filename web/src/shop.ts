@@ -32,7 +32,7 @@ type AwaitedMethods<R, K extends keyof R> = {
 export interface Shop {
   auth: AwaitedMethods<AuthResource, "login" | "register" | "refresh" | "logout">;
   users: AwaitedMethods<UsersResource, "me" | "updateMe" | "changePassword">;
-  products: AwaitedMethods<ProductsResource, "list" | "get" | "create" | "update" | "deactivate">;
+  products: AwaitedMethods<ProductsResource, "list" | "get" | "create" | "update" | "deactivate" | "uploadImage" | "deleteImage" | "image">;
   cart: AwaitedMethods<CartResource, "get" | "addItem" | "updateItem" | "removeItem" | "clear">;
   quotes: AwaitedMethods<QuotesResource, "create" | "get">;
   checkout: AwaitedMethods<CheckoutResource, "create">;

@@ -61,6 +61,29 @@ export function timeElement(value: unknown, kind: "date" | "datetime"): string {
   return `<time datetime="${date.toISOString()}" data-local="${kind}">${escapeHtml(text)}</time>`;
 }
 
+/** The API's image path as the storefront serves it (routes/images.ts): same origin, same id and width. */
+export function imageUrl(apiPath: string | undefined): string {
+  return (apiPath ?? "").replace(/^\/v1\/product-images\//, "/images/");
+}
+
+const CATEGORY_LABELS: Record<string, string> = {
+  apparel: "Apparel",
+  books: "Books",
+  electronics: "Electronics",
+  home: "Home",
+  kitchen: "Kitchen",
+  office: "Office",
+  outdoors: "Outdoors",
+  toys: "Toys",
+  other: "Other",
+};
+
+export const CATEGORIES = Object.keys(CATEGORY_LABELS);
+
+export function categoryLabel(value: string | undefined): string {
+  return CATEGORY_LABELS[value ?? ""] ?? humanize(value ?? "");
+}
+
 export function configureViews(app: Express, options: { watch?: boolean } = {}): nunjucks.Environment {
   const env = new nunjucks.Environment(new nunjucks.FileSystemLoader(VIEWS_DIR, { watch: options.watch ?? false, noCache: false }), {
     autoescape: true,
@@ -76,6 +99,9 @@ export function configureViews(app: Express, options: { watch?: boolean } = {}):
   env.addFilter("humanize", humanize);
   env.addFilter("percent", percent);
   env.addFilter("shortid", shortId);
+  env.addFilter("imageUrl", imageUrl);
+  env.addFilter("srcset", (image: { srcset?: { width: number; url: string }[] } | undefined) => (image?.srcset ?? []).map((r) => `${imageUrl(r.url)} ${r.width}w`).join(", "));
+  env.addFilter("categoryLabel", categoryLabel);
   env.express(app);
   app.set("view engine", "njk");
   return env;

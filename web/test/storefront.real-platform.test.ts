@@ -113,4 +113,42 @@ describe("storefront on the real platform (auth, product, cart, order, gateway)"
     expect(unknown.location).to.equal("/");
     expect(textOf((await b.get("/")).html)).to.include("no longer available");
   });
+
+  it("the results page shows the catalog's category and price facets; following one narrows to exactly its count", async () => {
+    const b = shop.browser();
+    const all = await b.get("/search");
+    const facets = [...all.html.matchAll(/<a href="(\/search\?[^"]*category=(\w+)[^"]*)">[^<]*<\/a> <span class="facet-count">(\d+)<\/span>/g)];
+    expect(facets.length, "category facets").to.be.greaterThan(1);
+    const [, url, category, count] = facets[0]!;
+    const narrowed = await b.get(url!.replace(/&amp;/g, "&"));
+    expect(textOf(narrowed.html)).to.include(`${count} product`);
+    expect(narrowed.html).to.match(new RegExp(`<option value="${category}" selected>`));
+    expect(textOf(narrowed.html)).to.include("(remove this filter)");
+    const bands = [...all.html.matchAll(/<a href="([^"]*min_price=[^"]*)">(Under \$10|\$[\d.]+ (?:to \$[\d.]+|and up))<\/a> <span class="facet-count">(\d+)<\/span>/g)];
+    expect(bands.length, "price bands").to.be.greaterThan(0);
+    const band = await b.get(bands[0]![1]!.replace(/&amp;/g, "&"));
+    expect(textOf(band.html)).to.include(`${bands[0]![3]} product`);
+  });
+
+  it("a product page shows its image from the storefront's own origin and related products of its category", async () => {
+    const b = shop.browser();
+    const results = await b.get("/search?category=kitchen");
+    const id = /href="\/products\/(\d+)"/.exec(results.html)![1];
+    const page = await b.get(`/products/${id}`);
+    const src = /class="gallery-main" src="([^"]+)" srcset="([^"]+)"/.exec(page.html);
+    expect(src, "the main image").to.not.equal(null);
+    expect(src![1]).to.match(/^\/images\/[a-f0-9]{20}\/640$/);
+    expect(src![2]).to.match(/\/images\/[a-f0-9]{20}\/160 160w, .*320w, .*640w/);
+    const image = await fetch(shop.base + src![1]);
+    expect(image.status).to.equal(200);
+    expect(image.headers.get("content-type")).to.equal("image/webp");
+    expect(image.headers.get("cache-control")).to.contain("immutable");
+    expect(image.headers.get("set-cookie"), "no session for an image").to.equal(null);
+    expect(textOf(page.html)).to.include("More in Kitchen");
+    const related = [...page.html.split('id="related-heading"')[1]!.matchAll(/href="\/products\/(\d+)"/g)].map((m) => m[1]);
+    expect(related.length).to.be.greaterThan(0);
+    expect(related).to.not.include(id);
+    expect((await fetch(`${shop.base}/images/0123456789abcdef0123/320`)).status).to.equal(404);
+    expect((await fetch(`${shop.base}/images/..%2Fetc/320`)).status).to.equal(404);
+  });
 });

@@ -394,6 +394,7 @@ class FakeClient implements Shop {
             (admin || p.is_active) &&
             (!ids || ids.has(p.id)) &&
             words.every((w) => `${p.name} ${p.description} ${p.sku}`.toLowerCase().includes(w)) &&
+            (params.category === undefined || p.category === params.category) &&
             (params.min_price === undefined || p.price.amount >= params.min_price) &&
             (params.max_price === undefined || p.price.amount <= params.max_price),
         );
@@ -435,6 +436,27 @@ class FakeClient implements Shop {
       const product = this.product(id, true);
       product.is_active = false;
       return product;
+    },
+    // images: the real service's rules are tested against it (storefront.real-platform.test.ts)
+    uploadImage: async (id, _file, alt) => {
+      await this.enter("products.uploadImage");
+      this.admin();
+      const product = this.product(id, true);
+      const imageId = String(product.images.length + 1).padStart(20, "0");
+      product.images.push({ id: imageId, alt, width: 320, height: 320, url: `/v1/product-images/${imageId}/320`, srcset: [160, 320].map((width) => ({ width, url: `/v1/product-images/${imageId}/${width}` })) });
+      return product;
+    },
+    deleteImage: async (id, imageId) => {
+      await this.enter("products.deleteImage");
+      this.admin();
+      const product = this.product(id, true);
+      product.images = product.images.filter((i) => i.id !== imageId);
+      return product;
+    },
+    image: async (imageId) => {
+      await this.enter("products.image");
+      if (!this.world.products.some((p) => p.images.some((i) => i.id === imageId))) throw apiError(404, "not_found", "No such image.");
+      return new Blob([new Uint8Array([82, 73, 70, 70])], { type: "image/webp" });
     },
   };
 
