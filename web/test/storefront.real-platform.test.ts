@@ -53,6 +53,8 @@ describe("storefront on the real platform (auth, product, cart, order, gateway)"
     const cart = await b.get("/cart");
     expect(textOf(cart.html)).to.include("We moved 2 items from before you logged in into your cart");
     expect(money(cart.html, "cart-subtotal")).to.equal(guestSubtotal);
+    // signed in, the header counts the API cart's items
+    expect(textOf((await b.get("/")).html)).to.match(/Cart\s*,\s*2\s*items/);
 
     await b.get("/checkout");
     const quoted = await b.post("/checkout/quote", { ...ADDRESS, promo_code: "WELCOME10" });

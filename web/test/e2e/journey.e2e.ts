@@ -3,7 +3,8 @@
  * against the whole running platform at WEB_URL (`make e2e` starts one on a fresh database;
  * `make start` works too). Every step leaves a screenshot in web/test/e2e/screenshots/.
  *
- *   as a guest: search "book" -> add from a result card and a product page -> guest cart ->
+ *   as a guest: search "book" -> narrow to the Books facet (images load) -> add from a result
+ *   card and a product page -> guest cart -> a product page with its image and related products ->
  *   sign up at checkout (the cart comes along) -> quote with WELCOME10 -> pay with tok_visa ->
  *   confirmation -> order history -> cancel -> refund receipt;
  *   a declined card keeps the cart; an admin marks an order shipped and the shopper sees it.
@@ -40,7 +41,7 @@ async function addProductFromResults(page: Page, resultsUrl: string, skip: Set<s
   for (const href of links) {
     if (skip.has(href)) continue;
     await page.goto(href);
-    const add = page.getByRole("button", { name: "Add to cart" });
+    const add = page.getByRole("button", { name: "Add to cart", exact: true });
     if ((await add.count()) === 0) continue;
     await page.getByLabel("Quantity").fill("1");
     await add.click();
@@ -95,6 +96,20 @@ describe("storefront journey in Chromium", function () {
     expect(await page.locator("a.product-name").count()).to.be.greaterThan(1);
     await shot(page, "search-book");
 
+    // the results carry images (loaded through the storefront's own origin) and facets
+    await page.waitForFunction(() => {
+      const image = document.querySelector(".product-card img.product-image") as HTMLImageElement | null;
+      return image !== null && image.complete && image.naturalWidth > 0;
+    });
+    const books = page.locator(".facets li").filter({ has: page.getByRole("link", { name: "Books", exact: true }) });
+    const booksCount = Number(await books.locator(".facet-count").textContent());
+    expect(booksCount).to.be.greaterThan(0);
+    await books.getByRole("link").click();
+    await page.waitForURL(/category=books/);
+    expect(await page.locator(".result-count").textContent()).to.include(`${booksCount} product`);
+    expect(await page.locator(".active-filters").textContent()).to.include("Books");
+    await shot(page, "search-book-in-books");
+
     // a result card's own button, without opening the product
     const resultsUrl = page.url();
     const card = page.locator(".product-card").filter({ has: page.locator("form.card-add") }).first();
@@ -106,6 +121,16 @@ describe("storefront journey in Chromium", function () {
     await addProductFromResults(page, resultsUrl, new Set([firstHref]));
     expect(await page.locator("table.lines tbody tr").count()).to.equal(2);
     await shot(page, "guest-cart-two-items");
+
+    // the product page: its image, and more from its category
+    await page.goto(firstHref);
+    await page.waitForFunction(() => {
+      const image = document.querySelector("img.gallery-main") as HTMLImageElement | null;
+      return image !== null && image.complete && image.naturalWidth > 0;
+    });
+    expect(await page.locator("#related-heading").textContent()).to.equal("More in Books");
+    await shot(page, "product-page");
+    await page.goto("/cart");
 
     // signing up at checkout keeps the cart
     await page.getByRole("link", { name: "Create an account" }).click();
