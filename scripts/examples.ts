@@ -40,6 +40,8 @@ const UNREPEATABLE: Record<string, string> = {
   getProduct: "the product id is the caller's to choose (no example value), as Try it out asks for it",
   updateProduct: "the product id is the caller's to choose (no example value)",
   deactivateProduct: "the product id is the caller's to choose (no example value)",
+  uploadProductImage: "a multipart upload: Try it out asks for the image file",
+  deleteProductImage: "would remove an image of the demo catalog for everyone after it",
   putReservation: "a reservation belongs to a quote the cart service creates; service-only",
   releaseReservation: "a reservation belongs to a quote the cart service creates; service-only",
   commitReservation: "a reservation belongs to a quote the cart service creates; service-only",
@@ -103,6 +105,8 @@ try {
   for (const name of SERVICES) {
     const spec = JSON.parse(fs.readFileSync(path.join(ROOT, "openapi/dist", `${name}.json`), "utf8")) as Spec;
     for (const [template, item] of Object.entries(spec.paths)) {
+      // parameters declared on the path apply to each of its operations (as Swagger UI fills them)
+      const shared = ((item as { parameters?: Parameter[] }).parameters ?? []) as Parameter[];
       for (const [method, op] of Object.entries(item)) {
         if (!op.operationId) continue;
         seen.add(op.operationId);
@@ -115,7 +119,7 @@ try {
         const headers: Record<string, string> = {};
         const query = new URLSearchParams();
         let urlPath = template;
-        for (const p of op.parameters ?? []) {
+        for (const p of [...shared, ...(op.parameters ?? [])]) {
           const param = resolve(spec, p);
           const value = exampleOf(spec, p);
           if (value === undefined) continue;

@@ -106,7 +106,7 @@ export interface paths {
                 id: components["parameters"]["ProductId"];
                 /**
                  * @description The image's id (from the product's `images`).
-                 * @example 0f3c9a7e5b1d2c4a6e8f
+                 * @example 70627c56ad84f3c34fbe
                  */
                 image_id: components["parameters"]["ImageId"];
             };
@@ -132,7 +132,7 @@ export interface paths {
             path: {
                 /**
                  * @description The image's id (from the product's `images`).
-                 * @example 0f3c9a7e5b1d2c4a6e8f
+                 * @example 70627c56ad84f3c34fbe
                  */
                 image_id: components["parameters"]["ImageId"];
                 /**
@@ -265,7 +265,7 @@ export interface components {
         ProductImage: {
             /**
              * @description The image's id; an image never changes, a new upload gets a new id.
-             * @example 0f3c9a7e5b1d2c4a6e8f
+             * @example 70627c56ad84f3c34fbe
              */
             id: string;
             /**
@@ -285,7 +285,7 @@ export interface components {
             height: number;
             /**
              * @description The rendition to show by default (640 px wide, or the widest below that), relative to the API's origin.
-             * @example /v1/product-images/0f3c9a7e5b1d2c4a6e8f/640
+             * @example /v1/product-images/70627c56ad84f3c34fbe/640
              */
             url: string;
             /** @description Every rendition, narrowest first, for an `<img srcset>`. */
@@ -300,7 +300,7 @@ export interface components {
             width: number;
             /**
              * @description Where to get it, relative to the API's origin.
-             * @example /v1/product-images/0f3c9a7e5b1d2c4a6e8f/320
+             * @example /v1/product-images/70627c56ad84f3c34fbe/320
              */
             url: string;
         };
@@ -391,23 +391,23 @@ export interface components {
          *       },
          *       "images": [
          *         {
-         *           "id": "0f3c9a7e5b1d2c4a6e8f",
+         *           "id": "70627c56ad84f3c34fbe",
          *           "alt": "The Management Handbook, front cover",
          *           "width": 800,
          *           "height": 800,
-         *           "url": "/v1/product-images/0f3c9a7e5b1d2c4a6e8f/640",
+         *           "url": "/v1/product-images/70627c56ad84f3c34fbe/640",
          *           "srcset": [
          *             {
          *               "width": 160,
-         *               "url": "/v1/product-images/0f3c9a7e5b1d2c4a6e8f/160"
+         *               "url": "/v1/product-images/70627c56ad84f3c34fbe/160"
          *             },
          *             {
          *               "width": 320,
-         *               "url": "/v1/product-images/0f3c9a7e5b1d2c4a6e8f/320"
+         *               "url": "/v1/product-images/70627c56ad84f3c34fbe/320"
          *             },
          *             {
          *               "width": 640,
-         *               "url": "/v1/product-images/0f3c9a7e5b1d2c4a6e8f/640"
+         *               "url": "/v1/product-images/70627c56ad84f3c34fbe/640"
          *             }
          *           ]
          *         }
@@ -1212,7 +1212,7 @@ export interface components {
         ProductId: number;
         /**
          * @description The image's id (from the product's `images`).
-         * @example 0f3c9a7e5b1d2c4a6e8f
+         * @example 70627c56ad84f3c34fbe
          */
         ImageId: string;
         /**
@@ -1487,7 +1487,7 @@ export interface operations {
                 id: components["parameters"]["ProductId"];
                 /**
                  * @description The image's id (from the product's `images`).
-                 * @example 0f3c9a7e5b1d2c4a6e8f
+                 * @example 70627c56ad84f3c34fbe
                  */
                 image_id: components["parameters"]["ImageId"];
             };
@@ -1518,7 +1518,7 @@ export interface operations {
             path: {
                 /**
                  * @description The image's id (from the product's `images`).
-                 * @example 0f3c9a7e5b1d2c4a6e8f
+                 * @example 70627c56ad84f3c34fbe
                  */
                 image_id: components["parameters"]["ImageId"];
                 /**

@@ -28,7 +28,7 @@ class ImageRendition(BaseModel):
     One width of an image, as WebP.
     """ # noqa: E501
     width: StrictInt = Field(description="Its width in pixels.", json_schema_extra={"examples": [320]})
-    url: StrictStr = Field(description="Where to get it, relative to the API's origin.", json_schema_extra={"examples": ["/v1/product-images/0f3c9a7e5b1d2c4a6e8f/320"]})
+    url: StrictStr = Field(description="Where to get it, relative to the API's origin.", json_schema_extra={"examples": ["/v1/product-images/70627c56ad84f3c34fbe/320"]})
     __properties: ClassVar[List[str]] = ["width", "url"]
 
     model_config = ConfigDict(

@@ -29,11 +29,11 @@ class ProductImage(BaseModel):
     """
     One product image and its renditions.
     """ # noqa: E501
-    id: StrictStr = Field(description="The image's id; an image never changes, a new upload gets a new id.", json_schema_extra={"examples": ["0f3c9a7e5b1d2c4a6e8f"]})
+    id: StrictStr = Field(description="The image's id; an image never changes, a new upload gets a new id.", json_schema_extra={"examples": ["70627c56ad84f3c34fbe"]})
     alt: StrictStr = Field(description="Text that describes the image for people who cannot see it.", json_schema_extra={"examples": ["The Management Handbook, front cover"]})
     width: StrictInt = Field(description="The uploaded image's width in pixels.", json_schema_extra={"examples": [800]})
     height: StrictInt = Field(description="The uploaded image's height in pixels.", json_schema_extra={"examples": [800]})
-    url: StrictStr = Field(description="The rendition to show by default (640 px wide, or the widest below that), relative to the API's origin.", json_schema_extra={"examples": ["/v1/product-images/0f3c9a7e5b1d2c4a6e8f/640"]})
+    url: StrictStr = Field(description="The rendition to show by default (640 px wide, or the widest below that), relative to the API's origin.", json_schema_extra={"examples": ["/v1/product-images/70627c56ad84f3c34fbe/640"]})
     srcset: Annotated[List[ImageRendition], Field(min_length=1)] = Field(description="Every rendition, narrowest first, for an `<img srcset>`.")
     __properties: ClassVar[List[str]] = ["id", "alt", "width", "height", "url", "srcset"]
 
