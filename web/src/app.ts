@@ -21,6 +21,7 @@ import { authRoutes } from "./routes/auth.js";
 import { cartRoutes } from "./routes/cart.js";
 import { catalogRoutes } from "./routes/catalog.js";
 import { imageRoutes } from "./routes/images.js";
+import { IMAGE_UPLOAD_PATH, readImageUpload } from "./image-upload.js";
 import { checkoutRoutes } from "./routes/checkout.js";
 import { orderRoutes } from "./routes/orders.js";
 
@@ -103,6 +104,7 @@ export function createApp(deps: AppDeps): Express {
     cookieOptions: { httpOnly: true, sameSite: "lax", secure: deps.cookieSecure ?? false, path: "/" },
     getTokenFromRequest: (req) => (typeof req.body?.[CSRF_FIELD] === "string" ? req.body[CSRF_FIELD] : undefined),
   });
+  app.post(IMAGE_UPLOAD_PATH, readImageUpload);
   // Checked before anything else runs for the request, so a forged POST never reaches the API.
   app.use(csrf.doubleCsrfProtection);
   app.use((req, res, next) => {

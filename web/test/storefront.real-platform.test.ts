@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import sharp from "sharp";
 import { hidden, textOf, type Browser } from "./support/browser.js";
 import { startRealStorefront, type RealStorefront } from "./support/real-platform.js";
 
@@ -152,5 +153,46 @@ describe("storefront on the real platform (auth, product, cart, order, gateway)"
     expect(related).to.not.include(id);
     expect((await fetch(`${shop.base}/images/0123456789abcdef0123/320`)).status).to.equal(404);
     expect((await fetch(`${shop.base}/images/..%2Fetc/320`)).status).to.equal(404);
+  });
+
+  it("an admin files a product under a category, uploads an image through the form, and removes it; a text file is refused with the API's reason", async () => {
+    const b = shop.browser();
+    await b.login("admin@example.com", "admin-demo-pass");
+    await b.get("/admin/products/new");
+    const created = await b.post("/admin/products", { name: "Real Kettle", description: "Whistles.", sku: `KT-REAL-${Date.now()}`, price: "24.50", stock: "3", category: "kitchen" });
+    expect(created.status, textOf(created.html)).to.equal(303);
+    const editUrl = created.location!;
+    const id = /\/admin\/products\/(\d+)\/edit/.exec(editUrl)![1];
+    let edit = await b.get(editUrl);
+    expect(edit.html).to.match(/<option value="kitchen" selected>/);
+    expect(textOf(edit.html)).to.include("No images yet");
+
+    const png = await sharp({ create: { width: 400, height: 300, channels: 3, background: { r: 200, g: 80, b: 40 } } }).png().toBuffer();
+    const uploaded = await b.upload(`/admin/products/${id}/images`, { alt: "The kettle, side view" }, { name: "file", data: new Uint8Array(png), type: "image/png" });
+    expect(uploaded.status).to.equal(303);
+    edit = await b.get(editUrl);
+    expect(textOf(edit.html)).to.include("The image was added").and.include("Main image: The kettle, side view");
+    const product = await b.get(`/products/${id}`);
+    expect(product.html).to.match(/class="gallery-main" src="\/images\/[a-f0-9]{20}\/320"/);
+    expect(textOf(product.html)).to.include("More in Kitchen");
+
+    const refused = await b.upload(`/admin/products/${id}/images`, { alt: "Not really" }, { name: "file", data: new TextEncoder().encode("hello"), type: "image/png" });
+    expect(refused.status).to.equal(303);
+    edit = await b.get(editUrl);
+    expect(textOf(edit.html)).to.include("not a PNG, JPEG or WebP image");
+
+    const forged = await b.request("POST", `/admin/products/${id}/images`, (() => {
+      const form = new FormData();
+      form.set("alt", "No token");
+      form.set("file", new Blob([new Uint8Array(png)], { type: "image/png" }), "x.png");
+      return form;
+    })());
+    expect(forged.status, "no CSRF token").to.equal(403);
+
+    const imageId = /\/admin\/products\/\d+\/images\/([a-f0-9]{20})\/delete/.exec(edit.html)![1];
+    const removed = await b.post(`/admin/products/${id}/images/${imageId}/delete`);
+    expect(removed.status).to.equal(303);
+    edit = await b.get(editUrl);
+    expect(textOf(edit.html)).to.include("The image was removed").and.include("No images yet");
   });
 });

@@ -3,13 +3,14 @@
  * deliver). Admins only; the role is asked of the API, which enforces it again on every call.
  */
 import { Router, type NextFunction, type Request, type Response } from "express";
-import type { OrderStatus } from "@disqo-commerce/sdk";
+import type { OrderStatus, Product, ProductCategory } from "@disqo-commerce/sdk";
 import type { RouteContext } from "../app.js";
 import { apiCode, apiMessage, apiStatus, fieldErrors, PageError } from "../errors.js";
 import { integer, list, pathId, pathKey, query, text } from "../forms.js";
 import { parseMajorUnits, toMajorUnits } from "../money.js";
 import { locals, requireLogin } from "../session.js";
-import { humanize, shortId } from "../views.js";
+import { CATEGORIES, categoryLabel, humanize, shortId } from "../views.js";
+import { uploadedImage } from "../image-upload.js";
 import { analyticsDashboard } from "./admin-analytics.js";
 
 export const ORDER_STATUSES: readonly OrderStatus[] = ["pending", "paid", "cancelling", "partially_shipped", "shipped", "delivered", "cancelled"];
@@ -29,6 +30,7 @@ interface ProductForm {
   sku: string;
   price: string;
   stock: string;
+  category: ProductCategory;
   is_active: boolean;
 }
 
@@ -39,6 +41,7 @@ function readProductForm(body: unknown): { form: ProductForm; errors: Record<str
     sku: text(body, "sku", 80),
     price: text(body, "price", 20),
     stock: text(body, "stock", 12),
+    category: (CATEGORIES.includes(text(body, "category", 20)) ? text(body, "category", 20) : "other") as ProductCategory,
     is_active: text(body, "is_active", 10) === "on",
   };
   const errors: Record<string, string> = {};
@@ -71,17 +74,18 @@ export function adminRoutes({ sessions }: RouteContext): Router {
     res.render("admin/products.njk", { title: "Products", q, products: page.data, nextUrl, prevUrl });
   });
 
-  const productPage = (res: Response, data: { product?: { id: number } | null; form: ProductForm; errors?: Record<string, string>; error?: string | null; status?: number }) =>
+  const productPage = (res: Response, data: { product?: Pick<Product, "id"> & Partial<Product>; form: ProductForm; errors?: Record<string, string>; error?: string | null; status?: number }) =>
     res.status(data.status ?? 200).render("admin/product-form.njk", {
       title: data.product ? `Edit product #${data.product.id}` : "New product",
       product: data.product ?? null,
+      categories: CATEGORIES.map((value) => ({ value, label: categoryLabel(value) })),
       form: data.form,
       errors: data.errors ?? {},
       error: data.error ?? null,
     });
 
   router.get("/products/new", (_req, res) => {
-    productPage(res, { form: { name: "", description: "", sku: "", price: "", stock: "0", is_active: true } });
+    productPage(res, { form: { name: "", description: "", sku: "", price: "", stock: "0", category: "other", is_active: true } });
   });
 
   router.post("/products", async (req, res) => {
@@ -92,6 +96,7 @@ export function adminRoutes({ sessions }: RouteContext): Router {
         name: form.name,
         description: form.description,
         sku: form.sku,
+        category: form.category,
         price: { amount: price, currency: CURRENCY },
         stock,
       });
@@ -114,6 +119,7 @@ export function adminRoutes({ sessions }: RouteContext): Router {
         sku: product.sku,
         price: toMajorUnits(product.price.amount, product.price.currency),
         stock: String(product.stock),
+        category: product.category,
         is_active: product.is_active,
       },
     });
@@ -130,6 +136,7 @@ export function adminRoutes({ sessions }: RouteContext): Router {
         name: form.name,
         description: form.description,
         sku: form.sku,
+        category: form.category,
         price: { amount: price, currency: CURRENCY },
         stock,
         is_active: form.is_active,
@@ -141,6 +148,39 @@ export function adminRoutes({ sessions }: RouteContext): Router {
       if (!handled) throw error;
       productPage(res, { product: { id }, form, status: handled.status, errors: handled.errors, error: handled.message });
     }
+  });
+
+  // the multipart body was read before the CSRF check (image-upload.ts); the API checks the bytes
+  router.post("/products/:id/images", async (req, res) => {
+    const id = pathId(req.params.id);
+    const upload = uploadedImage(req);
+    const alt = text(req.body, "alt", 200);
+    if ("problem" in upload) sessions.flash(res, "error", upload.problem);
+    else if (!alt) sessions.flash(res, "error", "Describe the image in a few words (its alt text) before uploading it.");
+    else {
+      try {
+        await locals(res).shop.products.uploadImage(id, new Blob([new Uint8Array(upload.data)], { type: upload.type }), alt);
+        sessions.flash(res, "success", "The image was added.");
+      } catch (error) {
+        const status = apiStatus(error);
+        if (status === undefined || status >= 500) throw error;
+        sessions.flash(res, "error", apiMessage(error, "The image could not be added."));
+      }
+    }
+    res.redirect(303, `/admin/products/${id}/edit#images`);
+  });
+
+  router.post("/products/:id/images/:imageId/delete", async (req, res) => {
+    const id = pathId(req.params.id);
+    const imageId = pathKey(req.params.imageId);
+    try {
+      await locals(res).shop.products.deleteImage(id, imageId);
+      sessions.flash(res, "success", "The image was removed.");
+    } catch (error) {
+      if (apiStatus(error) !== 404 && apiStatus(error) !== 422) throw error;
+      sessions.flash(res, "error", "That image is no longer on this product.");
+    }
+    res.redirect(303, `/admin/products/${id}/edit#images`);
   });
 
   router.post("/products/:id/deactivate", async (req, res) => {

@@ -55,14 +55,15 @@ export class Browser {
     return setCookies;
   }
 
-  async request(method: "GET" | "POST", path: string, body?: URLSearchParams): Promise<Page> {
+  async request(method: "GET" | "POST", path: string, body?: URLSearchParams | FormData): Promise<Page> {
     const response = await fetch(`${this.base}${path}`, {
       method,
       redirect: "manual",
       headers: {
         ...this.headers,
         cookie: this.cookieHeader(),
-        ...(body ? { "content-type": "application/x-www-form-urlencoded" } : {}),
+        // fetch sets a FormData body's multipart type with its boundary itself
+        ...(body instanceof URLSearchParams ? { "content-type": "application/x-www-form-urlencoded" } : {}),
       },
       body,
     });
@@ -95,6 +96,15 @@ export class Browser {
     const body = new URLSearchParams();
     if (options.csrf !== false) body.set("_csrf", this.csrfToken());
     for (const [k, v] of Object.entries(fields)) body.set(k, String(v));
+    return this.request("POST", path, body);
+  }
+
+  /** Submits a multipart form (a file upload) with the page's CSRF token first, as the page's form orders it. */
+  upload(path: string, fields: Record<string, string>, file: { name: string; data: Uint8Array; type: string }): Promise<Page> {
+    const body = new FormData();
+    body.set("_csrf", this.csrfToken());
+    for (const [k, v] of Object.entries(fields)) body.set(k, v);
+    body.set(file.name, new Blob([new Uint8Array(file.data)], { type: file.type }), "upload");
     return this.request("POST", path, body);
   }
 
