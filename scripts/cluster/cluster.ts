@@ -49,6 +49,8 @@ function replicaEnv(settings: ClusterSettings, service: ServiceName, index: numb
   if (service in databases.urls) env.DATABASE_URL = databases.urls[service as keyof DatabaseServer["urls"]];
   if (service === "auth") env.JWT_PRIVATE_KEY = secrets.jwtPrivateKey;
   if (service === "product") {
+    // the replicas share one image directory (a shared volume in a real cluster, deploy/k8s/product.yaml)
+    env.IMAGE_DIR = path.join(settings.dir, "data", "product-images");
     env.SEARCH_BACKEND = settings.searchBackend;
     if (search) {
       env.OPENSEARCH_URL = search.url;
