@@ -23,9 +23,38 @@ const logFile = path.join(dataDir, "platform.log");
 // (`make contract-opensearch`); its indices get a prefix of this run's own and are removed afterwards.
 const opensearch = process.env.SEARCH_BACKEND === "opensearch" ? { url: process.env.OPENSEARCH_URL ?? "", prefix: `contract_${offset}_${process.pid}_` } : undefined;
 
+type Param = { $ref?: string; name: string; in: string; required?: boolean; example?: unknown; schema?: { type?: string; format?: string } };
+
+/**
+ * The bundled spec as dredd needs it: dredd builds each URL from the path parameters' examples,
+ * and the ids only a checkout or a cart creates have none in the spec (Swagger UI must not
+ * pre-fill an id that answers 404). They get a placeholder of their type here; every hook that
+ * reaches such a path sets a real id.
+ */
+function dreddSpec(service: string): string {
+  const spec = JSON.parse(fs.readFileSync(path.join(ROOT, "openapi/dist", `${service}.json`), "utf8")) as {
+    paths: Record<string, Record<string, { parameters?: Param[] } | Param[]>>;
+    components?: { parameters?: Record<string, Param> };
+  };
+  const placeholder = (p: Param) => (p.schema?.type === "integer" ? 1 : p.schema?.format === "uuid" ? "00000000-0000-4000-8000-000000000000" : "placeholder");
+  const fill = (p: Param) => {
+    const param = p.$ref ? spec.components?.parameters?.[p.$ref.split("/").pop()!] : p;
+    if (param && param.in === "path" && param.example === undefined) param.example = placeholder(param);
+  };
+  for (const item of Object.values(spec.paths)) {
+    for (const [key, value] of Object.entries(item)) {
+      if (key === "parameters") (value as Param[]).forEach(fill);
+      else ((value as { parameters?: Param[] }).parameters ?? []).forEach(fill);
+    }
+  }
+  const file = path.join(dataDir, `${service}.dredd.json`);
+  fs.writeFileSync(file, JSON.stringify(spec));
+  return file;
+}
+
 function runDredd(service: string, url: string, env: Record<string, string>): Promise<{ output: string; code: number }> {
   const hooks = path.join("scripts/contract/hooks", `${service}.cjs`);
-  const args = ["dredd", `openapi/dist/${service}.json`, url, "--loglevel=warning", "--reporter=dot", "--color=false"];
+  const args = ["dredd", dreddSpec(service), url, "--loglevel=warning", "--reporter=dot", "--color=false"];
   if (fs.existsSync(path.join(ROOT, hooks))) args.push(`--hookfiles=${hooks}`);
   return new Promise((resolve) => {
     const child = spawn("npx", ["--no-install", ...args], { cwd: ROOT, env: { ...process.env, ...env } });

@@ -442,7 +442,7 @@ RemoveCartItem Remove an item from the cart
 Removes one item from the caller's cart. 404 for an item that is not in the caller's active cart.
 
  @param ctx context.Context - for authentication, logging, cancellation, deadlines, tracing, etc. Passed from http.Request or context.Background().
- @param itemId The cart item's id (`items[].id` of the cart).
+ @param itemId The cart item's id (`items[].id` of the caller's cart). No example is filled in: it exists only once an item is added.
  @return ApiRemoveCartItemRequest
 */
 func (a *CartAPIService) RemoveCartItem(ctx context.Context, itemId int64) ApiRemoveCartItemRequest {
@@ -586,7 +586,7 @@ UpdateCartItem Change an item's quantity
 Sets the quantity of one item of the caller's cart (1 to 99, within the product's available stock). 404 for an item that is not in the caller's active cart.
 
  @param ctx context.Context - for authentication, logging, cancellation, deadlines, tracing, etc. Passed from http.Request or context.Background().
- @param itemId The cart item's id (`items[].id` of the cart).
+ @param itemId The cart item's id (`items[].id` of the caller's cart). No example is filled in: it exists only once an item is added.
  @return ApiUpdateCartItemRequest
 */
 func (a *CartAPIService) UpdateCartItem(ctx context.Context, itemId int64) ApiUpdateCartItemRequest {

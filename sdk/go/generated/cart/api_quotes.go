@@ -52,7 +52,7 @@ AcceptQuote Accept a quote for an order (services only)
 Called by the order service once an order has been paid for with this quote: marks the quote `accepted` for `order_id` and empties the shopper's cart (the next `GET /v1/cart` starts a new one). Idempotent: accepting again for the same order returns the accepted quote. 409 `conflict` if it was accepted for another order, `quote_not_open` if it was superseded, `quote_expired` if it expired before the order was paid (`paid_at`, default now). Needs a service credential; a user's token is 403.
 
  @param ctx context.Context - for authentication, logging, cancellation, deadlines, tracing, etc. Passed from http.Request or context.Background().
- @param id The quote's opaque id, from `POST /v1/cart/quotes`.
+ @param id The quote's opaque id, from `POST /v1/cart/quotes`. No example is filled in: only the caller's own quotes answer.
  @return ApiAcceptQuoteRequest
 */
 func (a *QuotesAPIService) AcceptQuote(ctx context.Context, id string) ApiAcceptQuoteRequest {
@@ -421,7 +421,7 @@ GetQuote Get a quote
 One quote with its items and totals. A user sees only their own quotes (404 for anyone else's); the platform's services (service credential) may read any quote. `status` is `expired` once `expires_at` has passed without the quote being accepted.
 
  @param ctx context.Context - for authentication, logging, cancellation, deadlines, tracing, etc. Passed from http.Request or context.Background().
- @param id The quote's opaque id, from `POST /v1/cart/quotes`.
+ @param id The quote's opaque id, from `POST /v1/cart/quotes`. No example is filled in: only the caller's own quotes answer.
  @return ApiGetQuoteRequest
 */
 func (a *QuotesAPIService) GetQuote(ctx context.Context, id string) ApiGetQuoteRequest {

@@ -52,7 +52,7 @@ CreateShipment Ship order items (admin)
 Records a shipment of some or all of the order's unshipped items (all of them when `item_ids` is omitted). The items get the shipment id and the expected arrival date; the order becomes `shipped` when every item has shipped, else `partially_shipped`. Only a `paid` or `partially_shipped` order can ship (409 `illegal_transition` otherwise, also for an order that is `cancelling`: its refund is on its way). Admin only.
 
  @param ctx context.Context - for authentication, logging, cancellation, deadlines, tracing, etc. Passed from http.Request or context.Background().
- @param id The order's id.
+ @param id The order's id (a UUID, from `POST /v1/checkout` or `GET /v1/orders`). No example is filled in: only the caller's own orders answer, so any fixed id would be a 404.
  @return ApiCreateShipmentRequest
 */
 func (a *AdminAPIService) CreateShipment(ctx context.Context, id string) ApiCreateShipmentRequest {
@@ -239,7 +239,7 @@ DeliverOrder Mark an order delivered (admin)
 Moves a `shipped` order to `delivered`. Any other status is a 409 `illegal_transition` naming the current status. Admin only.
 
  @param ctx context.Context - for authentication, logging, cancellation, deadlines, tracing, etc. Passed from http.Request or context.Background().
- @param id The order's id.
+ @param id The order's id (a UUID, from `POST /v1/checkout` or `GET /v1/orders`). No example is filled in: only the caller's own orders answer, so any fixed id would be a 404.
  @return ApiDeliverOrderRequest
 */
 func (a *AdminAPIService) DeliverOrder(ctx context.Context, id string) ApiDeliverOrderRequest {

@@ -52,7 +52,7 @@ CancelOrder Cancel an order
 Cancels a paid order that has not shipped. The order first becomes `cancelling` (a conditional update of its status, before any money moves: a shipment racing the cancel either won, and this is a 409, or is itself refused with a 409), then the charge is refunded (a refund transaction and a new refund receipt; the sale receipt is never changed), the stock is returned and the status becomes `cancelled`. Once any item has shipped it is a 409 `illegal_transition` naming the current status; while another cancellation of the order is running it is a 409 `conflict`. When the processor refuses the refund (503 `payment_failed`) the order is `paid` again; when its answer is lost (503) the order stays `cancelling` and the refund is sent again under the same reference until it settles. The order's owner or an admin may cancel. The `Idempotency-Key` is required, so a retry never refunds twice.
 
  @param ctx context.Context - for authentication, logging, cancellation, deadlines, tracing, etc. Passed from http.Request or context.Background().
- @param id The order's id.
+ @param id The order's id (a UUID, from `POST /v1/checkout` or `GET /v1/orders`). No example is filled in: only the caller's own orders answer, so any fixed id would be a 404.
  @return ApiCancelOrderRequest
 */
 func (a *OrdersAPIService) CancelOrder(ctx context.Context, id string) ApiCancelOrderRequest {
@@ -243,7 +243,7 @@ GetOrder Get an order
 One order with its items, shipments, receipts and transactions. Shoppers see their own orders only (404 for anyone else's); admins see every order.
 
  @param ctx context.Context - for authentication, logging, cancellation, deadlines, tracing, etc. Passed from http.Request or context.Background().
- @param id The order's id.
+ @param id The order's id (a UUID, from `POST /v1/checkout` or `GET /v1/orders`). No example is filled in: only the caller's own orders answer, so any fixed id would be a 404.
  @return ApiGetOrderRequest
 */
 func (a *OrdersAPIService) GetOrder(ctx context.Context, id string) ApiGetOrderRequest {

@@ -39,7 +39,7 @@ GetReceipt Get a receipt
 One receipt with its items. Receipts never change; the owner only (404 for anyone else).
 
  @param ctx context.Context - for authentication, logging, cancellation, deadlines, tracing, etc. Passed from http.Request or context.Background().
- @param id The receipt's id.
+ @param id The receipt's id (a UUID, from an order's `receipts`). No example is filled in: only the caller's own receipts answer.
  @return ApiGetReceiptRequest
 */
 func (a *ReceiptsAPIService) GetReceipt(ctx context.Context, id string) ApiGetReceiptRequest {

@@ -53,10 +53,7 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
-                /**
-                 * @description The cart item's id (`items[].id` of the cart).
-                 * @example 1
-                 */
+                /** @description The cart item's id (`items[].id` of the caller's cart). No example is filled in: it exists only once an item is added. */
                 item_id: components["parameters"]["CartItemId"];
             };
             cookie?: never;
@@ -103,10 +100,7 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
-                /**
-                 * @description The quote's opaque id, from `POST /v1/cart/quotes`.
-                 * @example q_7Hq2xW9bKc3mZp1RtY5vLa
-                 */
+                /** @description The quote's opaque id, from `POST /v1/cart/quotes`. No example is filled in: only the caller's own quotes answer. */
                 id: components["parameters"]["QuoteId"];
             };
             cookie?: never;
@@ -129,10 +123,7 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
-                /**
-                 * @description The quote's opaque id, from `POST /v1/cart/quotes`.
-                 * @example q_7Hq2xW9bKc3mZp1RtY5vLa
-                 */
+                /** @description The quote's opaque id, from `POST /v1/cart/quotes`. No example is filled in: only the caller's own quotes answer. */
                 id: components["parameters"]["QuoteId"];
             };
             cookie?: never;
@@ -1125,15 +1116,9 @@ export interface components {
         };
     };
     parameters: {
-        /**
-         * @description The cart item's id (`items[].id` of the cart).
-         * @example 1
-         */
+        /** @description The cart item's id (`items[].id` of the caller's cart). No example is filled in: it exists only once an item is added. */
         CartItemId: number;
-        /**
-         * @description The quote's opaque id, from `POST /v1/cart/quotes`.
-         * @example q_7Hq2xW9bKc3mZp1RtY5vLa
-         */
+        /** @description The quote's opaque id, from `POST /v1/cart/quotes`. No example is filled in: only the caller's own quotes answer. */
         QuoteId: string;
         /**
          * @description A client-chosen unique key (8 to 200 characters). The same key with the same body replays the first response; with another body it is a 422; while the first request is still running it is a 409. Keys are kept per user for 24 hours.
@@ -1246,10 +1231,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /**
-                 * @description The cart item's id (`items[].id` of the cart).
-                 * @example 1
-                 */
+                /** @description The cart item's id (`items[].id` of the caller's cart). No example is filled in: it exists only once an item is added. */
                 item_id: components["parameters"]["CartItemId"];
             };
             cookie?: never;
@@ -1276,10 +1258,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /**
-                 * @description The cart item's id (`items[].id` of the cart).
-                 * @example 1
-                 */
+                /** @description The cart item's id (`items[].id` of the caller's cart). No example is filled in: it exists only once an item is added. */
                 item_id: components["parameters"]["CartItemId"];
             };
             cookie?: never;
@@ -1375,10 +1354,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /**
-                 * @description The quote's opaque id, from `POST /v1/cart/quotes`.
-                 * @example q_7Hq2xW9bKc3mZp1RtY5vLa
-                 */
+                /** @description The quote's opaque id, from `POST /v1/cart/quotes`. No example is filled in: only the caller's own quotes answer. */
                 id: components["parameters"]["QuoteId"];
             };
             cookie?: never;
@@ -1410,10 +1386,7 @@ export interface operations {
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
-                /**
-                 * @description The quote's opaque id, from `POST /v1/cart/quotes`.
-                 * @example q_7Hq2xW9bKc3mZp1RtY5vLa
-                 */
+                /** @description The quote's opaque id, from `POST /v1/cart/quotes`. No example is filled in: only the caller's own quotes answer. */
                 id: components["parameters"]["QuoteId"];
             };
             cookie?: never;

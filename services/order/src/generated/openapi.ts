@@ -1379,10 +1379,7 @@ export interface components {
         };
     };
     parameters: {
-        /**
-         * @description The order's id.
-         * @example 3b241101-e2bb-4255-8caf-4136c566a962
-         */
+        /** @description The order's id (a UUID, from `POST /v1/checkout` or `GET /v1/orders`). No example is filled in: only the caller's own orders answer, so any fixed id would be a 404. */
         OrderId: string;
         /**
          * @description A client-chosen unique key (8 to 200 characters), required on this operation. The same key with the same body replays the first response; with another body it is a 422; while the first request is still running it is a 409.
@@ -1489,10 +1486,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /**
-                 * @description The order's id.
-                 * @example 3b241101-e2bb-4255-8caf-4136c566a962
-                 */
+                /** @description The order's id (a UUID, from `POST /v1/checkout` or `GET /v1/orders`). No example is filled in: only the caller's own orders answer, so any fixed id would be a 404. */
                 id: components["parameters"]["OrderId"];
             };
             cookie?: never;
@@ -1525,10 +1519,7 @@ export interface operations {
                 "Idempotency-Key": components["parameters"]["RequiredIdempotencyKey"];
             };
             path: {
-                /**
-                 * @description The order's id.
-                 * @example 3b241101-e2bb-4255-8caf-4136c566a962
-                 */
+                /** @description The order's id (a UUID, from `POST /v1/checkout` or `GET /v1/orders`). No example is filled in: only the caller's own orders answer, so any fixed id would be a 404. */
                 id: components["parameters"]["OrderId"];
             };
             cookie?: never;
@@ -1569,10 +1560,7 @@ export interface operations {
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
-                /**
-                 * @description The order's id.
-                 * @example 3b241101-e2bb-4255-8caf-4136c566a962
-                 */
+                /** @description The order's id (a UUID, from `POST /v1/checkout` or `GET /v1/orders`). No example is filled in: only the caller's own orders answer, so any fixed id would be a 404. */
                 id: components["parameters"]["OrderId"];
             };
             cookie?: never;
@@ -1607,10 +1595,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /**
-                 * @description The order's id.
-                 * @example 3b241101-e2bb-4255-8caf-4136c566a962
-                 */
+                /** @description The order's id (a UUID, from `POST /v1/checkout` or `GET /v1/orders`). No example is filled in: only the caller's own orders answer, so any fixed id would be a 404. */
                 id: components["parameters"]["OrderId"];
             };
             cookie?: never;
@@ -1717,10 +1702,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /**
-                 * @description The receipt's id.
-                 * @example 9a4c3f0e-5d3b-4b8a-9f5e-2c1d0e9b8a7f
-                 */
+                /** @description The receipt's id (a UUID, from an order's `receipts`). No example is filled in: only the caller's own receipts answer. */
                 id: string;
             };
             cookie?: never;

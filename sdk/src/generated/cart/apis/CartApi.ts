@@ -47,14 +47,14 @@ export interface AddCartItemRequest {
 
 export interface RemoveCartItemRequest {
     /**
-     * The cart item's id (`items[].id` of the cart).
+     * The cart item's id (`items[].id` of the caller's cart). No example is filled in: it exists only once an item is added.
      */
     item_id: number;
 }
 
 export interface UpdateCartItemRequest {
     /**
-     * The cart item's id (`items[].id` of the cart).
+     * The cart item's id (`items[].id` of the caller's cart). No example is filled in: it exists only once an item is added.
      */
     item_id: number;
     /**
@@ -142,7 +142,7 @@ export interface CartApiInterface {
 
     /**
      * Creates request options for removeCartItem without sending the request
-     * @param {number} item_id The cart item\&#39;s id (&#x60;items[].id&#x60; of the cart).
+     * @param {number} item_id The cart item\&#39;s id (&#x60;items[].id&#x60; of the caller\&#39;s cart). No example is filled in: it exists only once an item is added.
      * @throws {RequiredError}
      * @memberof CartApiInterface
      */
@@ -151,7 +151,7 @@ export interface CartApiInterface {
     /**
      * Removes one item from the caller\'s cart. 404 for an item that is not in the caller\'s active cart.
      * @summary Remove an item from the cart
-     * @param {number} item_id The cart item\&#39;s id (&#x60;items[].id&#x60; of the cart).
+     * @param {number} item_id The cart item\&#39;s id (&#x60;items[].id&#x60; of the caller\&#39;s cart). No example is filled in: it exists only once an item is added.
      * @param {*} [options] Override http request option.
      * @throws {RequiredError}
      * @memberof CartApiInterface
@@ -166,7 +166,7 @@ export interface CartApiInterface {
 
     /**
      * Creates request options for updateCartItem without sending the request
-     * @param {number} item_id The cart item\&#39;s id (&#x60;items[].id&#x60; of the cart).
+     * @param {number} item_id The cart item\&#39;s id (&#x60;items[].id&#x60; of the caller\&#39;s cart). No example is filled in: it exists only once an item is added.
      * @param {CartItemUpdate} CartItemUpdate 
      * @throws {RequiredError}
      * @memberof CartApiInterface
@@ -176,7 +176,7 @@ export interface CartApiInterface {
     /**
      * Sets the quantity of one item of the caller\'s cart (1 to 99, within the product\'s available stock). 404 for an item that is not in the caller\'s active cart.
      * @summary Change an item\'s quantity
-     * @param {number} item_id The cart item\&#39;s id (&#x60;items[].id&#x60; of the cart).
+     * @param {number} item_id The cart item\&#39;s id (&#x60;items[].id&#x60; of the caller\&#39;s cart). No example is filled in: it exists only once an item is added.
      * @param {CartItemUpdate} CartItemUpdate 
      * @param {*} [options] Override http request option.
      * @throws {RequiredError}

@@ -36,7 +36,7 @@ import {
 
 export interface AcceptQuoteRequest {
     /**
-     * The quote's opaque id, from `POST /v1/cart/quotes`.
+     * The quote's opaque id, from `POST /v1/cart/quotes`. No example is filled in: only the caller's own quotes answer.
      */
     id: string;
     /**
@@ -62,7 +62,7 @@ export interface CreateQuoteRequest {
 
 export interface GetQuoteRequest {
     /**
-     * The quote's opaque id, from `POST /v1/cart/quotes`.
+     * The quote's opaque id, from `POST /v1/cart/quotes`. No example is filled in: only the caller's own quotes answer.
      */
     id: string;
 }
@@ -76,7 +76,7 @@ export interface GetQuoteRequest {
 export interface QuotesApiInterface {
     /**
      * Creates request options for acceptQuote without sending the request
-     * @param {string} id The quote\&#39;s opaque id, from &#x60;POST /v1/cart/quotes&#x60;.
+     * @param {string} id The quote\&#39;s opaque id, from &#x60;POST /v1/cart/quotes&#x60;. No example is filled in: only the caller\&#39;s own quotes answer.
      * @param {QuoteAcceptance} QuoteAcceptance 
      * @param {string} [Idempotency_Key] A client-chosen unique key (8 to 200 characters). The same key with the same body replays the first response; with another body it is a 422; while the first request is still running it is a 409. Keys are kept per user for 24 hours.
      * @throws {RequiredError}
@@ -87,7 +87,7 @@ export interface QuotesApiInterface {
     /**
      * Called by the order service once an order has been paid for with this quote: marks the quote `accepted` for `order_id` and empties the shopper\'s cart (the next `GET /v1/cart` starts a new one). Idempotent: accepting again for the same order returns the accepted quote. 409 `conflict` if it was accepted for another order, `quote_not_open` if it was superseded, `quote_expired` if it expired before the order was paid (`paid_at`, default now). Needs a service credential; a user\'s token is 403.
      * @summary Accept a quote for an order (services only)
-     * @param {string} id The quote\&#39;s opaque id, from &#x60;POST /v1/cart/quotes&#x60;.
+     * @param {string} id The quote\&#39;s opaque id, from &#x60;POST /v1/cart/quotes&#x60;. No example is filled in: only the caller\&#39;s own quotes answer.
      * @param {QuoteAcceptance} QuoteAcceptance 
      * @param {string} [Idempotency_Key] A client-chosen unique key (8 to 200 characters). The same key with the same body replays the first response; with another body it is a 422; while the first request is still running it is a 409. Keys are kept per user for 24 hours.
      * @param {*} [options] Override http request option.
@@ -130,7 +130,7 @@ export interface QuotesApiInterface {
 
     /**
      * Creates request options for getQuote without sending the request
-     * @param {string} id The quote\&#39;s opaque id, from &#x60;POST /v1/cart/quotes&#x60;.
+     * @param {string} id The quote\&#39;s opaque id, from &#x60;POST /v1/cart/quotes&#x60;. No example is filled in: only the caller\&#39;s own quotes answer.
      * @throws {RequiredError}
      * @memberof QuotesApiInterface
      */
@@ -139,7 +139,7 @@ export interface QuotesApiInterface {
     /**
      * One quote with its items and totals. A user sees only their own quotes (404 for anyone else\'s); the platform\'s services (service credential) may read any quote. `status` is `expired` once `expires_at` has passed without the quote being accepted.
      * @summary Get a quote
-     * @param {string} id The quote\&#39;s opaque id, from &#x60;POST /v1/cart/quotes&#x60;.
+     * @param {string} id The quote\&#39;s opaque id, from &#x60;POST /v1/cart/quotes&#x60;. No example is filled in: only the caller\&#39;s own quotes answer.
      * @param {*} [options] Override http request option.
      * @throws {RequiredError}
      * @memberof QuotesApiInterface

@@ -46,7 +46,7 @@ import {
 
 export interface CreateShipmentRequest {
     /**
-     * The order's id.
+     * The order's id (a UUID, from `POST /v1/checkout` or `GET /v1/orders`). No example is filled in: only the caller's own orders answer, so any fixed id would be a 404.
      */
     id: string;
     /**
@@ -61,7 +61,7 @@ export interface CreateShipmentRequest {
 
 export interface DeliverOrderRequest {
     /**
-     * The order's id.
+     * The order's id (a UUID, from `POST /v1/checkout` or `GET /v1/orders`). No example is filled in: only the caller's own orders answer, so any fixed id would be a 404.
      */
     id: string;
 }
@@ -94,7 +94,7 @@ export interface ListAdminOrdersRequest {
 export interface AdminApiInterface {
     /**
      * Creates request options for createShipment without sending the request
-     * @param {string} id The order\&#39;s id.
+     * @param {string} id The order\&#39;s id (a UUID, from &#x60;POST /v1/checkout&#x60; or &#x60;GET /v1/orders&#x60;). No example is filled in: only the caller\&#39;s own orders answer, so any fixed id would be a 404.
      * @param {ShipmentInput} ShipmentInput 
      * @param {string} [Idempotency_Key] A client-chosen unique key (8 to 200 characters). The same key with the same body replays the first response; with another body it is a 422; while the first request is still running it is a 409. Keys are kept per user for 24 hours.
      * @throws {RequiredError}
@@ -105,7 +105,7 @@ export interface AdminApiInterface {
     /**
      * Records a shipment of some or all of the order\'s unshipped items (all of them when `item_ids` is omitted). The items get the shipment id and the expected arrival date; the order becomes `shipped` when every item has shipped, else `partially_shipped`. Only a `paid` or `partially_shipped` order can ship (409 `illegal_transition` otherwise, also for an order that is `cancelling`: its refund is on its way). Admin only.
      * @summary Ship order items (admin)
-     * @param {string} id The order\&#39;s id.
+     * @param {string} id The order\&#39;s id (a UUID, from &#x60;POST /v1/checkout&#x60; or &#x60;GET /v1/orders&#x60;). No example is filled in: only the caller\&#39;s own orders answer, so any fixed id would be a 404.
      * @param {ShipmentInput} ShipmentInput 
      * @param {string} [Idempotency_Key] A client-chosen unique key (8 to 200 characters). The same key with the same body replays the first response; with another body it is a 422; while the first request is still running it is a 409. Keys are kept per user for 24 hours.
      * @param {*} [options] Override http request option.
@@ -122,7 +122,7 @@ export interface AdminApiInterface {
 
     /**
      * Creates request options for deliverOrder without sending the request
-     * @param {string} id The order\&#39;s id.
+     * @param {string} id The order\&#39;s id (a UUID, from &#x60;POST /v1/checkout&#x60; or &#x60;GET /v1/orders&#x60;). No example is filled in: only the caller\&#39;s own orders answer, so any fixed id would be a 404.
      * @throws {RequiredError}
      * @memberof AdminApiInterface
      */
@@ -131,7 +131,7 @@ export interface AdminApiInterface {
     /**
      * Moves a `shipped` order to `delivered`. Any other status is a 409 `illegal_transition` naming the current status. Admin only.
      * @summary Mark an order delivered (admin)
-     * @param {string} id The order\&#39;s id.
+     * @param {string} id The order\&#39;s id (a UUID, from &#x60;POST /v1/checkout&#x60; or &#x60;GET /v1/orders&#x60;). No example is filled in: only the caller\&#39;s own orders answer, so any fixed id would be a 404.
      * @param {*} [options] Override http request option.
      * @throws {RequiredError}
      * @memberof AdminApiInterface

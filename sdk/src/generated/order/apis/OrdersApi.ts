@@ -36,7 +36,7 @@ import {
 
 export interface CancelOrderRequest {
     /**
-     * The order's id.
+     * The order's id (a UUID, from `POST /v1/checkout` or `GET /v1/orders`). No example is filled in: only the caller's own orders answer, so any fixed id would be a 404.
      */
     id: string;
     /**
@@ -51,7 +51,7 @@ export interface CancelOrderRequest {
 
 export interface GetOrderRequest {
     /**
-     * The order's id.
+     * The order's id (a UUID, from `POST /v1/checkout` or `GET /v1/orders`). No example is filled in: only the caller's own orders answer, so any fixed id would be a 404.
      */
     id: string;
 }
@@ -76,7 +76,7 @@ export interface ListOrdersRequest {
 export interface OrdersApiInterface {
     /**
      * Creates request options for cancelOrder without sending the request
-     * @param {string} id The order\&#39;s id.
+     * @param {string} id The order\&#39;s id (a UUID, from &#x60;POST /v1/checkout&#x60; or &#x60;GET /v1/orders&#x60;). No example is filled in: only the caller\&#39;s own orders answer, so any fixed id would be a 404.
      * @param {string} Idempotency_Key A client-chosen unique key (8 to 200 characters), required on this operation. The same key with the same body replays the first response; with another body it is a 422; while the first request is still running it is a 409.
      * @param {CancelInput} [CancelInput] 
      * @throws {RequiredError}
@@ -87,7 +87,7 @@ export interface OrdersApiInterface {
     /**
      * Cancels a paid order that has not shipped. The order first becomes `cancelling` (a conditional update of its status, before any money moves: a shipment racing the cancel either won, and this is a 409, or is itself refused with a 409), then the charge is refunded (a refund transaction and a new refund receipt; the sale receipt is never changed), the stock is returned and the status becomes `cancelled`. Once any item has shipped it is a 409 `illegal_transition` naming the current status; while another cancellation of the order is running it is a 409 `conflict`. When the processor refuses the refund (503 `payment_failed`) the order is `paid` again; when its answer is lost (503) the order stays `cancelling` and the refund is sent again under the same reference until it settles. The order\'s owner or an admin may cancel. The `Idempotency-Key` is required, so a retry never refunds twice.
      * @summary Cancel an order
-     * @param {string} id The order\&#39;s id.
+     * @param {string} id The order\&#39;s id (a UUID, from &#x60;POST /v1/checkout&#x60; or &#x60;GET /v1/orders&#x60;). No example is filled in: only the caller\&#39;s own orders answer, so any fixed id would be a 404.
      * @param {string} Idempotency_Key A client-chosen unique key (8 to 200 characters), required on this operation. The same key with the same body replays the first response; with another body it is a 422; while the first request is still running it is a 409.
      * @param {CancelInput} [CancelInput] 
      * @param {*} [options] Override http request option.
@@ -104,7 +104,7 @@ export interface OrdersApiInterface {
 
     /**
      * Creates request options for getOrder without sending the request
-     * @param {string} id The order\&#39;s id.
+     * @param {string} id The order\&#39;s id (a UUID, from &#x60;POST /v1/checkout&#x60; or &#x60;GET /v1/orders&#x60;). No example is filled in: only the caller\&#39;s own orders answer, so any fixed id would be a 404.
      * @throws {RequiredError}
      * @memberof OrdersApiInterface
      */
@@ -113,7 +113,7 @@ export interface OrdersApiInterface {
     /**
      * One order with its items, shipments, receipts and transactions. Shoppers see their own orders only (404 for anyone else\'s); admins see every order.
      * @summary Get an order
-     * @param {string} id The order\&#39;s id.
+     * @param {string} id The order\&#39;s id (a UUID, from &#x60;POST /v1/checkout&#x60; or &#x60;GET /v1/orders&#x60;). No example is filled in: only the caller\&#39;s own orders answer, so any fixed id would be a 404.
      * @param {*} [options] Override http request option.
      * @throws {RequiredError}
      * @memberof OrdersApiInterface

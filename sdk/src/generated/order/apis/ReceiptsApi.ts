@@ -31,7 +31,7 @@ import {
 
 export interface GetReceiptRequest {
     /**
-     * The receipt's id.
+     * The receipt's id (a UUID, from an order's `receipts`). No example is filled in: only the caller's own receipts answer.
      */
     id: string;
 }
@@ -60,7 +60,7 @@ export interface ListReceiptsRequest {
 export interface ReceiptsApiInterface {
     /**
      * Creates request options for getReceipt without sending the request
-     * @param {string} id The receipt\&#39;s id.
+     * @param {string} id The receipt\&#39;s id (a UUID, from an order\&#39;s &#x60;receipts&#x60;). No example is filled in: only the caller\&#39;s own receipts answer.
      * @throws {RequiredError}
      * @memberof ReceiptsApiInterface
      */
@@ -69,7 +69,7 @@ export interface ReceiptsApiInterface {
     /**
      * One receipt with its items. Receipts never change; the owner only (404 for anyone else).
      * @summary Get a receipt
-     * @param {string} id The receipt\&#39;s id.
+     * @param {string} id The receipt\&#39;s id (a UUID, from an order\&#39;s &#x60;receipts&#x60;). No example is filled in: only the caller\&#39;s own receipts answer.
      * @param {*} [options] Override http request option.
      * @throws {RequiredError}
      * @memberof ReceiptsApiInterface

@@ -851,7 +851,7 @@ class CartApi:
     @validate_call
     def remove_cart_item(
         self,
-        item_id: Annotated[int, Field(strict=True, ge=1, description="The cart item's id (`items[].id` of the cart).")],
+        item_id: Annotated[int, Field(strict=True, ge=1, description="The cart item's id (`items[].id` of the caller's cart). No example is filled in: it exists only once an item is added.")],
         _request_timeout: Union[
             None,
             Annotated[StrictFloat, Field(gt=0)],
@@ -869,7 +869,7 @@ class CartApi:
 
         Removes one item from the caller's cart. 404 for an item that is not in the caller's active cart.
 
-        :param item_id: The cart item's id (`items[].id` of the cart). (required)
+        :param item_id: The cart item's id (`items[].id` of the caller's cart). No example is filled in: it exists only once an item is added. (required)
         :type item_id: int
         :param _request_timeout: timeout setting for this request. If one
                                  number provided, it will be total request
@@ -921,7 +921,7 @@ class CartApi:
     @validate_call
     def remove_cart_item_with_http_info(
         self,
-        item_id: Annotated[int, Field(strict=True, ge=1, description="The cart item's id (`items[].id` of the cart).")],
+        item_id: Annotated[int, Field(strict=True, ge=1, description="The cart item's id (`items[].id` of the caller's cart). No example is filled in: it exists only once an item is added.")],
         _request_timeout: Union[
             None,
             Annotated[StrictFloat, Field(gt=0)],
@@ -939,7 +939,7 @@ class CartApi:
 
         Removes one item from the caller's cart. 404 for an item that is not in the caller's active cart.
 
-        :param item_id: The cart item's id (`items[].id` of the cart). (required)
+        :param item_id: The cart item's id (`items[].id` of the caller's cart). No example is filled in: it exists only once an item is added. (required)
         :type item_id: int
         :param _request_timeout: timeout setting for this request. If one
                                  number provided, it will be total request
@@ -991,7 +991,7 @@ class CartApi:
     @validate_call
     def remove_cart_item_without_preload_content(
         self,
-        item_id: Annotated[int, Field(strict=True, ge=1, description="The cart item's id (`items[].id` of the cart).")],
+        item_id: Annotated[int, Field(strict=True, ge=1, description="The cart item's id (`items[].id` of the caller's cart). No example is filled in: it exists only once an item is added.")],
         _request_timeout: Union[
             None,
             Annotated[StrictFloat, Field(gt=0)],
@@ -1009,7 +1009,7 @@ class CartApi:
 
         Removes one item from the caller's cart. 404 for an item that is not in the caller's active cart.
 
-        :param item_id: The cart item's id (`items[].id` of the cart). (required)
+        :param item_id: The cart item's id (`items[].id` of the caller's cart). No example is filled in: it exists only once an item is added. (required)
         :type item_id: int
         :param _request_timeout: timeout setting for this request. If one
                                  number provided, it will be total request
@@ -1122,7 +1122,7 @@ class CartApi:
     @validate_call
     def update_cart_item(
         self,
-        item_id: Annotated[int, Field(strict=True, ge=1, description="The cart item's id (`items[].id` of the cart).")],
+        item_id: Annotated[int, Field(strict=True, ge=1, description="The cart item's id (`items[].id` of the caller's cart). No example is filled in: it exists only once an item is added.")],
         cart_item_update: CartItemUpdate,
         _request_timeout: Union[
             None,
@@ -1141,7 +1141,7 @@ class CartApi:
 
         Sets the quantity of one item of the caller's cart (1 to 99, within the product's available stock). 404 for an item that is not in the caller's active cart.
 
-        :param item_id: The cart item's id (`items[].id` of the cart). (required)
+        :param item_id: The cart item's id (`items[].id` of the caller's cart). No example is filled in: it exists only once an item is added. (required)
         :type item_id: int
         :param cart_item_update: (required)
         :type cart_item_update: CartItemUpdate
@@ -1199,7 +1199,7 @@ class CartApi:
     @validate_call
     def update_cart_item_with_http_info(
         self,
-        item_id: Annotated[int, Field(strict=True, ge=1, description="The cart item's id (`items[].id` of the cart).")],
+        item_id: Annotated[int, Field(strict=True, ge=1, description="The cart item's id (`items[].id` of the caller's cart). No example is filled in: it exists only once an item is added.")],
         cart_item_update: CartItemUpdate,
         _request_timeout: Union[
             None,
@@ -1218,7 +1218,7 @@ class CartApi:
 
         Sets the quantity of one item of the caller's cart (1 to 99, within the product's available stock). 404 for an item that is not in the caller's active cart.
 
-        :param item_id: The cart item's id (`items[].id` of the cart). (required)
+        :param item_id: The cart item's id (`items[].id` of the caller's cart). No example is filled in: it exists only once an item is added. (required)
         :type item_id: int
         :param cart_item_update: (required)
         :type cart_item_update: CartItemUpdate
@@ -1276,7 +1276,7 @@ class CartApi:
     @validate_call
     def update_cart_item_without_preload_content(
         self,
-        item_id: Annotated[int, Field(strict=True, ge=1, description="The cart item's id (`items[].id` of the cart).")],
+        item_id: Annotated[int, Field(strict=True, ge=1, description="The cart item's id (`items[].id` of the caller's cart). No example is filled in: it exists only once an item is added.")],
         cart_item_update: CartItemUpdate,
         _request_timeout: Union[
             None,
@@ -1295,7 +1295,7 @@ class CartApi:
 
         Sets the quantity of one item of the caller's cart (1 to 99, within the product's available stock). 404 for an item that is not in the caller's active cart.
 
-        :param item_id: The cart item's id (`items[].id` of the cart). (required)
+        :param item_id: The cart item's id (`items[].id` of the caller's cart). No example is filled in: it exists only once an item is added. (required)
         :type item_id: int
         :param cart_item_update: (required)
         :type cart_item_update: CartItemUpdate

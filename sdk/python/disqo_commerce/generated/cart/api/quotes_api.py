@@ -43,7 +43,7 @@ class QuotesApi:
     @validate_call
     def accept_quote(
         self,
-        id: Annotated[StrictStr, Field(description="The quote's opaque id, from `POST /v1/cart/quotes`.")],
+        id: Annotated[StrictStr, Field(description="The quote's opaque id, from `POST /v1/cart/quotes`. No example is filled in: only the caller's own quotes answer.")],
         quote_acceptance: QuoteAcceptance,
         idempotency_key: Annotated[Optional[Annotated[str, Field(min_length=8, strict=True, max_length=200)]], Field(description="A client-chosen unique key (8 to 200 characters). The same key with the same body replays the first response; with another body it is a 422; while the first request is still running it is a 409. Keys are kept per user for 24 hours.")] = None,
         _request_timeout: Union[
@@ -63,7 +63,7 @@ class QuotesApi:
 
         Called by the order service once an order has been paid for with this quote: marks the quote `accepted` for `order_id` and empties the shopper's cart (the next `GET /v1/cart` starts a new one). Idempotent: accepting again for the same order returns the accepted quote. 409 `conflict` if it was accepted for another order, `quote_not_open` if it was superseded, `quote_expired` if it expired before the order was paid (`paid_at`, default now). Needs a service credential; a user's token is 403.
 
-        :param id: The quote's opaque id, from `POST /v1/cart/quotes`. (required)
+        :param id: The quote's opaque id, from `POST /v1/cart/quotes`. No example is filled in: only the caller's own quotes answer. (required)
         :type id: str
         :param quote_acceptance: (required)
         :type quote_acceptance: QuoteAcceptance
@@ -125,7 +125,7 @@ class QuotesApi:
     @validate_call
     def accept_quote_with_http_info(
         self,
-        id: Annotated[StrictStr, Field(description="The quote's opaque id, from `POST /v1/cart/quotes`.")],
+        id: Annotated[StrictStr, Field(description="The quote's opaque id, from `POST /v1/cart/quotes`. No example is filled in: only the caller's own quotes answer.")],
         quote_acceptance: QuoteAcceptance,
         idempotency_key: Annotated[Optional[Annotated[str, Field(min_length=8, strict=True, max_length=200)]], Field(description="A client-chosen unique key (8 to 200 characters). The same key with the same body replays the first response; with another body it is a 422; while the first request is still running it is a 409. Keys are kept per user for 24 hours.")] = None,
         _request_timeout: Union[
@@ -145,7 +145,7 @@ class QuotesApi:
 
         Called by the order service once an order has been paid for with this quote: marks the quote `accepted` for `order_id` and empties the shopper's cart (the next `GET /v1/cart` starts a new one). Idempotent: accepting again for the same order returns the accepted quote. 409 `conflict` if it was accepted for another order, `quote_not_open` if it was superseded, `quote_expired` if it expired before the order was paid (`paid_at`, default now). Needs a service credential; a user's token is 403.
 
-        :param id: The quote's opaque id, from `POST /v1/cart/quotes`. (required)
+        :param id: The quote's opaque id, from `POST /v1/cart/quotes`. No example is filled in: only the caller's own quotes answer. (required)
         :type id: str
         :param quote_acceptance: (required)
         :type quote_acceptance: QuoteAcceptance
@@ -207,7 +207,7 @@ class QuotesApi:
     @validate_call
     def accept_quote_without_preload_content(
         self,
-        id: Annotated[StrictStr, Field(description="The quote's opaque id, from `POST /v1/cart/quotes`.")],
+        id: Annotated[StrictStr, Field(description="The quote's opaque id, from `POST /v1/cart/quotes`. No example is filled in: only the caller's own quotes answer.")],
         quote_acceptance: QuoteAcceptance,
         idempotency_key: Annotated[Optional[Annotated[str, Field(min_length=8, strict=True, max_length=200)]], Field(description="A client-chosen unique key (8 to 200 characters). The same key with the same body replays the first response; with another body it is a 422; while the first request is still running it is a 409. Keys are kept per user for 24 hours.")] = None,
         _request_timeout: Union[
@@ -227,7 +227,7 @@ class QuotesApi:
 
         Called by the order service once an order has been paid for with this quote: marks the quote `accepted` for `order_id` and empties the shopper's cart (the next `GET /v1/cart` starts a new one). Idempotent: accepting again for the same order returns the accepted quote. 409 `conflict` if it was accepted for another order, `quote_not_open` if it was superseded, `quote_expired` if it expired before the order was paid (`paid_at`, default now). Needs a service credential; a user's token is 403.
 
-        :param id: The quote's opaque id, from `POST /v1/cart/quotes`. (required)
+        :param id: The quote's opaque id, from `POST /v1/cart/quotes`. No example is filled in: only the caller's own quotes answer. (required)
         :type id: str
         :param quote_acceptance: (required)
         :type quote_acceptance: QuoteAcceptance
@@ -677,7 +677,7 @@ class QuotesApi:
     @validate_call
     def get_quote(
         self,
-        id: Annotated[StrictStr, Field(description="The quote's opaque id, from `POST /v1/cart/quotes`.")],
+        id: Annotated[StrictStr, Field(description="The quote's opaque id, from `POST /v1/cart/quotes`. No example is filled in: only the caller's own quotes answer.")],
         _request_timeout: Union[
             None,
             Annotated[StrictFloat, Field(gt=0)],
@@ -695,7 +695,7 @@ class QuotesApi:
 
         One quote with its items and totals. A user sees only their own quotes (404 for anyone else's); the platform's services (service credential) may read any quote. `status` is `expired` once `expires_at` has passed without the quote being accepted.
 
-        :param id: The quote's opaque id, from `POST /v1/cart/quotes`. (required)
+        :param id: The quote's opaque id, from `POST /v1/cart/quotes`. No example is filled in: only the caller's own quotes answer. (required)
         :type id: str
         :param _request_timeout: timeout setting for this request. If one
                                  number provided, it will be total request
@@ -746,7 +746,7 @@ class QuotesApi:
     @validate_call
     def get_quote_with_http_info(
         self,
-        id: Annotated[StrictStr, Field(description="The quote's opaque id, from `POST /v1/cart/quotes`.")],
+        id: Annotated[StrictStr, Field(description="The quote's opaque id, from `POST /v1/cart/quotes`. No example is filled in: only the caller's own quotes answer.")],
         _request_timeout: Union[
             None,
             Annotated[StrictFloat, Field(gt=0)],
@@ -764,7 +764,7 @@ class QuotesApi:
 
         One quote with its items and totals. A user sees only their own quotes (404 for anyone else's); the platform's services (service credential) may read any quote. `status` is `expired` once `expires_at` has passed without the quote being accepted.
 
-        :param id: The quote's opaque id, from `POST /v1/cart/quotes`. (required)
+        :param id: The quote's opaque id, from `POST /v1/cart/quotes`. No example is filled in: only the caller's own quotes answer. (required)
         :type id: str
         :param _request_timeout: timeout setting for this request. If one
                                  number provided, it will be total request
@@ -815,7 +815,7 @@ class QuotesApi:
     @validate_call
     def get_quote_without_preload_content(
         self,
-        id: Annotated[StrictStr, Field(description="The quote's opaque id, from `POST /v1/cart/quotes`.")],
+        id: Annotated[StrictStr, Field(description="The quote's opaque id, from `POST /v1/cart/quotes`. No example is filled in: only the caller's own quotes answer.")],
         _request_timeout: Union[
             None,
             Annotated[StrictFloat, Field(gt=0)],
@@ -833,7 +833,7 @@ class QuotesApi:
 
         One quote with its items and totals. A user sees only their own quotes (404 for anyone else's); the platform's services (service credential) may read any quote. `status` is `expired` once `expires_at` has passed without the quote being accepted.
 
-        :param id: The quote's opaque id, from `POST /v1/cart/quotes`. (required)
+        :param id: The quote's opaque id, from `POST /v1/cart/quotes`. No example is filled in: only the caller's own quotes answer. (required)
         :type id: str
         :param _request_timeout: timeout setting for this request. If one
                                  number provided, it will be total request

@@ -46,7 +46,7 @@ class AdminApi:
     @validate_call
     def create_shipment(
         self,
-        id: Annotated[UUID, Field(description="The order's id.")],
+        id: Annotated[UUID, Field(description="The order's id (a UUID, from `POST /v1/checkout` or `GET /v1/orders`). No example is filled in: only the caller's own orders answer, so any fixed id would be a 404.")],
         shipment_input: ShipmentInput,
         idempotency_key: Annotated[Optional[Annotated[str, Field(min_length=8, strict=True, max_length=200)]], Field(description="A client-chosen unique key (8 to 200 characters). The same key with the same body replays the first response; with another body it is a 422; while the first request is still running it is a 409. Keys are kept per user for 24 hours.")] = None,
         _request_timeout: Union[
@@ -66,7 +66,7 @@ class AdminApi:
 
         Records a shipment of some or all of the order's unshipped items (all of them when `item_ids` is omitted). The items get the shipment id and the expected arrival date; the order becomes `shipped` when every item has shipped, else `partially_shipped`. Only a `paid` or `partially_shipped` order can ship (409 `illegal_transition` otherwise, also for an order that is `cancelling`: its refund is on its way). Admin only.
 
-        :param id: The order's id. (required)
+        :param id: The order's id (a UUID, from `POST /v1/checkout` or `GET /v1/orders`). No example is filled in: only the caller's own orders answer, so any fixed id would be a 404. (required)
         :type id: UUID
         :param shipment_input: (required)
         :type shipment_input: ShipmentInput
@@ -128,7 +128,7 @@ class AdminApi:
     @validate_call
     def create_shipment_with_http_info(
         self,
-        id: Annotated[UUID, Field(description="The order's id.")],
+        id: Annotated[UUID, Field(description="The order's id (a UUID, from `POST /v1/checkout` or `GET /v1/orders`). No example is filled in: only the caller's own orders answer, so any fixed id would be a 404.")],
         shipment_input: ShipmentInput,
         idempotency_key: Annotated[Optional[Annotated[str, Field(min_length=8, strict=True, max_length=200)]], Field(description="A client-chosen unique key (8 to 200 characters). The same key with the same body replays the first response; with another body it is a 422; while the first request is still running it is a 409. Keys are kept per user for 24 hours.")] = None,
         _request_timeout: Union[
@@ -148,7 +148,7 @@ class AdminApi:
 
         Records a shipment of some or all of the order's unshipped items (all of them when `item_ids` is omitted). The items get the shipment id and the expected arrival date; the order becomes `shipped` when every item has shipped, else `partially_shipped`. Only a `paid` or `partially_shipped` order can ship (409 `illegal_transition` otherwise, also for an order that is `cancelling`: its refund is on its way). Admin only.
 
-        :param id: The order's id. (required)
+        :param id: The order's id (a UUID, from `POST /v1/checkout` or `GET /v1/orders`). No example is filled in: only the caller's own orders answer, so any fixed id would be a 404. (required)
         :type id: UUID
         :param shipment_input: (required)
         :type shipment_input: ShipmentInput
@@ -210,7 +210,7 @@ class AdminApi:
     @validate_call
     def create_shipment_without_preload_content(
         self,
-        id: Annotated[UUID, Field(description="The order's id.")],
+        id: Annotated[UUID, Field(description="The order's id (a UUID, from `POST /v1/checkout` or `GET /v1/orders`). No example is filled in: only the caller's own orders answer, so any fixed id would be a 404.")],
         shipment_input: ShipmentInput,
         idempotency_key: Annotated[Optional[Annotated[str, Field(min_length=8, strict=True, max_length=200)]], Field(description="A client-chosen unique key (8 to 200 characters). The same key with the same body replays the first response; with another body it is a 422; while the first request is still running it is a 409. Keys are kept per user for 24 hours.")] = None,
         _request_timeout: Union[
@@ -230,7 +230,7 @@ class AdminApi:
 
         Records a shipment of some or all of the order's unshipped items (all of them when `item_ids` is omitted). The items get the shipment id and the expected arrival date; the order becomes `shipped` when every item has shipped, else `partially_shipped`. Only a `paid` or `partially_shipped` order can ship (409 `illegal_transition` otherwise, also for an order that is `cancelling`: its refund is on its way). Admin only.
 
-        :param id: The order's id. (required)
+        :param id: The order's id (a UUID, from `POST /v1/checkout` or `GET /v1/orders`). No example is filled in: only the caller's own orders answer, so any fixed id would be a 404. (required)
         :type id: UUID
         :param shipment_input: (required)
         :type shipment_input: ShipmentInput
@@ -372,7 +372,7 @@ class AdminApi:
     @validate_call
     def deliver_order(
         self,
-        id: Annotated[UUID, Field(description="The order's id.")],
+        id: Annotated[UUID, Field(description="The order's id (a UUID, from `POST /v1/checkout` or `GET /v1/orders`). No example is filled in: only the caller's own orders answer, so any fixed id would be a 404.")],
         _request_timeout: Union[
             None,
             Annotated[StrictFloat, Field(gt=0)],
@@ -390,7 +390,7 @@ class AdminApi:
 
         Moves a `shipped` order to `delivered`. Any other status is a 409 `illegal_transition` naming the current status. Admin only.
 
-        :param id: The order's id. (required)
+        :param id: The order's id (a UUID, from `POST /v1/checkout` or `GET /v1/orders`). No example is filled in: only the caller's own orders answer, so any fixed id would be a 404. (required)
         :type id: UUID
         :param _request_timeout: timeout setting for this request. If one
                                  number provided, it will be total request
@@ -444,7 +444,7 @@ class AdminApi:
     @validate_call
     def deliver_order_with_http_info(
         self,
-        id: Annotated[UUID, Field(description="The order's id.")],
+        id: Annotated[UUID, Field(description="The order's id (a UUID, from `POST /v1/checkout` or `GET /v1/orders`). No example is filled in: only the caller's own orders answer, so any fixed id would be a 404.")],
         _request_timeout: Union[
             None,
             Annotated[StrictFloat, Field(gt=0)],
@@ -462,7 +462,7 @@ class AdminApi:
 
         Moves a `shipped` order to `delivered`. Any other status is a 409 `illegal_transition` naming the current status. Admin only.
 
-        :param id: The order's id. (required)
+        :param id: The order's id (a UUID, from `POST /v1/checkout` or `GET /v1/orders`). No example is filled in: only the caller's own orders answer, so any fixed id would be a 404. (required)
         :type id: UUID
         :param _request_timeout: timeout setting for this request. If one
                                  number provided, it will be total request
@@ -516,7 +516,7 @@ class AdminApi:
     @validate_call
     def deliver_order_without_preload_content(
         self,
-        id: Annotated[UUID, Field(description="The order's id.")],
+        id: Annotated[UUID, Field(description="The order's id (a UUID, from `POST /v1/checkout` or `GET /v1/orders`). No example is filled in: only the caller's own orders answer, so any fixed id would be a 404.")],
         _request_timeout: Union[
             None,
             Annotated[StrictFloat, Field(gt=0)],
@@ -534,7 +534,7 @@ class AdminApi:
 
         Moves a `shipped` order to `delivered`. Any other status is a 409 `illegal_transition` naming the current status. Admin only.
 
-        :param id: The order's id. (required)
+        :param id: The order's id (a UUID, from `POST /v1/checkout` or `GET /v1/orders`). No example is filled in: only the caller's own orders answer, so any fixed id would be a 404. (required)
         :type id: UUID
         :param _request_timeout: timeout setting for this request. If one
                                  number provided, it will be total request

@@ -44,7 +44,7 @@ class OrdersApi:
     @validate_call
     def cancel_order(
         self,
-        id: Annotated[UUID, Field(description="The order's id.")],
+        id: Annotated[UUID, Field(description="The order's id (a UUID, from `POST /v1/checkout` or `GET /v1/orders`). No example is filled in: only the caller's own orders answer, so any fixed id would be a 404.")],
         idempotency_key: Annotated[str, Field(min_length=8, strict=True, max_length=200, description="A client-chosen unique key (8 to 200 characters), required on this operation. The same key with the same body replays the first response; with another body it is a 422; while the first request is still running it is a 409.")],
         cancel_input: Optional[CancelInput] = None,
         _request_timeout: Union[
@@ -64,7 +64,7 @@ class OrdersApi:
 
         Cancels a paid order that has not shipped. The order first becomes `cancelling` (a conditional update of its status, before any money moves: a shipment racing the cancel either won, and this is a 409, or is itself refused with a 409), then the charge is refunded (a refund transaction and a new refund receipt; the sale receipt is never changed), the stock is returned and the status becomes `cancelled`. Once any item has shipped it is a 409 `illegal_transition` naming the current status; while another cancellation of the order is running it is a 409 `conflict`. When the processor refuses the refund (503 `payment_failed`) the order is `paid` again; when its answer is lost (503) the order stays `cancelling` and the refund is sent again under the same reference until it settles. The order's owner or an admin may cancel. The `Idempotency-Key` is required, so a retry never refunds twice.
 
-        :param id: The order's id. (required)
+        :param id: The order's id (a UUID, from `POST /v1/checkout` or `GET /v1/orders`). No example is filled in: only the caller's own orders answer, so any fixed id would be a 404. (required)
         :type id: UUID
         :param idempotency_key: A client-chosen unique key (8 to 200 characters), required on this operation. The same key with the same body replays the first response; with another body it is a 422; while the first request is still running it is a 409. (required)
         :type idempotency_key: str
@@ -126,7 +126,7 @@ class OrdersApi:
     @validate_call
     def cancel_order_with_http_info(
         self,
-        id: Annotated[UUID, Field(description="The order's id.")],
+        id: Annotated[UUID, Field(description="The order's id (a UUID, from `POST /v1/checkout` or `GET /v1/orders`). No example is filled in: only the caller's own orders answer, so any fixed id would be a 404.")],
         idempotency_key: Annotated[str, Field(min_length=8, strict=True, max_length=200, description="A client-chosen unique key (8 to 200 characters), required on this operation. The same key with the same body replays the first response; with another body it is a 422; while the first request is still running it is a 409.")],
         cancel_input: Optional[CancelInput] = None,
         _request_timeout: Union[
@@ -146,7 +146,7 @@ class OrdersApi:
 
         Cancels a paid order that has not shipped. The order first becomes `cancelling` (a conditional update of its status, before any money moves: a shipment racing the cancel either won, and this is a 409, or is itself refused with a 409), then the charge is refunded (a refund transaction and a new refund receipt; the sale receipt is never changed), the stock is returned and the status becomes `cancelled`. Once any item has shipped it is a 409 `illegal_transition` naming the current status; while another cancellation of the order is running it is a 409 `conflict`. When the processor refuses the refund (503 `payment_failed`) the order is `paid` again; when its answer is lost (503) the order stays `cancelling` and the refund is sent again under the same reference until it settles. The order's owner or an admin may cancel. The `Idempotency-Key` is required, so a retry never refunds twice.
 
-        :param id: The order's id. (required)
+        :param id: The order's id (a UUID, from `POST /v1/checkout` or `GET /v1/orders`). No example is filled in: only the caller's own orders answer, so any fixed id would be a 404. (required)
         :type id: UUID
         :param idempotency_key: A client-chosen unique key (8 to 200 characters), required on this operation. The same key with the same body replays the first response; with another body it is a 422; while the first request is still running it is a 409. (required)
         :type idempotency_key: str
@@ -208,7 +208,7 @@ class OrdersApi:
     @validate_call
     def cancel_order_without_preload_content(
         self,
-        id: Annotated[UUID, Field(description="The order's id.")],
+        id: Annotated[UUID, Field(description="The order's id (a UUID, from `POST /v1/checkout` or `GET /v1/orders`). No example is filled in: only the caller's own orders answer, so any fixed id would be a 404.")],
         idempotency_key: Annotated[str, Field(min_length=8, strict=True, max_length=200, description="A client-chosen unique key (8 to 200 characters), required on this operation. The same key with the same body replays the first response; with another body it is a 422; while the first request is still running it is a 409.")],
         cancel_input: Optional[CancelInput] = None,
         _request_timeout: Union[
@@ -228,7 +228,7 @@ class OrdersApi:
 
         Cancels a paid order that has not shipped. The order first becomes `cancelling` (a conditional update of its status, before any money moves: a shipment racing the cancel either won, and this is a 409, or is itself refused with a 409), then the charge is refunded (a refund transaction and a new refund receipt; the sale receipt is never changed), the stock is returned and the status becomes `cancelled`. Once any item has shipped it is a 409 `illegal_transition` naming the current status; while another cancellation of the order is running it is a 409 `conflict`. When the processor refuses the refund (503 `payment_failed`) the order is `paid` again; when its answer is lost (503) the order stays `cancelling` and the refund is sent again under the same reference until it settles. The order's owner or an admin may cancel. The `Idempotency-Key` is required, so a retry never refunds twice.
 
-        :param id: The order's id. (required)
+        :param id: The order's id (a UUID, from `POST /v1/checkout` or `GET /v1/orders`). No example is filled in: only the caller's own orders answer, so any fixed id would be a 404. (required)
         :type id: UUID
         :param idempotency_key: A client-chosen unique key (8 to 200 characters), required on this operation. The same key with the same body replays the first response; with another body it is a 422; while the first request is still running it is a 409. (required)
         :type idempotency_key: str
@@ -370,7 +370,7 @@ class OrdersApi:
     @validate_call
     def get_order(
         self,
-        id: Annotated[UUID, Field(description="The order's id.")],
+        id: Annotated[UUID, Field(description="The order's id (a UUID, from `POST /v1/checkout` or `GET /v1/orders`). No example is filled in: only the caller's own orders answer, so any fixed id would be a 404.")],
         _request_timeout: Union[
             None,
             Annotated[StrictFloat, Field(gt=0)],
@@ -388,7 +388,7 @@ class OrdersApi:
 
         One order with its items, shipments, receipts and transactions. Shoppers see their own orders only (404 for anyone else's); admins see every order.
 
-        :param id: The order's id. (required)
+        :param id: The order's id (a UUID, from `POST /v1/checkout` or `GET /v1/orders`). No example is filled in: only the caller's own orders answer, so any fixed id would be a 404. (required)
         :type id: UUID
         :param _request_timeout: timeout setting for this request. If one
                                  number provided, it will be total request
@@ -440,7 +440,7 @@ class OrdersApi:
     @validate_call
     def get_order_with_http_info(
         self,
-        id: Annotated[UUID, Field(description="The order's id.")],
+        id: Annotated[UUID, Field(description="The order's id (a UUID, from `POST /v1/checkout` or `GET /v1/orders`). No example is filled in: only the caller's own orders answer, so any fixed id would be a 404.")],
         _request_timeout: Union[
             None,
             Annotated[StrictFloat, Field(gt=0)],
@@ -458,7 +458,7 @@ class OrdersApi:
 
         One order with its items, shipments, receipts and transactions. Shoppers see their own orders only (404 for anyone else's); admins see every order.
 
-        :param id: The order's id. (required)
+        :param id: The order's id (a UUID, from `POST /v1/checkout` or `GET /v1/orders`). No example is filled in: only the caller's own orders answer, so any fixed id would be a 404. (required)
         :type id: UUID
         :param _request_timeout: timeout setting for this request. If one
                                  number provided, it will be total request
@@ -510,7 +510,7 @@ class OrdersApi:
     @validate_call
     def get_order_without_preload_content(
         self,
-        id: Annotated[UUID, Field(description="The order's id.")],
+        id: Annotated[UUID, Field(description="The order's id (a UUID, from `POST /v1/checkout` or `GET /v1/orders`). No example is filled in: only the caller's own orders answer, so any fixed id would be a 404.")],
         _request_timeout: Union[
             None,
             Annotated[StrictFloat, Field(gt=0)],
@@ -528,7 +528,7 @@ class OrdersApi:
 
         One order with its items, shipments, receipts and transactions. Shoppers see their own orders only (404 for anyone else's); admins see every order.
 
-        :param id: The order's id. (required)
+        :param id: The order's id (a UUID, from `POST /v1/checkout` or `GET /v1/orders`). No example is filled in: only the caller's own orders answer, so any fixed id would be a 404. (required)
         :type id: UUID
         :param _request_timeout: timeout setting for this request. If one
                                  number provided, it will be total request

@@ -43,7 +43,7 @@ class ReceiptsApi:
     @validate_call
     def get_receipt(
         self,
-        id: Annotated[UUID, Field(description="The receipt's id.")],
+        id: Annotated[UUID, Field(description="The receipt's id (a UUID, from an order's `receipts`). No example is filled in: only the caller's own receipts answer.")],
         _request_timeout: Union[
             None,
             Annotated[StrictFloat, Field(gt=0)],
@@ -61,7 +61,7 @@ class ReceiptsApi:
 
         One receipt with its items. Receipts never change; the owner only (404 for anyone else).
 
-        :param id: The receipt's id. (required)
+        :param id: The receipt's id (a UUID, from an order's `receipts`). No example is filled in: only the caller's own receipts answer. (required)
         :type id: UUID
         :param _request_timeout: timeout setting for this request. If one
                                  number provided, it will be total request
@@ -113,7 +113,7 @@ class ReceiptsApi:
     @validate_call
     def get_receipt_with_http_info(
         self,
-        id: Annotated[UUID, Field(description="The receipt's id.")],
+        id: Annotated[UUID, Field(description="The receipt's id (a UUID, from an order's `receipts`). No example is filled in: only the caller's own receipts answer.")],
         _request_timeout: Union[
             None,
             Annotated[StrictFloat, Field(gt=0)],
@@ -131,7 +131,7 @@ class ReceiptsApi:
 
         One receipt with its items. Receipts never change; the owner only (404 for anyone else).
 
-        :param id: The receipt's id. (required)
+        :param id: The receipt's id (a UUID, from an order's `receipts`). No example is filled in: only the caller's own receipts answer. (required)
         :type id: UUID
         :param _request_timeout: timeout setting for this request. If one
                                  number provided, it will be total request
@@ -183,7 +183,7 @@ class ReceiptsApi:
     @validate_call
     def get_receipt_without_preload_content(
         self,
-        id: Annotated[UUID, Field(description="The receipt's id.")],
+        id: Annotated[UUID, Field(description="The receipt's id (a UUID, from an order's `receipts`). No example is filled in: only the caller's own receipts answer.")],
         _request_timeout: Union[
             None,
             Annotated[StrictFloat, Field(gt=0)],
@@ -201,7 +201,7 @@ class ReceiptsApi:
 
         One receipt with its items. Receipts never change; the owner only (404 for anyone else).
 
-        :param id: The receipt's id. (required)
+        :param id: The receipt's id (a UUID, from an order's `receipts`). No example is filled in: only the caller's own receipts answer. (required)
         :type id: UUID
         :param _request_timeout: timeout setting for this request. If one
                                  number provided, it will be total request
