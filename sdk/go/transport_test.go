@@ -253,7 +253,7 @@ func TestWhenAListHasThreePagesThenAllFetchesEachWithTheCursor(t *testing.T) {
 	page := func(cursor any, ids ...int) reply {
 		var data []map[string]any
 		for _, id := range ids {
-			data = append(data, map[string]any{"id": id, "name": "p", "description": "", "sku": "S", "price": map[string]any{"amount": 1, "currency": "USD"},
+			data = append(data, map[string]any{"id": id, "name": "p", "description": "", "sku": "S", "category": "books", "price": map[string]any{"amount": 1, "currency": "USD"}, "images": []any{},
 				"is_active": true, "stock": 1, "available": 1, "created_at": "2026-01-01T00:00:00Z", "updated_at": "2026-01-01T00:00:00Z"})
 		}
 		return reply{status: 200, body: map[string]any{"data": data, "next_cursor": cursor, "total_count": 5, "total_count_is_lower_bound": false}}

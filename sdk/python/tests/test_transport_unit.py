@@ -153,7 +153,7 @@ def test_when_the_server_is_too_slow_then_a_timeout_error_is_raised(fake):
 
 def test_when_a_list_has_three_pages_then_iterating_fetches_each_with_the_cursor(fake):
     def page(ids, cursor):
-        return {"data": [dict(id=i, name=f"p{i}", description="", sku=f"S{i}", price={"amount": 1, "currency": "USD"}, is_active=True,
+        return {"data": [dict(id=i, name=f"p{i}", description="", sku=f"S{i}", category="books", price={"amount": 1, "currency": "USD"}, images=[], is_active=True,
                               stock=1, available=1, created_at="2026-01-01T00:00:00Z", updated_at="2026-01-01T00:00:00Z") for i in ids],
                 "next_cursor": cursor, "total_count": 5, "total_count_is_lower_bound": False}
 
