@@ -14,7 +14,8 @@ db.configure("busyTimeout", 10_000);
 const all = (sql, params) => new Promise((resolve, reject) => db.all(sql, params, (e, rows) => (e ? reject(e) : resolve(rows))));
 const get = (sql, params) => new Promise((resolve, reject) => db.get(sql, params, (e, row) => (e ? reject(e) : resolve(row))));
 
-const COLUMNS = "id, name, description, sku, price_amount, currency, is_active, stock, committed, created_at, updated_at";
+// the columns a product read returns, images (JSON, null for the bench catalog) and category included
+const COLUMNS = "id, name, description, sku, category, price_amount, currency, is_active, stock, committed, images, created_at, updated_at";
 const app = express();
 app.disable("x-powered-by");
 app.get("/healthz", (_req, res) => res.json({ status: "ok" }));
