@@ -88,6 +88,8 @@ describe("storefront journey in Chromium", function () {
   it("as a guest searches 'book', adds from a result card and a product page, signs up at checkout with the cart kept, quotes with WELCOME10 and pays with tok_visa", async () => {
     const { page } = shopper;
     await page.goto("/");
+    expect(await page.locator(".category-list a").count()).to.be.greaterThan(4);
+    await shot(page, "home");
     await page.getByLabel("What are you looking for?").fill("book");
     await page.getByLabel("What are you looking for?").press("Enter");
     await page.waitForURL(/\/search\?q=book/);
@@ -224,6 +226,12 @@ describe("storefront journey in Chromium", function () {
       await page.getByLabel("Password").fill(ADMIN.password);
       await page.getByRole("button", { name: "Log in" }).click();
       await page.waitForURL(`${WEB_URL}/`);
+      // a product's edit page: its category and its image
+      await page.goto("/admin/products/1/edit");
+      expect(await page.locator("#images-heading").textContent()).to.equal("Images");
+      expect(await page.locator(".admin-image-list img").count()).to.equal(1);
+      await shot(page, "admin-product-edit");
+      await page.goto("/");
       await page.getByRole("link", { name: "Admin" }).click();
       await page.locator(".admin-nav").getByRole("link", { name: "Orders" }).click();
       await page.getByLabel("Status").selectOption("paid");
