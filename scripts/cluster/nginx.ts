@@ -64,7 +64,8 @@ export function renderNginxConfig(settings: ClusterSettings): string {
     `  fastcgi_temp_path ${dir}/fastcgi;`,
     `  uwsgi_temp_path ${dir}/uwsgi;`,
     `  scgi_temp_path ${dir}/scgi;`,
-    "  client_max_body_size 2m;",
+    // product image uploads are up to 5 MB (the product service answers 413 beyond), plus the multipart framing
+    "  client_max_body_size 6m;",
     ...settings.services.map(upstream),
     ...settings.services.map(server),
     "}",
