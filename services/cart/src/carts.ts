@@ -32,7 +32,10 @@ export function createCarts(deps: CartDeps) {
     const [existing] = await reader.all<{ id: number }>("SELECT id FROM carts WHERE active_user_id = ?", [userId]);
     if (existing) return { id: Number(existing.id) };
     try {
-      return await models.Cart.create({ user_id: userId, active_user_id: userId, is_active: true });
+      // in a managed transaction, i.e. on the process's one writer connection: an autocommit
+      // insert on the shared connection waited (busy timeout, 10 s) for the writer's lock while
+      // holding a threadpool thread, and under 8 shoppers on SQLite that stalled the whole service
+      return await sequelize.transaction((t) => models.Cart.create({ user_id: userId, active_user_id: userId, is_active: true }, { transaction: t }));
     } catch (error) {
       if (!isUniqueViolation(error)) throw error;
       const winner = await models.Cart.findOne({ where: { active_user_id: userId } });
