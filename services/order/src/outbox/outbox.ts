@@ -27,6 +27,9 @@ export interface OutboxOptions {
 
 export function createOutbox(models: OrderModels, handlers: Record<string, OutboxHandler>, logger: Logger, options: OutboxOptions) {
   const { Outbox } = models;
+  // single-statement writes in managed transactions: on SQLite they then queue for the one writer
+  // connection instead of waiting on the busy timeout on another connection (see the cart's new cart)
+  const write = <T>(fn: (t: DbTransaction) => Promise<T>) => models.sequelize.transaction(fn);
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<number> | undefined;
   let stopped = true;
@@ -41,16 +44,18 @@ export function createOutbox(models: OrderModels, handlers: Record<string, Outbo
    * its lease to run out, and the entry is taken over then.
    */
   async function claim(entry: OutboxModel, now: Date): Promise<boolean> {
-    const [count] = await Outbox.update(
-      { claimed_by: me, claimed_until: new Date(now.getTime() + options.claimMs) },
-      { where: { id: entry.id, state: "pending", [Op.or]: [{ claimed_until: null }, { claimed_until: { [Op.lt]: now } }] } },
+    const [count] = await write((transaction) =>
+      Outbox.update(
+        { claimed_by: me, claimed_until: new Date(now.getTime() + options.claimMs) },
+        { where: { id: entry.id, state: "pending", [Op.or]: [{ claimed_until: null }, { claimed_until: { [Op.lt]: now } }] }, transaction },
+      ),
     );
     return count === 1;
   }
 
   /** Writes the result and lets go of the lease, unless the lease ran out and another dispatcher took the entry. */
   async function settle(entry: OutboxModel, values: Partial<Record<keyof OutboxModel, unknown>>): Promise<void> {
-    await Outbox.update({ ...values, claimed_by: null, claimed_until: null } as never, { where: { id: entry.id, claimed_by: me } });
+    await write((transaction) => Outbox.update({ ...values, claimed_by: null, claimed_until: null } as never, { where: { id: entry.id, claimed_by: me }, transaction }));
   }
 
   async function runOne(entry: OutboxModel): Promise<void> {

@@ -74,7 +74,7 @@ const toEntry = (row: LedgerRow): LedgerEntry => ({
 export class SqlLedger implements LedgerStore {
   private readonly Row: typeof LedgerRow;
 
-  constructor(sequelize: Sequelize) {
+  constructor(private readonly sequelize: Sequelize) {
     // a subclass per instance, so two instances on two databases never share a binding
     class Row extends LedgerRow {}
     this.Row = Row.init(
@@ -96,7 +96,8 @@ export class SqlLedger implements LedgerStore {
   async record(entry: LedgerEntry): Promise<LedgerEntry> {
     const o = entry.outcome;
     try {
-      await this.Row.create({
+      // in a managed transaction: on SQLite it then queues for the one writer connection (see the outbox)
+      await this.sequelize.transaction((transaction) => this.Row.create({
         reference: o.reference,
         type: o.type,
         status: o.status,
@@ -106,7 +107,7 @@ export class SqlLedger implements LedgerStore {
         currency: o.currency,
         refunds_fail: entry.refundsFail,
         created_at: new Date(),
-      });
+      }, { transaction }));
       return entry;
     } catch (error) {
       // another replica recorded the same reference first: its outcome stands
