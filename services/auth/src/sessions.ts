@@ -1,6 +1,6 @@
 import { createHash, randomBytes, randomUUID } from "node:crypto";
 import { Op, type Sequelize } from "sequelize";
-import { signAccessToken, unauthenticated } from "@disqo-commerce/kit";
+import { signAccessToken, unauthenticated, writeOutsideTransaction } from "@disqo-commerce/kit";
 import type { AuthModels } from "./models/index.js";
 import type { SigningKey } from "./signing-key.js";
 import type { components } from "./generated/openapi.js";
@@ -18,10 +18,9 @@ export function createSessions(deps: { sequelize: Sequelize; models: AuthModels;
 
   async function issue(user: { id: number; role: "customer" | "admin" }, familyId: string, transaction?: import("sequelize").Transaction): Promise<TokenPair> {
     const refreshToken = `rt_${randomBytes(32).toString("base64url")}`;
-    await RefreshToken.create(
-      { user_id: user.id, family_id: familyId, token_hash: hashToken(refreshToken), expires_at: new Date(Date.now() + deps.refreshTtlDays * 86_400_000) },
-      { transaction },
-    );
+    const values = { user_id: user.id, family_id: familyId, token_hash: hashToken(refreshToken), expires_at: new Date(Date.now() + deps.refreshTtlDays * 86_400_000) };
+    if (transaction) await RefreshToken.create(values, { transaction });
+    else await writeOutsideTransaction(deps.sequelize, (t) => RefreshToken.create(values, { transaction: t }));
     return {
       access_token: signAccessToken(deps.key.privateKey, deps.key.kid, { userId: user.id, role: user.role }, deps.accessTtlSeconds),
       refresh_token: refreshToken,
@@ -31,7 +30,7 @@ export function createSessions(deps: { sequelize: Sequelize; models: AuthModels;
   }
 
   async function revokeFamily(familyId: string) {
-    await RefreshToken.update({ revoked_at: new Date() }, { where: { family_id: familyId, revoked_at: null } });
+    await writeOutsideTransaction(deps.sequelize, (transaction) => RefreshToken.update({ revoked_at: new Date() }, { where: { family_id: familyId, revoked_at: null }, transaction }));
   }
 
   return {
@@ -64,11 +63,11 @@ export function createSessions(deps: { sequelize: Sequelize; models: AuthModels;
     },
 
     async revokeAllFor(userId: number): Promise<void> {
-      await RefreshToken.update({ revoked_at: new Date() }, { where: { user_id: userId, revoked_at: null } });
+      await writeOutsideTransaction(deps.sequelize, (transaction) => RefreshToken.update({ revoked_at: new Date() }, { where: { user_id: userId, revoked_at: null }, transaction }));
     },
 
     async purgeExpired(): Promise<void> {
-      await RefreshToken.destroy({ where: { expires_at: { [Op.lt]: new Date() } } });
+      await writeOutsideTransaction(deps.sequelize, (transaction) => RefreshToken.destroy({ where: { expires_at: { [Op.lt]: new Date() } }, transaction }));
     },
   };
 }

@@ -1,5 +1,5 @@
 import { Op, type Sequelize, type Transaction } from "sequelize";
-import { AppError, createSqlReader, isUniqueViolation, notFound, sqlDate, unprocessable, type EventRecorder } from "@disqo-commerce/kit";
+import { AppError, createSqlReader, isUniqueViolation, notFound, sqlDate, unprocessable, writeOutsideTransaction, type EventRecorder } from "@disqo-commerce/kit";
 import type { components } from "./generated/openapi.js";
 import type { CartModel, CartModels } from "./models/index.js";
 import { CURRENCY, money } from "./money.js";
@@ -32,10 +32,8 @@ export function createCarts(deps: CartDeps) {
     const [existing] = await reader.all<{ id: number }>("SELECT id FROM carts WHERE active_user_id = ?", [userId]);
     if (existing) return { id: Number(existing.id) };
     try {
-      // in a managed transaction, i.e. on the process's one writer connection: an autocommit
-      // insert on the shared connection waited (busy timeout, 10 s) for the writer's lock while
-      // holding a threadpool thread, and under 8 shoppers on SQLite that stalled the whole service
-      return await sequelize.transaction((t) => models.Cart.create({ user_id: userId, active_user_id: userId, is_active: true }, { transaction: t }));
+      // not on the shared connection (see writeOutsideTransaction): under 8 shoppers on SQLite that stalled the service
+      return await writeOutsideTransaction(sequelize, (transaction) => models.Cart.create({ user_id: userId, active_user_id: userId, is_active: true }, { transaction }));
     } catch (error) {
       if (!isUniqueViolation(error)) throw error;
       const winner = await models.Cart.findOne({ where: { active_user_id: userId } });

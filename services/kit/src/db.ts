@@ -62,6 +62,19 @@ export function isMysql(sequelize: Sequelize): boolean {
   return sequelize.getDialect() === "mysql" || sequelize.getDialect() === "mariadb";
 }
 
+/**
+ * A write outside any transaction of the caller (one statement, or a few that need no lock).
+ * On SQLite it runs as a managed transaction, i.e. on the process's one writer connection in
+ * its queue: an autocommit write on the shared connection would instead busy-wait (up to the
+ * busy timeout) for the writer's lock while holding a libuv threadpool thread, and a few of
+ * those stall the whole service (issue 11's checkout benchmark: p99 10 s at 8 shoppers). On
+ * MariaDB row locks make autocommit fine, and it saves the BEGIN/COMMIT round trips.
+ * Never call it inside a managed transaction: it would wait for that transaction to end.
+ */
+export function writeOutsideTransaction<T>(sequelize: Sequelize, write: (transaction: Transaction | undefined) => Promise<T>): Promise<T> {
+  return isMysql(sequelize) ? write(undefined) : sequelize.transaction((t) => write(t));
+}
+
 /** Applies the pending migrations in order; migrations are the only way the schema changes (no sync()). */
 export async function migrate(sequelize: Sequelize, migrations: Migration[], logger?: Logger): Promise<void> {
   const umzug = new Umzug({

@@ -2,7 +2,7 @@ import { createHash, randomUUID } from "node:crypto";
 import { QueryTypes, type Sequelize } from "sequelize";
 import { stringify as stableStringify } from "safe-stable-stringify";
 import { conflict, unprocessable } from "./errors.js";
-import { isMysql, isUniqueViolation, type Migration } from "./db.js";
+import { isMysql, isUniqueViolation, writeOutsideTransaction, type Migration } from "./db.js";
 
 const RETENTION_MS = 24 * 60 * 60_000;
 /**
@@ -70,9 +70,11 @@ export class IdempotencyStore {
   async begin(scope: string, key: string, hash: string): Promise<Begin> {
     const now = new Date();
     try {
-      await this.sequelize.query(
-        "INSERT INTO idempotency_keys (scope, idem_key, request_hash, state, created_at, updated_at) VALUES (?, ?, ?, 'in_flight', ?, ?)",
-        { replacements: [scope, key, hash, now, now] },
+      await writeOutsideTransaction(this.sequelize, (transaction) =>
+        this.sequelize.query("INSERT INTO idempotency_keys (scope, idem_key, request_hash, state, created_at, updated_at) VALUES (?, ?, ?, 'in_flight', ?, ?)", {
+          replacements: [scope, key, hash, now, now],
+          transaction,
+        }),
       );
       return { kind: "new" };
     } catch (error) {
@@ -96,9 +98,12 @@ export class IdempotencyStore {
     if (now.getTime() - new Date(row.updated_at).getTime() > this.abandonedMs) {
       // Take over an abandoned key: the conditional update lets exactly one retry win the lease.
       const lease = randomUUID();
-      await this.sequelize.query("UPDATE idempotency_keys SET lease = ?, updated_at = ? WHERE scope = ? AND idem_key = ? AND state = 'in_flight' AND updated_at < ?", {
-        replacements: [lease, now, scope, key, new Date(now.getTime() - this.abandonedMs)],
-      });
+      await writeOutsideTransaction(this.sequelize, (transaction) =>
+        this.sequelize.query("UPDATE idempotency_keys SET lease = ?, updated_at = ? WHERE scope = ? AND idem_key = ? AND state = 'in_flight' AND updated_at < ?", {
+          replacements: [lease, now, scope, key, new Date(now.getTime() - this.abandonedMs)],
+          transaction,
+        }),
+      );
       const [owner] = await this.sequelize.query<{ lease: string | null }>("SELECT lease FROM idempotency_keys WHERE scope = ? AND idem_key = ?", {
         replacements: [scope, key],
         type: QueryTypes.SELECT,
@@ -109,15 +114,19 @@ export class IdempotencyStore {
   }
 
   async complete(scope: string, key: string, status: number, body: unknown): Promise<void> {
-    await this.sequelize.query(
-      "UPDATE idempotency_keys SET state = 'done', response_status = ?, response_body = ?, updated_at = ? WHERE scope = ? AND idem_key = ?",
-      { replacements: [status, body === undefined ? null : JSON.stringify(body), new Date(), scope, key] },
+    await writeOutsideTransaction(this.sequelize, (transaction) =>
+      this.sequelize.query("UPDATE idempotency_keys SET state = 'done', response_status = ?, response_body = ?, updated_at = ? WHERE scope = ? AND idem_key = ?", {
+        replacements: [status, body === undefined ? null : JSON.stringify(body), new Date(), scope, key],
+        transaction,
+      }),
     );
   }
 
   /** The request failed in a way that is safe to retry (a 5xx): let the next attempt run. */
   async forget(scope: string, key: string): Promise<void> {
-    await this.sequelize.query("DELETE FROM idempotency_keys WHERE scope = ? AND idem_key = ?", { replacements: [scope, key] });
+    await writeOutsideTransaction(this.sequelize, (transaction) =>
+      this.sequelize.query("DELETE FROM idempotency_keys WHERE scope = ? AND idem_key = ?", { replacements: [scope, key], transaction }),
+    );
   }
 
   /** Deletes keys past their retention. A plain conditional DELETE: safe when several replicas run it at once. */
