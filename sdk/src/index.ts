@@ -63,13 +63,14 @@ export type {
 } from "./generated/auth/index.js";
 
 // product: the catalog
+// a value too: the categories are a closed set, so a client can list them without a call
+export { ProductCategory } from "./generated/product/index.js";
 export type {
   CategoryCount,
   ImageRendition,
   Price,
   PriceBandCount,
   Product,
-  ProductCategory,
   ProductCreate,
   ProductFacets,
   ProductImage,

@@ -1,5 +1,6 @@
 /** The template engine: nunjucks with autoescape on, so every value a page prints is escaped. */
 import type { Express } from "express";
+import { ProductCategory } from "@disqo-commerce/sdk";
 import nunjucks from "nunjucks";
 import { fileURLToPath } from "node:url";
 import { formatMoney, toMajorUnits, type MoneyValue } from "./money.js";
@@ -66,7 +67,8 @@ export function imageUrl(apiPath: string | undefined): string {
   return (apiPath ?? "").replace(/^\/v1\/product-images\//, "/images/");
 }
 
-const CATEGORY_LABELS: Record<string, string> = {
+// every category of the contract must have a label: a new one in the spec fails the typecheck here
+const CATEGORY_LABELS: Record<ProductCategory, string> = {
   apparel: "Apparel",
   books: "Books",
   electronics: "Electronics",
@@ -78,10 +80,10 @@ const CATEGORY_LABELS: Record<string, string> = {
   other: "Other",
 };
 
-export const CATEGORIES = Object.keys(CATEGORY_LABELS);
+export const CATEGORIES: readonly ProductCategory[] = Object.values(ProductCategory);
 
 export function categoryLabel(value: string | undefined): string {
-  return CATEGORY_LABELS[value ?? ""] ?? humanize(value ?? "");
+  return CATEGORY_LABELS[value as ProductCategory] ?? humanize(value ?? "");
 }
 
 export function configureViews(app: Express, options: { watch?: boolean } = {}): nunjucks.Environment {

@@ -43,4 +43,20 @@ describe("storefront facets and images (fake platform)", () => {
     }
     expect(shop.platform.calls.length).to.equal(calls);
   });
+
+  it("when the related-products call fails, then the product page still renders, without them", async () => {
+    shop.platform.failNext("products.list", 503);
+    const page = await shop.browser().get("/products/1");
+    expect(page.status).to.equal(200);
+    expect(textOf(page.html)).to.include("The Book of Management");
+    expect(page.html).to.not.include('id="related-heading"');
+  });
+
+  it("when the API is down, then an image is the 503 page, not a stack trace, and never cached", async () => {
+    shop.platform.down = true;
+    const res = await fetch(`${shop.base}/images/0123456789abcdef0123/320`);
+    expect(res.status).to.equal(503);
+    expect(res.headers.get("cache-control") ?? "").to.not.include("immutable");
+    expect(await res.text()).to.not.match(/at \w+ \(/);
+  });
 });

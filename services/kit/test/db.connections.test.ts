@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import type { Sequelize, Transaction } from "sequelize";
-import { createSqlReader, sqlDate } from "../src/index.js";
+import { createSqlReader, sqlDate, writeOutsideTransaction } from "../src/index.js";
 import { testBackends, type FreshDatabase } from "../src/testing.js";
 import { kitDatabase } from "./support.js";
 
@@ -25,6 +25,24 @@ describe("kit: SQLite connections", () => {
     const manager = sequelize.connectionManager as unknown as { getConnection(o: object): Promise<object> };
     expect(await manager.getConnection({ uuid: "search-reader" })).to.not.equal(first);
     expect(await manager.getConnection({})).to.not.equal(first);
+  });
+
+  it("when a lone write runs outside any transaction, then on SQLite it gets the writer connection's transaction and commits", async () => {
+    const seen = await writeOutsideTransaction(sequelize, async (t) => {
+      expect(t, "a managed transaction").to.not.equal(undefined);
+      await sequelize.query("INSERT INTO things (id, name) VALUES (7, 'lone')", { transaction: t });
+      return connectionOf(t!);
+    });
+    expect(seen).to.equal(await sequelize.transaction(async (t) => connectionOf(t)));
+    const reader = createSqlReader(sequelize);
+    expect(await reader.all("SELECT name FROM things WHERE id = 7", [])).to.deep.equal([{ name: "lone" }]);
+    await sequelize.query("DELETE FROM things WHERE id = 7");
+    const failed = await writeOutsideTransaction(sequelize, async (t) => {
+      await sequelize.query("INSERT INTO things (id, name) VALUES (8, 'gone')", { transaction: t });
+      throw new Error("refused");
+    }).catch((e: Error) => e.message);
+    expect(failed).to.equal("refused");
+    expect(await reader.all("SELECT name FROM things WHERE id = 8", [])).to.deep.equal([]);
   });
 
   it("when a transaction on the shared connection fails, then its writes are gone and the next transaction works", async () => {

@@ -41,7 +41,7 @@ function readProductForm(body: unknown): { form: ProductForm; errors: Record<str
     sku: text(body, "sku", 80),
     price: text(body, "price", 20),
     stock: text(body, "stock", 12),
-    category: (CATEGORIES.includes(text(body, "category", 20)) ? text(body, "category", 20) : "other") as ProductCategory,
+    category: (CATEGORIES as readonly string[]).includes(text(body, "category", 20)) ? (text(body, "category", 20) as ProductCategory) : "other",
     is_active: text(body, "is_active", 10) === "on",
   };
   const errors: Record<string, string> = {};

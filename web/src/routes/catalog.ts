@@ -28,9 +28,9 @@ export function bandLabel(band: { min: number; max: number | null }): string {
   return `${dollars(band.min)} to ${dollars(band.max)}`;
 }
 
-const isCategory = (value: string): value is ProductCategory => CATEGORIES.includes(value);
+const isCategory = (value: string): value is ProductCategory => (CATEGORIES as readonly string[]).includes(value);
 
-export function catalogRoutes(_ctx: RouteContext): Router {
+export function catalogRoutes(ctx: RouteContext): Router {
   const router = Router();
 
   router.get("/", async (_req, res) => {
@@ -141,7 +141,10 @@ export function catalogRoutes(_ctx: RouteContext): Router {
     const related = await shop.products
       .list({ category: product.category, limit: RELATED + 1 })
       .then((page) => page.data.filter((p) => p.id !== product.id).slice(0, RELATED))
-      .catch(() => [] as Product[]);
+      .catch((err: unknown) => {
+        ctx.logger.warn({ err, product_id: product.id }, "related products could not be listed; the page goes without them");
+        return [] as Product[];
+      });
     res.render("product.njk", {
       title: product.name,
       product,

@@ -386,6 +386,11 @@ class FakeClient implements Shop {
       page((cursor) => {
         this.world.calls.push("products.list");
         if (this.world.down) throw new ConnectionError("Could not reach the API.");
+        const failing = this.world.failures.get("products.list");
+        if (failing !== undefined) {
+          if (--failing.times <= 0) this.world.failures.delete("products.list");
+          throw apiError(failing.status, failing.code, "A service did not answer in time.");
+        }
         const admin = this.isAdmin();
         const words = (params.q ?? "").toLowerCase().split(/\s+/).filter(Boolean);
         const ids = params.ids ? new Set(params.ids.split(",").map(Number)) : undefined;

@@ -40,7 +40,7 @@ export function toImageDto(image: StoredImage): ProductImageDto {
   };
 }
 
-export const newImageId = () => randomBytes(10).toString("hex");
+const newImageId = () => randomBytes(10).toString("hex");
 
 /**
  * Uploading, removing and serving product images. The bytes go to the ImageStore first and

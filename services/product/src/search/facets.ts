@@ -29,12 +29,6 @@ export function priceBandSql(column: string): string {
   return `CASE ${arms.join(" ")} ELSE ${PRICE_BANDS.length - 1} END`;
 }
 
-/** The band index of a price (the same bands as priceBandSql). */
-export function priceBandOf(amount: number): number {
-  const i = PRICE_BANDS.findIndex((b) => b.max === null || amount <= b.max);
-  return i === -1 ? PRICE_BANDS.length - 1 : i;
-}
-
 /** Facets from per-(category, band) counts; categories most matches first, then by name. */
 export function facetsFromCounts(rows: { category: string; band: number | string; n: number | string }[]): Facets {
   const byCategory = new Map<string, number>();
