@@ -222,6 +222,7 @@ async function main(): Promise<boolean> {
   const problems = [...check.problems];
   for (const l of gaveUp.slice(0, 10)) problems.push(`${l.step} (key ${l.key ?? "-"}) gave up after ${l.attempts} attempts: ${l.gaveUp}`);
   if (gaveUp.length > 10) problems.push(`... and ${gaveUp.length - 10} more requests gave up`);
+  if (stats.addsAppliedTwice) problems.push(`${stats.addsAppliedTwice} add-to-cart requests were applied twice (a retry ran an add whose first run had committed)`);
   if (keyless.length) problems.push(`${keyless.length} failed unsafe requests had no Idempotency-Key`);
   if (outsideKills.length) problems.push(`${outsideKills.length} requests failed before the first kill`);
   if (recorded !== check.orders) problems.push(`analytics recorded ${recorded} checkouts for ${check.orders} orders: outbox events were lost or counted twice`);

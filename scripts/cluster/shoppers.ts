@@ -32,6 +32,8 @@ export interface ShopperStats {
   requests: number;
   logical: LogicalRequest[];
   expected: Expected;
+  /** Adds whose answer shows more units than were added to the round's empty cart: an add that ran twice. */
+  addsAppliedTwice: number;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -46,7 +48,7 @@ function classify(error: unknown): { retry: boolean; status: number | string; co
 }
 
 export class Shoppers {
-  readonly stats: ShopperStats = { requests: 0, logical: [], expected: emptyExpected() };
+  readonly stats: ShopperStats = { requests: 0, logical: [], expected: emptyExpected(), addsAppliedTwice: 0 };
   private running = false;
   private loops: Promise<void>[] = [];
 
@@ -85,7 +87,9 @@ export class Shoppers {
       const quantity = 1 + (i % 2);
       try {
         await this.request("search", undefined, () => client.products.list({ q: "fault", limit: 5 }, { maxRetries: 0 }));
-        await this.request("add_item", randomUUID(), (key) => client.cart.addItem({ product_id: productId, quantity }, { idempotencyKey: key, maxRetries: 0 }));
+        const cart = await this.request("add_item", randomUUID(), (key) => client.cart.addItem({ product_id: productId, quantity }, { idempotencyKey: key, maxRetries: 0 }));
+        // every round starts from an empty cart (a failed round fails the test anyway)
+        if (cart.items.find((line) => line.product_id === productId)?.quantity !== quantity) this.stats.addsAppliedTwice++;
         const quote = await this.request("create_quote", randomUUID(), (key) => client.quotes.create({}, { idempotencyKey: key, maxRetries: 0 }));
         await this.request("checkout", randomUUID(), (key) =>
           client.checkout.create({ quote_id: quote.id, payment_method: { type: "card", token: "tok_visa" } }, { idempotencyKey: key, maxRetries: 0 }),

@@ -1,4 +1,4 @@
-import { Op, type Sequelize, type Transaction } from "sequelize";
+import { Op, QueryTypes, type Sequelize, type Transaction } from "sequelize";
 import { AppError, createSqlReader, isUniqueViolation, notFound, sqlDate, unprocessable, writeOutsideTransaction, type EventRecorder } from "@disqo-commerce/kit";
 import type { components } from "./generated/openapi.js";
 import type { CartModel, CartModels } from "./models/index.js";
@@ -6,6 +6,8 @@ import { CURRENCY, money } from "./money.js";
 import type { CatalogProduct, ProductClient } from "./products.js";
 
 type CartView = components["schemas"]["Cart"];
+/** Stores a keyed request's answer in the transaction of its change (the kit's IdempotentAnswer). */
+export type StoreAnswer = (t: Transaction, cart: CartView) => Promise<void>;
 
 export const MAX_LINE_QUANTITY = 99;
 /** The product service reserves and looks up at most 100 products per call. */
@@ -48,18 +50,22 @@ export function createCarts(deps: CartDeps) {
    * anyway). If the cart stopped being active meanwhile (its quote was accepted), the change
    * goes to the new active cart.
    */
-  async function changeCart<T>(userId: number, change: (cart: CartModel, t: Transaction) => Promise<T>): Promise<{ cartId: number; result: T }> {
+  async function changeCart(userId: number, change: (cart: CartModel, t: Transaction) => Promise<void>, answer?: StoreAnswer): Promise<CartView> {
     for (let attempt = 0; attempt < 3; attempt++) {
       const cart = await ensureActiveCart(userId);
-      const outcome = await sequelize.transaction(async (t) => {
+      const changed = await sequelize.transaction(async (t) => {
         const locked = await models.Cart.findOne({ where: { id: cart.id, active_user_id: userId }, lock: t.LOCK.UPDATE, transaction: t });
         if (!locked) return undefined;
-        const result = await change(locked, t);
+        await change(locked, t);
         locked.changed("updated_at", true);
         await locked.save({ transaction: t });
-        return { result };
+        if (!answer) return null;
+        // the answer is the cart as this transaction leaves it, stored with the change (see the kit's IdempotentAnswer)
+        const after = await view(cart.id, t);
+        await answer(t, after);
+        return after;
       });
-      if (outcome) return { cartId: cart.id, result: outcome.result };
+      if (changed !== undefined) return changed ?? view(cart.id);
     }
     throw new Error(`the active cart of user ${userId} kept changing`);
   }
@@ -93,10 +99,13 @@ export function createCarts(deps: CartDeps) {
     });
   }
 
-  async function view(cartId: number): Promise<CartView> {
-    const [cart] = await reader.all<{ id: number; created_at: Date | string; updated_at: Date | string }>("SELECT id, created_at, updated_at FROM carts WHERE id = ?", [cartId]);
+  /** The cart's view; inside a transaction `t`, as that transaction sees it. */
+  async function view(cartId: number, t?: Transaction): Promise<CartView> {
+    const read = <R>(sql: string, params: unknown[]): Promise<R[]> =>
+      t ? (sequelize.query(sql, { replacements: params, type: QueryTypes.SELECT, transaction: t }) as Promise<R[]>) : reader.all<R>(sql, params);
+    const [cart] = await read<{ id: number; created_at: Date | string; updated_at: Date | string }>("SELECT id, created_at, updated_at FROM carts WHERE id = ?", [cartId]);
     if (!cart) throw new Error(`cart ${cartId} vanished`);
-    const items = await reader.all<{ id: number; product_id: number; name: string; quantity: number; unit_price: number | string; currency: string; created_at: Date | string }>(
+    const items = await read<{ id: number; product_id: number; name: string; quantity: number; unit_price: number | string; currency: string; created_at: Date | string }>(
       "SELECT id, product_id, name, quantity, unit_price, currency, created_at FROM cart_items WHERE cart_id = ? ORDER BY id ASC",
       [cartId],
     );
@@ -139,9 +148,10 @@ export function createCarts(deps: CartDeps) {
       return view((await ensureActiveCart(userId)).id);
     },
 
-    async addItem(userId: number, productId: number, quantity: number): Promise<CartView> {
+    /** Adds units to a line: not safe to run twice, so a keyed request stores its answer with the change (`answer`). */
+    async addItem(userId: number, productId: number, quantity: number, answer?: StoreAnswer): Promise<CartView> {
       const product = await activeProduct(productId);
-      const { cartId } = await changeCart(userId, async (cart, t) => {
+      return changeCart(userId, async (cart, t) => {
         const item = await models.CartItem.findOne({ where: { cart_id: cart.id, product_id: productId }, transaction: t, lock: t.LOCK.UPDATE });
         const total = (item?.quantity ?? 0) + quantity;
         if (total > MAX_LINE_QUANTITY) throw tooMany(total);
@@ -158,14 +168,13 @@ export function createCarts(deps: CartDeps) {
           await models.CartItem.create({ cart_id: cart.id, product_id: productId, name: product.name, quantity: total, unit_price: product.price, currency: product.currency }, { transaction: t });
         }
         await deps.events.record("cart_item_added", { userId }, { product_id: productId, quantity }, t);
-      });
-      return view(cartId);
+      }, answer);
     },
 
     async updateItem(userId: number, itemId: number, quantity: number): Promise<CartView> {
       const known = await ownItem(userId, itemId);
       const product = await activeProduct(known.product_id);
-      const { cartId } = await changeCart(userId, async (cart, t) => {
+      return changeCart(userId, async (cart, t) => {
         const item = await models.CartItem.findOne({ where: { id: itemId, cart_id: cart.id }, transaction: t, lock: t.LOCK.UPDATE });
         if (!item) throw notFound(`No item ${itemId} in your cart.`);
         // Lowering a quantity is always allowed: it can only free stock.
@@ -173,23 +182,20 @@ export function createCarts(deps: CartDeps) {
         item.quantity = quantity;
         await item.save({ transaction: t });
       });
-      return view(cartId);
     },
 
     async removeItem(userId: number, itemId: number): Promise<CartView> {
       await ownItem(userId, itemId);
-      const { cartId } = await changeCart(userId, async (cart, t) => {
+      return changeCart(userId, async (cart, t) => {
         const removed = await models.CartItem.destroy({ where: { id: itemId, cart_id: cart.id }, transaction: t });
         if (removed === 0) throw notFound(`No item ${itemId} in your cart.`);
       });
-      return view(cartId);
     },
 
     async clear(userId: number): Promise<CartView> {
-      const { cartId } = await changeCart(userId, async (cart, t) => {
+      return changeCart(userId, async (cart, t) => {
         await models.CartItem.destroy({ where: { cart_id: cart.id }, transaction: t });
       });
-      return view(cartId);
     },
   };
 }

@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import { IdempotencyStore } from "@disqo-commerce/kit";
 import { testBackends } from "@disqo-commerce/kit/testing";
 import { createProduct, newUserId, outcome, rawRequest, startPlatform, type Platform } from "./support.js";
 
@@ -233,6 +234,27 @@ for (const backend of testBackends()) {
       const reused = await outcome(s.api.addCartItemRaw({ CartItemInput: { product_id: product.id, quantity: 3 }, Idempotency_Key: `add-${s.id}-key` }));
       expect(reused.status).to.equal(422);
       expect(reused.body.code).to.equal("idempotency_key_reused");
+    });
+
+    it("when the process fails after the add commits but before the kit's own write of the answer, then a retry replays it and the product is added once", async () => {
+      const s = shopper();
+      const product = await createProduct(p);
+      // as if the process died between the add's commit and the kit's after-the-handler write
+      const complete = IdempotencyStore.prototype.complete;
+      IdempotencyStore.prototype.complete = () => Promise.reject(new Error("process died"));
+      const call = () => outcome(s.api.addCartItemRaw({ CartItemInput: { product_id: product.id, quantity: 2 }, Idempotency_Key: `add-${s.id}-crash` }));
+      let first;
+      try {
+        first = await call();
+      } finally {
+        IdempotencyStore.prototype.complete = complete;
+      }
+      expect(first.status).to.equal(201);
+      const retry = await call();
+      expect(retry.status).to.equal(201);
+      expect(retry.headers.get("idempotent-replayed")).to.equal("true");
+      expect(retry.body).to.deep.equal(first.body);
+      expect((await s.api.getCart()).items[0].quantity).to.equal(2);
     });
 
     it("when an Idempotency-Key comes again with the same body in another key order, then it is a replay, not a reuse", async () => {

@@ -1,6 +1,7 @@
 import type { Request, Response } from "express";
 import { AppError } from "./errors.js";
 import { IdempotencyStore, idempotencyScope, idempotencyStoreKey, requestHash } from "./idempotency.js";
+import type { IdempotentAnswer } from "./handler-types.js";
 import type { ContractOperation } from "./operation-table.js";
 import { toProblem } from "./problem.js";
 import type { Principal } from "./tokens.js";
@@ -45,16 +46,26 @@ export async function runOperation(
     res.setHeader("Idempotent-Replayed", "true");
     return sendResult(res, begun.status, begun.body);
   }
+  const { lease } = begun;
+  let answerCommitted = false;
+  const answer: IdempotentAnswer = {
+    async storeWith(transaction, status, body) {
+      await idempotency.completeWith(transaction, scope, scopedKey, lease, status, body);
+      transaction.afterCommit(() => {
+        answerCommitted = true;
+      });
+    },
+  };
   try {
-    const result = await handler(ctx as never);
-    await idempotency.complete(scope, scopedKey, Number(result.status), result.body);
+    const result = await handler({ ...ctx, idempotency: answer } as never);
+    if (!answerCommitted) await idempotency.complete(scope, scopedKey, Number(result.status), result.body, lease);
     return sendResult(res, Number(result.status), result.body, result.headers);
   } catch (error) {
     if (error instanceof AppError && error.status < 500) {
       const body = toProblem({ status: error.status, code: error.code, detail: error.message, extensions: error.extensions });
-      await idempotency.complete(scope, scopedKey, error.status, body);
+      await idempotency.complete(scope, scopedKey, error.status, body, lease);
     } else {
-      await idempotency.forget(scope, scopedKey);
+      await idempotency.forget(scope, scopedKey, lease);
     }
     throw error;
   }

@@ -1,4 +1,5 @@
 import type { Request, Response } from "express";
+import type { Transaction } from "sequelize";
 import type { Principal } from "./tokens.js";
 
 /*
@@ -51,6 +52,18 @@ export interface HandlerContext<O> {
   principal: Principal | null;
   req: Request;
   res: Response;
+  /** Present when the request carries an Idempotency-Key (on operations whose contract takes one). */
+  idempotency?: IdempotentAnswer;
+}
+
+/**
+ * The answer to a keyed request, stored by the handler itself in the transaction of its
+ * effect. A handler whose effect is not safe to run twice uses it: if its process dies after
+ * the commit, the retry gets this answer replayed instead of running the effect again. The
+ * kit stores the answer of every other handler after it returns.
+ */
+export interface IdempotentAnswer {
+  storeWith(transaction: Transaction, status: number, body: unknown): Promise<void>;
 }
 
 export type Handler<O> = (ctx: HandlerContext<O>) => Promise<ResponseOf<O>>;

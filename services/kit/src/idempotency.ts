@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from "node:crypto";
-import { QueryTypes, type Sequelize } from "sequelize";
+import { QueryTypes, type Sequelize, type Transaction } from "sequelize";
 import { stringify as stableStringify } from "safe-stable-stringify";
 import { conflict, unprocessable } from "./errors.js";
 import { isMysql, isUniqueViolation, writeOutsideTransaction, type Migration } from "./db.js";
@@ -30,7 +30,8 @@ export const idempotencyMigration: Migration = {
   },
 };
 
-export type Begin = { kind: "new" } | { kind: "replay"; status: number; body: unknown };
+/** `lease` names this run of the request: only the run holding the key's current lease may answer it. */
+export type Begin = { kind: "new"; lease: string } | { kind: "replay"; status: number; body: unknown };
 
 /** Whose keys these are: one user's keys never collide with another's. */
 export function idempotencyScope(principal: { kind: "user"; userId: number } | { kind: "service"; service: string } | null, clientIp = "unknown"): string {
@@ -69,14 +70,15 @@ export class IdempotencyStore {
 
   async begin(scope: string, key: string, hash: string): Promise<Begin> {
     const now = new Date();
+    const lease = randomUUID();
     try {
       await writeOutsideTransaction(this.sequelize, (transaction) =>
-        this.sequelize.query("INSERT INTO idempotency_keys (scope, idem_key, request_hash, state, created_at, updated_at) VALUES (?, ?, ?, 'in_flight', ?, ?)", {
-          replacements: [scope, key, hash, now, now],
+        this.sequelize.query("INSERT INTO idempotency_keys (scope, idem_key, request_hash, state, lease, created_at, updated_at) VALUES (?, ?, ?, 'in_flight', ?, ?, ?)", {
+          replacements: [scope, key, hash, lease, now, now],
           transaction,
         }),
       );
-      return { kind: "new" };
+      return { kind: "new", lease };
     } catch (error) {
       if (!isUniqueViolation(error)) throw error;
     }
@@ -97,7 +99,6 @@ export class IdempotencyStore {
     }
     if (now.getTime() - new Date(row.updated_at).getTime() > this.abandonedMs) {
       // Take over an abandoned key: the conditional update lets exactly one retry win the lease.
-      const lease = randomUUID();
       await writeOutsideTransaction(this.sequelize, (transaction) =>
         this.sequelize.query("UPDATE idempotency_keys SET lease = ?, updated_at = ? WHERE scope = ? AND idem_key = ? AND state = 'in_flight' AND updated_at < ?", {
           replacements: [lease, now, scope, key, new Date(now.getTime() - this.abandonedMs)],
@@ -108,24 +109,51 @@ export class IdempotencyStore {
         replacements: [scope, key],
         type: QueryTypes.SELECT,
       });
-      if (owner?.lease === lease) return { kind: "new" };
+      if (owner?.lease === lease) return { kind: "new", lease };
     }
     throw conflict("idempotency_key_in_flight", "A request with this Idempotency-Key is still being processed; retry shortly.");
   }
 
-  async complete(scope: string, key: string, status: number, body: unknown): Promise<void> {
-    await writeOutsideTransaction(this.sequelize, (transaction) =>
-      this.sequelize.query("UPDATE idempotency_keys SET state = 'done', response_status = ?, response_body = ?, updated_at = ? WHERE scope = ? AND idem_key = ?", {
-        replacements: [status, body === undefined ? null : JSON.stringify(body), new Date(), scope, key],
-        transaction,
-      }),
-    );
+  /**
+   * Stores the answer. With the run's `lease`, only while that run still holds the key: a run
+   * whose key a retry took over (it was thought dead) does not overwrite the retry's answer.
+   */
+  async complete(scope: string, key: string, status: number, body: unknown, lease?: string): Promise<void> {
+    await writeOutsideTransaction(this.sequelize, (transaction) => this.storeAnswer(transaction, scope, key, status, body, lease));
   }
 
-  /** The request failed in a way that is safe to retry (a 5xx): let the next attempt run. */
-  async forget(scope: string, key: string): Promise<void> {
+  /**
+   * Stores the answer in the transaction that makes the request's effect, so the two commit
+   * or roll back together: a process that dies after its commit leaves a replayable answer,
+   * not an in-flight key that a retry would take over and run again. Throws a 409 (rolling
+   * the effect back with it) when a retry has taken the key over meanwhile.
+   */
+  async completeWith(transaction: Transaction, scope: string, key: string, lease: string, status: number, body: unknown): Promise<void> {
+    if ((await this.storeAnswer(transaction, scope, key, status, body, lease)) === 0) {
+      throw conflict("idempotency_key_in_flight", "A retry with this Idempotency-Key took the request over; its answer is the one kept.");
+    }
+  }
+
+  private async storeAnswer(transaction: Transaction | undefined, scope: string, key: string, status: number, body: unknown, lease?: string): Promise<number> {
+    const [, meta] = (await this.sequelize.query(
+      `UPDATE idempotency_keys SET state = 'done', response_status = ?, response_body = ?, updated_at = ? WHERE scope = ? AND idem_key = ?${lease === undefined ? "" : " AND state = 'in_flight' AND lease = ?"}`,
+      {
+        replacements: [status, body === undefined ? null : JSON.stringify(body), new Date(), scope, key, ...(lease === undefined ? [] : [lease])],
+        transaction,
+        // with the type, both drivers answer [_, rows changed]
+        type: QueryTypes.UPDATE,
+      },
+    )) as [unknown, unknown];
+    return affectedRows(meta);
+  }
+
+  /** The request failed in a way that is safe to retry (a 5xx): let the next attempt run (with `lease`: only if this run still holds the key). */
+  async forget(scope: string, key: string, lease?: string): Promise<void> {
     await writeOutsideTransaction(this.sequelize, (transaction) =>
-      this.sequelize.query("DELETE FROM idempotency_keys WHERE scope = ? AND idem_key = ?", { replacements: [scope, key], transaction }),
+      this.sequelize.query(`DELETE FROM idempotency_keys WHERE scope = ? AND idem_key = ?${lease === undefined ? "" : " AND state = 'in_flight' AND lease = ?"}`, {
+        replacements: [scope, key, ...(lease === undefined ? [] : [lease])],
+        transaction,
+      }),
     );
   }
 
@@ -148,3 +176,9 @@ export class IdempotencyStore {
   }
 }
 
+
+/** Rows an UPDATE or DELETE changed, as either driver reports it (mysql2: affectedRows; node-sqlite3: changes). */
+export function affectedRows(meta: unknown): number {
+  const m = meta as { affectedRows?: number; changes?: number } | number | undefined;
+  return typeof m === "number" ? m : (m?.affectedRows ?? m?.changes ?? 0);
+}

@@ -54,7 +54,7 @@ for (const backend of testBackends()) {
     const hash = requestHash("POST", "/things", { name: "a" });
 
     it("when a key is new, then begin answers new", async () => {
-      expect(await store.begin("user:1", newKey(), hash)).to.deep.equal({ kind: "new" });
+      expect((await store.begin("user:1", newKey(), hash)).kind).to.equal("new");
     });
 
     it("when a completed key comes again with the same request, then the stored response is replayed", async () => {
@@ -99,14 +99,14 @@ for (const backend of testBackends()) {
     it("when another scope (another user) uses the same key, then it is new for them", async () => {
       const key = newKey();
       await store.begin("user:1", key, hash);
-      expect(await store.begin("user:2", key, hash)).to.deep.equal({ kind: "new" });
+      expect((await store.begin("user:2", key, hash)).kind).to.equal("new");
     });
 
     it("when a failed request forgot its key, then a retry runs anew", async () => {
       const key = newKey();
       await store.begin("user:1", key, hash);
       await store.forget("user:1", key);
-      expect(await store.begin("user:1", key, hash)).to.deep.equal({ kind: "new" });
+      expect((await store.begin("user:1", key, hash)).kind).to.equal("new");
     });
 
     it("when an in-flight key was abandoned by a dead process, then a retry takes it over", async () => {
@@ -114,7 +114,7 @@ for (const backend of testBackends()) {
       await store.begin("user:1", key, hash);
       const longAgo = new Date(Date.now() - 5 * 60_000);
       await sequelize.query("UPDATE idempotency_keys SET updated_at = ? WHERE scope = ? AND idem_key = ?", { replacements: [longAgo, "user:1", key] });
-      expect(await store.begin("user:1", key, hash)).to.deep.equal({ kind: "new" });
+      expect((await store.begin("user:1", key, hash)).kind).to.equal("new");
     });
 
     it("when the abandon time is configured shorter, then a key that old is taken over and a younger one is still 409", async () => {
@@ -124,7 +124,7 @@ for (const backend of testBackends()) {
       await quick.begin("user:1", young, hash);
       await sequelize.query("UPDATE idempotency_keys SET updated_at = ? WHERE scope = ? AND idem_key = ?", { replacements: [new Date(Date.now() - 11_000), "user:1", old] });
       await sequelize.query("UPDATE idempotency_keys SET updated_at = ? WHERE scope = ? AND idem_key = ?", { replacements: [new Date(Date.now() - 5_000), "user:1", young] });
-      expect(await quick.begin("user:1", old, hash)).to.deep.equal({ kind: "new" });
+      expect((await quick.begin("user:1", old, hash)).kind).to.equal("new");
       const still = await quick.begin("user:1", young, hash).catch((e: AppError) => e);
       expect((still as AppError).code).to.equal("idempotency_key_in_flight");
       // the default (2 minutes) would not have taken the old one over
@@ -145,13 +145,52 @@ for (const backend of testBackends()) {
       expect((rejected.reason as AppError).code).to.equal("idempotency_key_in_flight");
     });
 
+    it("when the answer is stored in the effect's transaction and it commits, then a retry gets it replayed", async () => {
+      const key = newKey();
+      const begun = await store.begin("user:1", key, hash);
+      if (begun.kind !== "new") throw new Error("expected a new key");
+      await sequelize.transaction((t) => store.completeWith(t, "user:1", key, begun.lease, 201, { id: 9 }));
+      expect(await store.begin("user:1", key, hash)).to.deep.equal({ kind: "replay", status: 201, body: { id: 9 } });
+    });
+
+    it("when the effect's transaction rolls back after storing the answer, then the key is still in flight, not answered", async () => {
+      const key = newKey();
+      const begun = await store.begin("user:1", key, hash);
+      if (begun.kind !== "new") throw new Error("expected a new key");
+      const failed = await sequelize
+        .transaction(async (t) => {
+          await store.completeWith(t, "user:1", key, begun.lease, 201, { id: 9 });
+          throw new Error("the effect failed after the answer");
+        })
+        .catch((e: Error) => e);
+      expect((failed as Error).message).to.equal("the effect failed after the answer");
+      expect((await rejection(store.begin("user:1", key, hash))).code).to.equal("idempotency_key_in_flight");
+    });
+
+    it("when a retry took the key over, then the first run can neither store its answer with its effect nor overwrite or free the key", async () => {
+      const key = newKey();
+      const first = await store.begin("user:1", key, hash);
+      if (first.kind !== "new") throw new Error("expected a new key");
+      await sequelize.query("UPDATE idempotency_keys SET updated_at = ? WHERE scope = ? AND idem_key = ?", { replacements: [new Date(Date.now() - 5 * 60_000), "user:1", key] });
+      const retry = await store.begin("user:1", key, hash);
+      if (retry.kind !== "new") throw new Error("expected the retry to take over");
+      expect(retry.lease).to.not.equal(first.lease);
+      // the first run's effect rolls back with the refused answer
+      const refused = await rejection(sequelize.transaction((t) => store.completeWith(t, "user:1", key, first.lease, 201, { id: 1 })));
+      expect(refused.code).to.equal("idempotency_key_in_flight");
+      await store.complete("user:1", key, 201, { id: 1 }, first.lease);
+      await store.forget("user:1", key, first.lease);
+      await store.complete("user:1", key, 201, { id: 2 }, retry.lease);
+      expect(await store.begin("user:1", key, hash)).to.deep.equal({ kind: "replay", status: 201, body: { id: 2 } });
+    });
+
     it("when a key is older than the retention, then it is forgotten and may be used for another request", async () => {
       const key = newKey();
       await store.begin("user:1", key, hash);
       await store.complete("user:1", key, 201, { id: 1 });
       const twoDaysAgo = new Date(Date.now() - 48 * 3600_000);
       await sequelize.query("UPDATE idempotency_keys SET created_at = ?, updated_at = ? WHERE scope = ? AND idem_key = ?", { replacements: [twoDaysAgo, twoDaysAgo, "user:1", key] });
-      expect(await store.begin("user:1", key, requestHash("POST", "/things", { name: "other" }))).to.deep.equal({ kind: "new" });
+      expect((await store.begin("user:1", key, requestHash("POST", "/things", { name: "other" }))).kind).to.equal("new");
 
       const old = newKey();
       await store.begin("user:1", old, hash);

@@ -1,5 +1,5 @@
 import { QueryTypes, type Sequelize, type Transaction } from "sequelize";
-import { createSqlReader, isMysql, type SqlReader } from "@disqo-commerce/kit";
+import { affectedRows, createSqlReader, isMysql, type SqlReader } from "@disqo-commerce/kit";
 
 /** An event as stored: the envelope, the person it counts for, and the properties the KPIs read as columns. */
 export interface StoredEvent {
@@ -231,8 +231,7 @@ export class EventsStore {
   /** Deletes raw events received before `before`; the funnel rollup stays. Answers how many went. */
   async purgeBefore(before: Date): Promise<number> {
     const [, meta] = (await this.sequelize.query("DELETE FROM analytics_events WHERE received_at < ?", { replacements: [sqlTime(before)] })) as [unknown, unknown];
-    const m = meta as { affectedRows?: number; changes?: number } | number | undefined;
-    return typeof m === "number" ? m : (m?.affectedRows ?? m?.changes ?? 0);
+    return affectedRows(meta);
   }
 
   async isEmpty(): Promise<boolean> {

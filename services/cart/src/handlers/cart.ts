@@ -1,4 +1,5 @@
 import { userOf, type HandlerMap } from "@disqo-commerce/kit";
+import type { Transaction } from "sequelize";
 import type { operations } from "../generated/openapi.js";
 import type { CartDomain } from "./index.js";
 
@@ -12,8 +13,9 @@ export function cartHandlers(d: CartDomain): HandlerMap<CartOps> {
     async clearCart({ principal }) {
       return { status: 200, body: await d.carts.clear(userOf(principal).userId) };
     },
-    async addCartItem({ principal, body }) {
-      return { status: 201, body: await d.carts.addItem(userOf(principal).userId, body.product_id, body.quantity) };
+    async addCartItem({ principal, body, idempotency }) {
+      const answer = idempotency && ((t: Transaction, cart: unknown) => idempotency.storeWith(t, 201, cart));
+      return { status: 201, body: await d.carts.addItem(userOf(principal).userId, body.product_id, body.quantity, answer) };
     },
     async updateCartItem({ principal, params, body }) {
       // path parameters reach the route as strings; the validator has checked they are integers
