@@ -11,7 +11,7 @@ import { IdempotencyStore } from "./idempotency.js";
 import { OperationTable, type ContractOperation, type OperationMatch } from "./operation-table.js";
 import { problemMiddleware } from "./problem.js";
 import { requestLogger } from "./request-log.js";
-import { mountServiceEndpoints, SERVICE_ENDPOINT_PATHS } from "./service-endpoints.js";
+import { serviceEndpoints, SERVICE_ENDPOINT_PATHS } from "./service-endpoints.js";
 import type { TokenVerifier } from "./tokens.js";
 import { memoizeValidatorRoutes } from "./validator-routes.js";
 
@@ -46,45 +46,48 @@ export interface BuildAppOptions {
   uploadLimitBytes?: number;
 }
 
-/** The request id (the client's X-Request-Id when sane, else new) on the response and in the async context of every log line. */
-function requestIdentity(): RequestHandler {
+/**
+ * What every request gets first, in one step: its request id (the client's X-Request-Id when
+ * sane, else new) on the response and in the async context of every log line, its log line,
+ * and its JSON or form body parsed (a request without a body, most reads, skips the parsers).
+ */
+function acceptRequest(logger: Logger): RequestHandler {
+  const logRequest = requestLogger(logger);
+  const json = express.json({ limit: "1mb" });
+  const form = express.urlencoded({ extended: false, limit: "100kb" });
+  const parseBody: RequestHandler = (req, res, next) => {
+    if (req.headers["content-length"] === undefined && req.headers["transfer-encoding"] === undefined) return next();
+    json(req, res, (error?: unknown) => (error ? next(error) : form(req, res, next)));
+  };
   return (req, res, next) => {
     const incoming = req.headers["x-request-id"];
     const requestId = typeof incoming === "string" && /^[\w.:-]{1,128}$/.test(incoming) ? incoming : randomUUID();
     res.setHeader("X-Request-Id", requestId);
     const visitor = req.headers["x-disqo-visitor-id"];
     const visitorId = typeof visitor === "string" && VISITOR_ID.test(visitor) ? visitor : undefined;
-    requestContext.run({ requestId, visitorId }, () => next());
+    requestContext.run({ requestId, visitorId }, () => logRequest(req, res, () => parseBody(req, res, next)));
   };
 }
 
-/** JSON and form bodies; a request without a body (most reads) skips both parsers. */
-function bodyParsers(): RequestHandler {
-  const json = express.json({ limit: "1mb" });
-  const form = express.urlencoded({ extended: false, limit: "100kb" });
-  return (req, res, next) => {
-    if (req.headers["content-length"] === undefined && req.headers["transfer-encoding"] === undefined) return next();
-    json(req, res, (error?: unknown) => (error ? next(error) : form(req, res, next)));
-  };
+/** The service endpoints (health, readiness, docs, problem pages) for their paths only, so an API request skips their routes. */
+function serviceEndpointsGate(router: RequestHandler): RequestHandler {
+  return (req, res, next) => (SERVICE_ENDPOINT_PATHS.test(req.path) ? router(req, res, next) : next());
 }
 
 type RoutedOperation = ContractOperation & { takesIdempotencyKey: boolean; handler: OperationHandler };
 type Matched = OperationMatch & { operation: RoutedOperation };
 
-/** Finds the request's operation once; the later steps read it from `res.locals.match`. Unknown paths fall through to the validator's 404/405. */
-function matchOperation(table: OperationTable): RequestHandler {
+/**
+ * Finds the request's operation once (the later steps read it from `res.locals.match`), then
+ * authenticates and authorizes the caller before validation: a caller who may not call an
+ * operation gets its 401/403 before any 422 about its body. Unknown paths fall through to the
+ * validator's 404/405.
+ */
+function matchAndAuthenticate(table: OperationTable, verifier: TokenVerifier, spec: OpenApiDocument): RequestHandler {
   return (req, res, next) => {
     const match = table.match(req.method, req.path);
-    if (match) res.locals.match = match;
-    next();
-  };
-}
-
-/** Authenticate, then authorize, before validation: a caller who may not call an operation gets its 401/403 before any 422 about its body. */
-function authenticateOperation(verifier: TokenVerifier, spec: OpenApiDocument): RequestHandler {
-  return (req, res, next) => {
-    const match = res.locals.match as Matched | undefined;
     if (!match) return next();
+    res.locals.match = match;
     authenticate(verifier, req, match.operation.op, spec)
       .then((principal) => {
         authorize(principal, match.operation.op);
@@ -95,9 +98,32 @@ function authenticateOperation(verifier: TokenVerifier, spec: OpenApiDocument): 
   };
 }
 
-function validateAgainstContract(spec: OpenApiDocument, validateResponses: boolean, logger: Logger, uploadLimitBytes: number) {
+/**
+ * The validator's middlewares run as one step: each would otherwise be a layer of the app's
+ * router, walked and matched for every request. A middleware's thrown error or rejected
+ * promise goes to `next`, as Express does it.
+ */
+function inSequence(middlewares: RequestHandler[]): RequestHandler {
+  return (req, res, next) => {
+    let index = 0;
+    const step = (error?: unknown): void => {
+      if (error) return next(error);
+      const middleware = middlewares[index++];
+      if (!middleware) return next();
+      try {
+        const returned = middleware(req, res, step) as unknown;
+        if (returned instanceof Promise) returned.catch(next);
+      } catch (thrown) {
+        next(thrown);
+      }
+    };
+    step();
+  };
+}
+
+function validateAgainstContract(spec: OpenApiDocument, validateResponses: boolean, logger: Logger, uploadLimitBytes: number): RequestHandler {
   memoizeValidatorRoutes();
-  return OpenApiValidator.middleware({
+  const middlewares = OpenApiValidator.middleware({
     apiSpec: spec as never,
     // multipart bodies (only operations whose contract says multipart/form-data): in memory, bounded
     fileUploader: { limits: { fileSize: uploadLimitBytes, files: 2, fields: 10, parts: 12 } },
@@ -114,6 +140,7 @@ function validateAgainstContract(spec: OpenApiDocument, validateResponses: boole
     ignorePaths: SERVICE_ENDPOINT_PATHS,
     ignoreUndocumented: false,
   });
+  return inSequence(middlewares as unknown as RequestHandler[]);
 }
 
 /** Runs the matched operation's handler with the validator's (coerced) path parameters. */
@@ -139,9 +166,11 @@ function routeOperations(spec: OpenApiDocument, handlers: Record<string, Operati
 }
 
 /**
- * Builds a service's express app from its contract: request ids and logs, body parsers, the
- * service endpoints (health, readiness, docs), then for the contract's operations: match,
- * authenticate, validate, dispatch, and the one problem+json error middleware. The app never
+ * Builds a service's express app from its contract: accept the request (request id, log line,
+ * body), the service endpoints (health, readiness, docs) for their paths, then for the
+ * contract's operations: match and authenticate, validate, dispatch, and the one
+ * problem+json error middleware. Few steps on purpose: every step is a router layer that
+ * every request walks (issue 11). The app never
  * listens (see listen in server.ts).
  */
 export function buildApp(options: BuildAppOptions): Express {
@@ -154,12 +183,9 @@ export function buildApp(options: BuildAppOptions): Express {
   app.locals.backgroundTasks = [() => idempotency.schedulePurge(IDEMPOTENCY_PURGE_EVERY_MS, (err) => logger.warn({ err }, "idempotency key purge failed"))];
   const table = routeOperations(spec, options.handlers);
 
-  app.use(requestIdentity());
-  app.use(requestLogger(logger));
-  app.use(bodyParsers());
-  mountServiceEndpoints(app, { spec, logger, sequelize, readinessChecks: options.readinessChecks, readinessTimeoutMs: options.readinessTimeoutMs });
-  app.use(matchOperation(table));
-  app.use(authenticateOperation(verifier, spec));
+  app.use(acceptRequest(logger));
+  app.use(serviceEndpointsGate(serviceEndpoints({ spec, logger, sequelize, readinessChecks: options.readinessChecks, readinessTimeoutMs: options.readinessTimeoutMs })));
+  app.use(matchAndAuthenticate(table, verifier, spec));
   app.use(validateAgainstContract(spec, options.validateResponses, logger, options.uploadLimitBytes ?? 1024 * 1024));
   app.use(dispatchOperation(idempotency));
   app.use(problemMiddleware(logger));

@@ -1,5 +1,6 @@
 import type { RequestHandler } from "express";
 import type { Logger } from "pino";
+import { requestLineLogger } from "./logger.js";
 
 /**
  * One log line per answered request: `request completed` (or `request errored` for a 5xx,
@@ -11,6 +12,7 @@ import type { Logger } from "pino";
  * same fields with one call and nothing per request when info is off.
  */
 export function requestLogger(logger: Logger): RequestHandler {
+  const lines = requestLineLogger(logger);
   return (req, res, next) => {
     if (req.url === "/healthz" || req.url === "/readyz" || !logger.isLevelEnabled("info")) return next();
     const started = performance.now();
@@ -18,7 +20,7 @@ export function requestLogger(logger: Logger): RequestHandler {
       res.removeListener("finish", done);
       res.removeListener("close", done);
       const status = res.statusCode;
-      logger.info(
+      lines.info(
         { request_id: res.getHeader("X-Request-Id"), req: { method: req.method, url: req.originalUrl }, res: { status }, responseTime: Math.round(performance.now() - started) },
         status >= 500 ? "request errored" : res.writableFinished ? "request completed" : "request aborted",
       );

@@ -1,4 +1,4 @@
-import type { Express } from "express";
+import express, { type Router } from "express";
 import swaggerUi from "swagger-ui-express";
 import type { Logger } from "pino";
 import type { Sequelize } from "sequelize";
@@ -34,17 +34,21 @@ export function specAsServed<T extends object>(spec: T, description = "Where the
   return { ...spec, servers: [{ url: "/", description }] };
 }
 
-/** Liveness, readiness (following the dependencies), the bundled spec and its Swagger UI. */
-export function mountServiceEndpoints(app: Express, options: ServiceEndpointOptions): void {
+/**
+ * Liveness, readiness (following the dependencies), the bundled spec, its Swagger UI and the
+ * problem pages, as one router for SERVICE_ENDPOINT_PATHS (an API request never enters it).
+ */
+export function serviceEndpoints(options: ServiceEndpointOptions): Router {
   const { spec, logger, sequelize } = options;
-  app.get("/healthz", (_req, res) => {
+  const router = express.Router();
+  router.get("/healthz", (_req, res) => {
     res.json({ status: "ok" });
   });
   // readiness, unlike liveness, follows the dependencies: a replica that cannot reach its
   // database answers 503 so the load balancer and Kubernetes send traffic to the others
   const readinessTimeoutMs = options.readinessTimeoutMs ?? 2_000;
   const readinessChecks = [() => sequelize.authenticate(), ...(options.readinessChecks ?? [])];
-  app.get("/readyz", async (_req, res) => {
+  router.get("/readyz", async (_req, res) => {
     try {
       await Promise.all(readinessChecks.map((check) => within(readinessTimeoutMs, check)));
       res.json({ status: "ok" });
@@ -54,9 +58,10 @@ export function mountServiceEndpoints(app: Express, options: ServiceEndpointOpti
     }
   });
   const served = specAsServed(spec, "This service");
-  app.get("/openapi.json", (_req, res) => {
+  router.get("/openapi.json", (_req, res) => {
     res.json(served);
   });
-  app.use("/docs", swaggerUi.serve, swaggerUi.setup(served as object, { customSiteTitle: spec.info.title }));
-  app.use(problemPages(spec));
+  router.use("/docs", swaggerUi.serve, swaggerUi.setup(served as object, { customSiteTitle: spec.info.title }));
+  router.use(problemPages(spec));
+  return router;
 }
