@@ -9,8 +9,8 @@ import { isMysql } from "./db.js";
  * (SQLite dialect, also on success), and maps rows through model/type parsers; that was a
  * fifth of the request's CPU, more than the query itself. Here a statement is prepared once
  * and run with bound parameters:
- * - SQLite: node-sqlite3 prepared statements on Sequelize's shared non-transaction
- *   connection (the one plain `sequelize.query` uses), kept in a small cache by SQL text;
+ * - SQLite: node-sqlite3 prepared statements on a connection of their own that never writes
+ *   (see READER), kept in a small cache by SQL text;
  * - MariaDB/MySQL: mysql2's `execute` (server-side prepared statements, cached per
  *   connection by mysql2) on a connection borrowed from Sequelize's pool.
  * Only for reads outside a transaction; writes stay in Sequelize's managed transactions.
@@ -20,12 +20,22 @@ export interface SqlReader {
   all<T>(sql: string, params: unknown[]): Promise<T[]>;
 }
 
-type SqliteStatement = { all(params: unknown[], cb: (e: Error | null, rows: unknown[]) => void): void; finalize(cb?: () => void): void };
+type SqliteStatement = { all(params: unknown[], cb: (e: Error | null, rows: unknown[]) => void): void; reset(cb?: () => void): void; finalize(cb?: () => void): void };
 type SqliteDatabase = { prepare(sql: string, cb: (e: Error | null) => void): SqliteStatement };
 type MysqlConnection = { execute(sql: string, params: unknown[], cb: (e: Error | null, rows: unknown) => void): void };
 type Manager<C> = { getConnection(options?: object): Promise<C>; releaseConnection(c: C): Promise<void> | void };
 
 const MAX_STATEMENTS = 100;
+
+/**
+ * The SQLite connection the reader's statements run on (Sequelize's connection manager keeps
+ * it under this name). Not the shared "default" one, which also runs the autocommit writes:
+ * once the order views read through the reader there, checkouts at 8 shoppers stalled for the
+ * 10 s busy timeout (a transaction waiting on the database's write lock) in two benchmark
+ * runs out of two, and on this connection of its own, which only reads and so never holds
+ * the write lock, in none. The exact interleaving was not reproduced in a test.
+ */
+const READER = "disqo-reader";
 
 export function createSqlReader(sequelize: Sequelize): SqlReader {
   if (isMysql(sequelize)) {
@@ -77,13 +87,16 @@ export function createSqlReader(sequelize: Sequelize): SqlReader {
   };
   return {
     async all<T>(sql: string, params: unknown[]) {
-      // the connection Sequelize keeps for queries outside transactions ("default"), opened and set up once
-      database ??= manager.getConnection().catch((error) => {
+      database ??= manager.getConnection({ uuid: READER }).catch((error) => {
         database = undefined;
         throw error;
       });
       const s = await statement(await database, sql);
-      return new Promise<T[]>((resolve, reject) => s.all(params, (e, rows) => (e ? reject(e) : resolve(rows as T[]))));
+      const rows = await new Promise<T[]>((resolve, reject) => s.all(params, (e, found) => (e ? reject(e) : resolve(found as T[]))));
+      // a finished statement that is not reset may keep its read snapshot (SQLite does not
+      // promise to end it at the last row); node-sqlite3 queues the reset before its next run
+      s.reset();
+      return rows;
     },
   };
 }

@@ -57,6 +57,31 @@ describe("kit: SQLite connections", () => {
     const reader = createSqlReader(sequelize);
     expect(await reader.all("SELECT id, name FROM things ORDER BY id", [])).to.deep.equal([{ id: 2, name: "kept" }]);
   });
+
+  it("when reads through the reader, writes outside transactions and transactions run at once, then none is held up by a lock another left", async () => {
+    const reader = createSqlReader(sequelize);
+    await sequelize.query("CREATE TABLE IF NOT EXISTS busy (id INTEGER PRIMARY KEY, name TEXT NOT NULL)");
+    let timer: NodeJS.Timeout | undefined;
+    const heldUp = new Promise<string>((resolve) => {
+      timer = setTimeout(() => resolve("held up"), 5_000);
+    });
+    const rounds = async () => {
+      for (let i = 0; i < 30; i++) {
+        await Promise.all([
+          reader.all("SELECT id FROM busy WHERE id >= ? ORDER BY id", [0]),
+          reader.all("SELECT name FROM busy WHERE id IN (?, ?)", [i, i + 1]),
+          // autocommit writes on the shared connection (profile updates, failed-login counters ...)
+          sequelize.query("INSERT INTO busy (id, name) VALUES (?, 'lone')", { replacements: [1000 + i] }),
+          sequelize.transaction(async (t) => sequelize.query("INSERT INTO busy (id, name) VALUES (?, 'txn')", { replacements: [i], transaction: t })),
+        ]);
+      }
+      return "done";
+    };
+    // the busy timeout is 10 s: a statement waiting on a lock left behind would still be waiting
+    expect(await Promise.race([rounds(), heldUp])).to.equal("done");
+    clearTimeout(timer);
+    expect(await reader.all("SELECT COUNT(*) AS n FROM busy", [])).to.deep.equal([{ n: 60 }]);
+  });
 });
 
 for (const backend of testBackends()) {

@@ -8,6 +8,7 @@ import { followUpHandlers } from "./outbox/follow-ups.js";
 import { createPayments } from "./payments/payments.js";
 import type { PaymentGateway } from "./payments/gateway.js";
 import { createRemotes, type Remotes } from "./remote/clients.js";
+import { createOrderReads } from "./data-access/order-reads.js";
 import { createViews } from "./orders/views.js";
 import { createCancelOrder } from "./orders/cancel-order.js";
 import { createFulfilment } from "./orders/fulfilment.js";
@@ -82,7 +83,7 @@ export function createApp(deps: OrderAppDeps) {
     claimMs: Math.max(settings.remoteTimeoutMs * 2, 1_000),
     clock,
   });
-  const views = createViews(models);
+  const views = createViews(models, createOrderReads(deps.sequelize));
   const events = createEventRecorder(deps.sequelize, Boolean(deps.analytics));
   const checkoutDeps = { models, remotes, payments, outbox, events, views, logger, clock, settings: { holdSeconds: settings.holdSeconds, leaseMs: settings.leaseMs } };
   const placeOrder = createPlaceOrder(checkoutDeps, deps.hooks);

@@ -1,7 +1,8 @@
-import { Op, type Transaction as DbTransaction } from "sequelize";
-import { decodeCursor, encodeCursor } from "@disqo-commerce/kit";
+import { Op } from "sequelize";
+import { decodeCursor, encodeCursor, sqlDate } from "@disqo-commerce/kit";
+import type { OrderReads, OrderRow, ReceiptRow, TransactionRow } from "../data-access/order-reads.js";
 import type { components } from "../generated/openapi.js";
-import type { OrderModel, OrderModels, ReceiptModel, TransactionModel } from "../models/index.js";
+import type { OrderModels } from "../models/index.js";
 
 export type OrderDto = components["schemas"]["Order"];
 export type ReceiptDto = components["schemas"]["Receipt"];
@@ -9,12 +10,12 @@ export type TransactionDto = components["schemas"]["Transaction"];
 export type ShipmentDto = components["schemas"]["Shipment"];
 type Page<T> = { data: T[]; next_cursor: string | null };
 
-const money = (amount: number, currency: string) => ({ amount: Number(amount), currency });
-const iso = (d: Date | string) => new Date(d).toISOString();
+const money = (amount: number | string, currency: string) => ({ amount: Number(amount), currency });
+const iso = (d: Date | string) => sqlDate(d).toISOString();
 /** DATEONLY columns come back as strings on SQLite and as strings or Dates on MariaDB. */
 const day = (d: Date | string | null | undefined) => (d == null ? null : typeof d === "string" ? d.slice(0, 10) : d.toISOString().slice(0, 10));
 
-export function toTransactionDto(t: TransactionModel): TransactionDto {
+export function toTransactionDto(t: TransactionRow): TransactionDto {
   return {
     id: t.id,
     order_id: t.order_id ?? null,
@@ -39,19 +40,23 @@ function keysetWhere(cursor: string | undefined): Record<symbol, unknown> | unde
   return { [Op.or]: [{ created_at: { [Op.lt]: at } }, { created_at: at, id: { [Op.lt]: after.id } }] };
 }
 
-function pageOf<R extends { id: string; created_at: Date }, D>(rows: R[], limit: number, map: (rows: R[]) => Promise<D[]>): Promise<Page<D>> {
+function pageOf<R extends { id: string; created_at: Date | string }, D>(rows: R[], limit: number, map: (rows: R[]) => Promise<D[]>): Promise<Page<D>> {
   const page = rows.slice(0, limit);
   const last = page[page.length - 1];
-  return map(page).then((data) => ({ data, next_cursor: rows.length > limit && last ? encodeCursor({ t: new Date(last.created_at).getTime(), id: last.id }) : null }));
+  return map(page).then((data) => ({ data, next_cursor: rows.length > limit && last ? encodeCursor({ t: sqlDate(last.created_at).getTime(), id: last.id }) : null }));
 }
 
-/** Read side: orders, receipts and transactions as the API shows them (plain objects). */
-export function createViews(models: OrderModels) {
-  const { Order, OrderItem, Shipment, Receipt, ReceiptItem, Transaction } = models;
+/**
+ * Read side: orders, receipts and transactions as the API shows them (plain objects). One
+ * order or receipt and the children of a page are read through `reads` (prepared
+ * statements); the pages of a list are still found with the models' keyset queries.
+ */
+export function createViews(models: OrderModels, reads: OrderReads) {
+  const { Order, Receipt, Transaction } = models;
 
-  async function receiptsDto(receipts: ReceiptModel[], t?: DbTransaction): Promise<ReceiptDto[]> {
+  async function receiptsDto(receipts: ReceiptRow[]): Promise<ReceiptDto[]> {
     if (receipts.length === 0) return [];
-    const items = await ReceiptItem.findAll({ where: { receipt_id: receipts.map((r) => r.id) }, order: [["position", "ASC"]], transaction: t });
+    const items = await reads.itemsOfReceipts(receipts.map((r) => r.id));
     return receipts.map((r) => ({
       id: r.id,
       order_id: r.order_id,
@@ -78,16 +83,16 @@ export function createViews(models: OrderModels) {
     }));
   }
 
-  async function ordersDto(orders: OrderModel[], t?: DbTransaction): Promise<OrderDto[]> {
+  async function ordersDto(orders: OrderRow[]): Promise<OrderDto[]> {
     if (orders.length === 0) return [];
     const ids = orders.map((o) => o.id);
     const [items, shipments, receipts, transactions] = await Promise.all([
-      OrderItem.findAll({ where: { order_id: ids }, order: [["position", "ASC"]], transaction: t }),
-      Shipment.findAll({ where: { order_id: ids }, order: [["created_at", "ASC"], ["id", "ASC"]], transaction: t }),
-      Receipt.findAll({ where: { order_id: ids }, order: [["created_at", "ASC"], ["kind", "DESC"]], transaction: t }),
-      Transaction.findAll({ where: { order_id: ids }, order: [["created_at", "ASC"], ["type", "ASC"]], transaction: t }),
+      reads.itemsOfOrders(ids),
+      reads.shipmentsOfOrders(ids),
+      reads.receiptsOfOrders(ids),
+      reads.transactionsOfOrders(ids),
     ]);
-    const receiptDtos = await receiptsDto(receipts, t);
+    const receiptDtos = await receiptsDto(receipts);
     return orders.map((o) => {
       const c = o.currency;
       const mine = items.filter((i) => i.order_id === o.id);
@@ -140,13 +145,13 @@ export function createViews(models: OrderModels) {
     ordersDto,
     receiptsDto,
 
-    async order(id: string, t?: DbTransaction): Promise<OrderDto | null> {
-      const row = await Order.findByPk(id, { transaction: t });
-      return row ? (await ordersDto([row], t))[0] : null;
+    async order(id: string): Promise<OrderDto | null> {
+      const row = await reads.order(id);
+      return row ? (await ordersDto([row]))[0] : null;
     },
 
     async receipt(id: string): Promise<(ReceiptDto & { user_id: number }) | null> {
-      const row = await Receipt.findByPk(id);
+      const row = await reads.receipt(id);
       return row ? { ...(await receiptsDto([row]))[0], user_id: row.user_id } : null;
     },
 
