@@ -14,26 +14,18 @@ import type { OrderStatus, TransactionStatus, TransactionType } from "../models/
 type Stamp = Date | string;
 type Amount = number | string;
 
-export interface OrderRow {
-  id: string;
-  user_id: number;
-  quote_id: string;
-  status: OrderStatus;
+/** The totals an order and each of its receipts carry. */
+interface Totals {
   currency: string;
   subtotal: Amount;
   discount_total: Amount;
   shipping_total: Amount;
   tax_total: Amount;
   total: Amount;
-  promo_code: string | null;
-  shipping_address: string | null;
-  created_at: Stamp;
-  updated_at: Stamp;
 }
 
-export interface OrderItemRow {
-  id: string;
-  order_id: string;
+/** A priced line, as an order item and a receipt item hold it. */
+interface PricedLine {
   product_id: number;
   name: string;
   quantity: number;
@@ -42,6 +34,22 @@ export interface OrderItemRow {
   discount: Amount;
   tax: Amount;
   total: Amount;
+}
+
+export interface OrderRow extends Totals {
+  id: string;
+  user_id: number;
+  quote_id: string;
+  status: OrderStatus;
+  promo_code: string | null;
+  shipping_address: string | null;
+  created_at: Stamp;
+  updated_at: Stamp;
+}
+
+export interface OrderItemRow extends PricedLine {
+  id: string;
+  order_id: string;
   shipment_id?: string | null;
   expected_arrival_date?: Stamp | null;
 }
@@ -55,31 +63,17 @@ export interface ShipmentRow {
   created_at: Stamp;
 }
 
-export interface ReceiptRow {
+export interface ReceiptRow extends Totals {
   id: string;
   order_id: string;
   user_id: number;
   kind: "sale" | "refund";
   transaction_id: string;
-  currency: string;
-  subtotal: Amount;
-  discount_total: Amount;
-  shipping_total: Amount;
-  tax_total: Amount;
-  total: Amount;
   created_at: Stamp;
 }
 
-export interface ReceiptItemRow {
+export interface ReceiptItemRow extends PricedLine {
   receipt_id: string;
-  product_id: number;
-  name: string;
-  quantity: number;
-  unit_price: Amount;
-  subtotal: Amount;
-  discount: Amount;
-  tax: Amount;
-  total: Amount;
 }
 
 export interface TransactionRow {
