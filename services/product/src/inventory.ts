@@ -1,11 +1,11 @@
-import { QueryTypes, type Sequelize, type Transaction } from "sequelize";
-import { conflict, isMysql, isUniqueViolation, notFound, unprocessable, type Logger } from "@disqo-commerce/kit";
+import type { Sequelize, Transaction } from "sequelize";
+import { conflict, isUniqueViolation, notFound, unprocessable, type Logger } from "@disqo-commerce/kit";
+import { createReservationStore, type Item } from "./data-access/reservation-store.js";
 import type { components } from "./generated/openapi.js";
-import type { ProductModels, ReservationItemModel, ReservationModel } from "./models/index.js";
+import type { ProductModels, ReservationModel } from "./models/index.js";
 
 export type ReservationDto = components["schemas"]["Reservation"];
 export type ReservationInput = components["schemas"]["ReservationInput"];
-type Item = { product_id: number; quantity: number };
 
 /** A hold longer than this is a bug in the caller, not a checkout. */
 const MAX_HOLD_MS = 30 * 24 * 60 * 60_000;
@@ -43,29 +43,14 @@ function toDto(r: ReservationModel, items: Item[], now: number): ReservationDto 
  * reservations cannot deadlock on each other). On SQLite the kit's transactions are
  * IMMEDIATE, so writers run one at a time; on MariaDB `SELECT ... FOR UPDATE` serialises the
  * writers of the same products and READ COMMITTED lets the hold sum that follows see every
- * hold committed before the lock was granted (see transactions.ts).
+ * hold committed before the lock was granted (the kit's transactions, services/kit/src/db.ts).
  */
 export function createInventory(deps: { sequelize: Sequelize; models: ProductModels; logger: Logger }) {
   const { sequelize, models } = deps;
-  const { Reservation, ReservationItem } = models;
-  const mysql = isMysql(sequelize);
-  const forUpdate = mysql ? " FOR UPDATE" : "";
+  const store = createReservationStore(sequelize, models);
+  const { lockReservation, lockProducts, addCommitted } = store;
 
   const inTransaction = <T>(work: (t: Transaction) => Promise<T>) => sequelize.transaction(work);
-
-  async function lockReservation(id: string, t: Transaction): Promise<{ reservation: ReservationModel; items: Item[] } | null> {
-    const reservation = await Reservation.findByPk(id, { transaction: t, lock: t.LOCK.UPDATE });
-    if (!reservation) return null;
-    const rows: ReservationItemModel[] = await ReservationItem.findAll({ where: { reservation_id: id }, order: [["product_id", "ASC"]], transaction: t });
-    return { reservation, items: rows.map((r) => ({ product_id: Number(r.product_id), quantity: Number(r.quantity) })) };
-  }
-
-  async function lockProducts(ids: number[], t: Transaction) {
-    return sequelize.query<{ id: number; stock: number; committed: number; is_active: number | boolean }>(
-      `SELECT id, stock, committed, is_active FROM products WHERE id IN (?) ORDER BY id${forUpdate}`,
-      { replacements: [ids], type: QueryTypes.SELECT, transaction: t },
-    );
-  }
 
   /**
    * Locks the products and throws a 409 naming every product that cannot give the units asked
@@ -75,12 +60,7 @@ export function createInventory(deps: { sequelize: Sequelize; models: ProductMod
   async function assertStock(items: Item[], t: Transaction, now: number, excludeReservation?: string, allowInactive = false): Promise<void> {
     const ids = items.map((i) => i.product_id);
     const products = new Map((await lockProducts(ids, t)).map((p) => [Number(p.id), p]));
-    const holds = await sequelize.query<{ product_id: number; held: number | string }>(
-      `SELECT product_id, SUM(quantity) AS held FROM reservation_items
-         WHERE product_id IN (?) AND held_until > ?${excludeReservation ? " AND reservation_id <> ?" : ""} GROUP BY product_id`,
-      { replacements: [ids, now, ...(excludeReservation ? [excludeReservation] : [])], type: QueryTypes.SELECT, transaction: t },
-    );
-    const held = new Map(holds.map((h) => [Number(h.product_id), Number(h.held)]));
+    const held = await store.heldUnits(ids, now, t, excludeReservation);
     const unavailable = items.filter((i) => {
       const p = products.get(i.product_id);
       return !p || (!allowInactive && !p.is_active);
@@ -96,20 +76,6 @@ export function createInventory(deps: { sequelize: Sequelize; models: ProductMod
       return available < i.quantity ? [{ product_id: i.product_id, requested: i.quantity, available }] : [];
     });
     if (shortages.length > 0) throw conflict("insufficient_stock", `Not enough stock for ${shortages.length} product(s).`, { products: shortages });
-  }
-
-  async function writeItems(id: string, items: Item[], heldUntil: number, t: Transaction) {
-    await ReservationItem.destroy({ where: { reservation_id: id }, transaction: t });
-    await ReservationItem.bulkCreate(
-      items.map((i) => ({ reservation_id: id, product_id: i.product_id, quantity: i.quantity, held_until: heldUntil })),
-      { transaction: t },
-    );
-  }
-
-  async function addCommitted(items: Item[], sign: 1 | -1, t: Transaction) {
-    for (const i of items) {
-      await sequelize.query("UPDATE products SET committed = committed + ? WHERE id = ?", { replacements: [sign * i.quantity, i.product_id], transaction: t });
-    }
   }
 
   function illegal(status: string, detail: string) {
@@ -130,8 +96,8 @@ export function createInventory(deps: { sequelize: Sequelize; models: ProductMod
         const existing = await lockReservation(id, t);
         if (!existing) {
           await assertStock(items, t, now);
-          const reservation = await Reservation.create({ id, status: "held", expires_at: expiresAt }, { transaction: t });
-          await writeItems(id, items, expiresAt.getTime(), t);
+          const reservation = await store.createReservation(id, expiresAt, t);
+          await store.replaceItems(id, items, expiresAt.getTime(), t);
           return { created: true, reservation: toDto(reservation, items, now) };
         }
         const { reservation } = existing;
@@ -143,7 +109,7 @@ export function createInventory(deps: { sequelize: Sequelize; models: ProductMod
         // an extension re-checks too: the product may have been deactivated (the checkout must
         // fail here, before the card is charged), and the stock must still cover the hold
         await assertStock(items, t, now, id);
-        await writeItems(id, items, expiresAt.getTime(), t);
+        await store.replaceItems(id, items, expiresAt.getTime(), t);
         reservation.expires_at = expiresAt;
         reservation.changed("updated_at", true);
         await reservation.save({ transaction: t });
@@ -171,7 +137,7 @@ export function createInventory(deps: { sequelize: Sequelize; models: ProductMod
       const live = new Date(reservation.expires_at).getTime() > now;
       await assertStock(items, t, now, id, live);
       await addCommitted(items, 1, t);
-      await ReservationItem.update({ held_until: null }, { where: { reservation_id: id }, transaction: t });
+      await store.endHold(id, t);
       reservation.status = "committed";
       reservation.committed_at = new Date(now);
       await reservation.save({ transaction: t });
@@ -196,7 +162,7 @@ export function createInventory(deps: { sequelize: Sequelize; models: ProductMod
         await lockProducts(items.map((i) => i.product_id), t);
         await addCommitted(items, -1, t);
       }
-      await ReservationItem.update({ held_until: null }, { where: { reservation_id: id }, transaction: t });
+      await store.endHold(id, t);
       reservation.status = "released";
       reservation.released_at = new Date(now);
       await reservation.save({ transaction: t });
