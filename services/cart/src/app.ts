@@ -2,6 +2,7 @@ import { createRequire } from "node:module";
 import type { Sequelize } from "sequelize";
 import { analyticsRelay, buildApp, createEventRecorder, serviceTokenProvider, type BackgroundTask, type Logger, type OpenApiDocument, type TokenVerifier } from "@disqo-commerce/kit";
 import { createCarts } from "./carts.js";
+import { createCartReads } from "./data-access/cart-reads.js";
 import { createHandlers } from "./handlers/index.js";
 import { defineModels } from "./models/index.js";
 import { DEFAULT_PRICING_RULES, type PricingRules } from "./pricing.js";
@@ -53,9 +54,10 @@ export function createCartDomain(deps: CartAppDeps) {
   const rules: PricingRules = { ...DEFAULT_PRICING_RULES, ...deps.pricing };
   const promoCodes = createPromoCodes(models);
   const events = createEventRecorder(deps.sequelize, Boolean(deps.analyticsUrl));
-  const carts = createCarts({ sequelize: deps.sequelize, models, products, now, events });
+  const reads = createCartReads(deps.sequelize);
+  const carts = createCarts({ sequelize: deps.sequelize, models, products, now, events, reads });
   const redemptions = createPromoRedemptions(models);
-  const quotes = createQuotes({ sequelize: deps.sequelize, models, products, carts, promoCodes, redemptions, rules, ttlMs: deps.quoteTtlMs ?? 15 * 60_000, now, logger: deps.logger, events });
+  const quotes = createQuotes({ sequelize: deps.sequelize, models, products, carts, promoCodes, redemptions, rules, ttlMs: deps.quoteTtlMs ?? 15 * 60_000, now, logger: deps.logger, events, reads });
   return { models, carts, quotes, promoCodes };
 }
 

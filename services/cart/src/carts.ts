@@ -1,5 +1,6 @@
-import { Op, QueryTypes, type Sequelize, type Transaction } from "sequelize";
-import { AppError, createSqlReader, isUniqueViolation, notFound, sqlDate, unprocessable, writeOutsideTransaction, type EventRecorder } from "@disqo-commerce/kit";
+import { Op, type Sequelize, type Transaction } from "sequelize";
+import { AppError, isUniqueViolation, notFound, sqlDate, unprocessable, writeOutsideTransaction, type EventRecorder } from "@disqo-commerce/kit";
+import type { CartReads } from "./data-access/cart-reads.js";
 import type { components } from "./generated/openapi.js";
 import type { CartModel, CartModels } from "./models/index.js";
 import { CURRENCY, money } from "./money.js";
@@ -19,20 +20,19 @@ export interface CartDeps {
   products: ProductClient;
   now: () => Date;
   events: EventRecorder;
+  reads: CartReads;
 }
 
 const productUnavailable = (productId: number) => new AppError(404, "product_unavailable", `Product ${productId} does not exist or is not for sale.`);
 
 export function createCarts(deps: CartDeps) {
-  const { sequelize, models, products, now } = deps;
+  const { sequelize, models, products, now, reads } = deps;
 
-  // the hot reads (every cart request) as prepared statements, see the kit's SqlReader
-  const reader = createSqlReader(sequelize);
 
   /** The user's active cart, created on first use; two first requests racing end with one cart. */
   async function ensureActiveCart(userId: number): Promise<{ id: number }> {
-    const [existing] = await reader.all<{ id: number }>("SELECT id FROM carts WHERE active_user_id = ?", [userId]);
-    if (existing) return { id: Number(existing.id) };
+    const existing = await reads.activeCartId(userId);
+    if (existing !== undefined) return { id: existing };
     try {
       // not on the shared connection (see writeOutsideTransaction): under 8 shoppers on SQLite that stalled the service
       return await writeOutsideTransaction(sequelize, (transaction) => models.Cart.create({ user_id: userId, active_user_id: userId, is_active: true }, { transaction }));
@@ -101,14 +101,9 @@ export function createCarts(deps: CartDeps) {
 
   /** The cart's view; inside a transaction `t`, as that transaction sees it. */
   async function view(cartId: number, t?: Transaction): Promise<CartView> {
-    const read = <R>(sql: string, params: unknown[]): Promise<R[]> =>
-      t ? (sequelize.query(sql, { replacements: params, type: QueryTypes.SELECT, transaction: t }) as Promise<R[]>) : reader.all<R>(sql, params);
-    const [cart] = await read<{ id: number; created_at: Date | string; updated_at: Date | string }>("SELECT id, created_at, updated_at FROM carts WHERE id = ?", [cartId]);
+    const cart = await reads.cart(cartId, t);
     if (!cart) throw new Error(`cart ${cartId} vanished`);
-    const items = await read<{ id: number; product_id: number; name: string; quantity: number; unit_price: number | string; currency: string; created_at: Date | string }>(
-      "SELECT id, product_id, name, quantity, unit_price, currency, created_at FROM cart_items WHERE cart_id = ? ORDER BY id ASC",
-      [cartId],
-    );
+    const items = await reads.cartItems(cartId, t);
     const lines = items.map((item) => {
       const unit = Number(item.unit_price);
       const quantity = Number(item.quantity);

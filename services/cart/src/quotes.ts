@@ -12,10 +12,11 @@
  */
 import { randomBytes } from "node:crypto";
 import { Op, type Sequelize } from "sequelize";
-import { conflict, createSqlReader, notFound, sqlDate, sqlDateOrNull, unprocessable, type EventRecorder, type Logger, type Principal } from "@disqo-commerce/kit";
+import { conflict, notFound, sqlDate, sqlDateOrNull, unprocessable, type EventRecorder, type Logger, type Principal } from "@disqo-commerce/kit";
 import type { components } from "./generated/openapi.js";
 import type { Carts } from "./carts.js";
-import type { CartModels, QuoteItemModel, QuoteModel } from "./models/index.js";
+import type { CartReads, QuoteItemRow, QuoteRow } from "./data-access/cart-reads.js";
+import type { CartModels } from "./models/index.js";
 import { CURRENCY, money } from "./money.js";
 import { priceQuote, type Discount, type PricingRules } from "./pricing.js";
 import type { ProductClient } from "./products.js";
@@ -38,6 +39,7 @@ export interface QuoteDeps {
   now: () => Date;
   logger: Logger;
   events: EventRecorder;
+  reads: CartReads;
 }
 
 /** Opaque and unguessable; also a valid reservation id at the product service (`^[A-Za-z0-9_-]{1,64}$`). */
@@ -45,27 +47,8 @@ export function newQuoteId(): string {
   return `q_${randomBytes(16).toString("base64url")}`;
 }
 
-const QUOTE_COLUMNS =
-  "id, cart_id, user_id, status, currency, subtotal, discount_total, shipping_total, tax_total, total, promo_code, shipping_address, price_changes, expires_at, order_id, accepted_at, created_at";
-const QUOTE_ITEM_COLUMNS = "cart_item_id, product_id, name, quantity, unit_price, subtotal, discount, tax, total";
-
-/** A quote as read (see the kit's SqlReader): numbers may be text (BIGINT), dates text (SQLite). */
-type QuoteRow = Pick<QuoteModel, "id" | "status" | "currency" | "promo_code" | "shipping_address" | "price_changes" | "order_id"> & {
-  cart_id: number | string;
-  user_id: number | string;
-  subtotal: number | string;
-  discount_total: number | string;
-  shipping_total: number | string;
-  tax_total: number | string;
-  total: number | string;
-  expires_at: Date | string;
-  accepted_at: Date | string | null;
-  created_at: Date | string;
-};
-type QuoteItemRow = Pick<QuoteItemModel, "name"> & Record<"cart_item_id" | "product_id" | "quantity" | "unit_price" | "subtotal" | "discount" | "tax" | "total", number | string>;
-
 export function createQuotes(deps: QuoteDeps) {
-  const { sequelize, models, products, carts, promoCodes, redemptions, rules, now, logger } = deps;
+  const { sequelize, models, products, carts, promoCodes, redemptions, rules, now, logger, reads } = deps;
 
   function toView(quote: QuoteRow, items: QuoteItemRow[]): QuoteView {
     const c = quote.currency;
@@ -108,14 +91,10 @@ export function createQuotes(deps: QuoteDeps) {
     return view;
   }
 
-  // a quote is read after every change and by the order service: prepared statements (see the kit's SqlReader)
-  const reader = createSqlReader(sequelize);
-
   async function load(id: string): Promise<QuoteView | null> {
-    const [quote] = await reader.all<QuoteRow>(`SELECT ${QUOTE_COLUMNS} FROM quotes WHERE id = ?`, [id]);
+    const quote = await reads.quote(id);
     if (!quote) return null;
-    const items = await reader.all<QuoteItemRow>(`SELECT ${QUOTE_ITEM_COLUMNS} FROM quote_items WHERE quote_id = ? ORDER BY id ASC`, [id]);
-    return toView(quote, items);
+    return toView(quote, await reads.quoteItems(id));
   }
 
   /** Best effort: a hold we fail to release lapses at its `expires_at` anyway. */
