@@ -1,5 +1,5 @@
-import { Op, QueryTypes } from "sequelize";
 import { AppError } from "@disqo-commerce/kit";
+import { createLoginFailures } from "./data-access/login-failures.js";
 import type { AuthModels } from "./models/index.js";
 
 /** One limit: at most `max` attempts recorded under `bucket` within the last `windowSeconds`. */
@@ -21,27 +21,11 @@ export interface Reservation {
  * Increment, then check: each attempt first inserts its row, then counts the rows of its bucket
  * in the window up to and including its own id. That count is the attempt's rank, fixed once
  * its row exists, so of N parallel attempts only the first `max` ranks pass, whatever order
- * the counts run in. On MariaDB the count is a locking read, so it waits for a lower id that
- * is inserted but not yet committed instead of skipping it. A rejected attempt removes its row
- * again: being refused does not extend the lockout.
+ * the counts run in (on MariaDB the count is a locking read, see data-access/login-failures.ts).
+ * A rejected attempt removes its row again: being refused does not extend the lockout.
  */
 export function createAttemptLimiter(models: AuthModels) {
-  const { LoginFailure } = models;
-  const sequelize = LoginFailure.sequelize!;
-  const lockingRead = sequelize.getDialect() === "mysql" || sequelize.getDialect() === "mariadb" ? " LOCK IN SHARE MODE" : "";
-  const table = LoginFailure.getTableName() as string;
-
-  async function rank(limit: Limit, id: number, now: number): Promise<{ count: number; oldest: number }> {
-    const [row] = await sequelize.query<{ n: number | string; oldest: string | Date | null }>(
-      `SELECT COUNT(*) AS n, MIN(failed_at) AS oldest FROM ${table} WHERE bucket = ? AND failed_at >= ? AND id <= ?${lockingRead}`,
-      { replacements: [limit.bucket, new Date(now - limit.windowSeconds * 1000), id], type: QueryTypes.SELECT },
-    );
-    return { count: Number(row?.n ?? 0), oldest: row?.oldest ? new Date(row.oldest).getTime() : now };
-  }
-
-  const remove = async (ids: number[]) => {
-    if (ids.length) await LoginFailure.destroy({ where: { id: { [Op.in]: ids } } });
-  };
+  const failures = createLoginFailures(models);
 
   return {
     /**
@@ -52,26 +36,22 @@ export function createAttemptLimiter(models: AuthModels) {
       const now = Date.now();
       const ids: number[] = [];
       for (const limit of limits) {
-        const row = await LoginFailure.create({ bucket: limit.bucket, failed_at: new Date(now) });
-        ids.push(row.id);
-        const { count, oldest } = await rank(limit, row.id, now);
+        const id = await failures.add(limit.bucket, new Date(now));
+        ids.push(id);
+        const { count, oldest } = await failures.rank(limit.bucket, new Date(now - limit.windowSeconds * 1000), id);
         if (count > limit.max) {
-          await remove(ids);
-          const retryAfter = Math.max(1, Math.ceil((oldest + limit.windowSeconds * 1000 - Date.now()) / 1000));
+          await failures.remove(ids);
+          const retryAfter = Math.max(1, Math.ceil(((oldest?.getTime() ?? now) + limit.windowSeconds * 1000 - Date.now()) / 1000));
           throw new AppError(429, "rate_limited", message, { headers: { "Retry-After": String(retryAfter) } });
         }
       }
-      return { release: () => remove(ids) };
+      return { release: () => failures.remove(ids) };
     },
 
     /** Forgets every attempt of a bucket (e.g. an email's failures after a successful login). */
-    async clear(bucket: string): Promise<void> {
-      await LoginFailure.destroy({ where: { bucket } });
-    },
+    clear: (bucket: string) => failures.removeBucket(bucket),
 
-    async purgeOlderThan(seconds: number): Promise<void> {
-      await LoginFailure.destroy({ where: { failed_at: { [Op.lt]: new Date(Date.now() - seconds * 1000) } } });
-    },
+    purgeOlderThan: (seconds: number) => failures.removeBefore(new Date(Date.now() - seconds * 1000)),
   };
 }
 
