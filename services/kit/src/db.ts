@@ -75,6 +75,65 @@ export function writeOutsideTransaction<T>(sequelize: Sequelize, write: (transac
   return isMysql(sequelize) ? write(undefined) : sequelize.transaction((t) => write(t));
 }
 
+/** The in-process queue of the SQLite writer connection (set by hardenTransactions). */
+const writerQueues = new WeakMap<Sequelize, <T>(run: () => Promise<T>) => Promise<T>>();
+
+type SqliteRunner = { run(sql: string, params: unknown[], cb: (this: { changes: number }, e: Error | null) => void): void };
+type MysqlRunner = { execute(sql: string, params: unknown[], cb: (e: Error | null, result: { affectedRows?: number }) => void): void };
+
+/**
+ * One write statement outside any transaction of the caller, with bound parameters, straight
+ * on the driver: answers the rows it changed. For the hot lone writes (the idempotency keys of
+ * every keyed request): `writeOutsideTransaction` with a Sequelize query costs three statements
+ * on SQLite (BEGIN, the write, COMMIT), each through Sequelize's query layer.
+ * - SQLite: in the writer connection's queue, as an autocommit statement on that connection
+ *   (so it never busy-waits for the lock, see writeOutsideTransaction); SQLITE_BUSY is retried.
+ * - MariaDB: mysql2's `execute` on a pooled connection, autocommit.
+ * Errors are the driver's (isUniqueViolation and isLockConflict know them).
+ * Never call it inside a managed transaction: on SQLite it would wait for that transaction to end.
+ */
+export async function writeStatement(sequelize: Sequelize, sql: string, params: unknown[]): Promise<number> {
+  if (isMysql(sequelize)) {
+    const manager = sequelize.connectionManager as unknown as { getConnection(o: object): Promise<MysqlRunner>; releaseConnection(c: MysqlRunner): Promise<void> | void };
+    const connection = await manager.getConnection({ type: "write" });
+    try {
+      return await new Promise<number>((resolve, reject) => connection.execute(sql, params, (e, result) => (e ? reject(e) : resolve(result.affectedRows ?? 0))));
+    } finally {
+      await manager.releaseConnection(connection);
+    }
+  }
+  const queue = writerQueues.get(sequelize);
+  if (!queue) throw new Error("writeStatement needs a database opened with openDatabase");
+  const manager = sequelize.connectionManager as unknown as { getConnection(o: object): Promise<SqliteRunner> };
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await queue(async () => {
+        const connection = await manager.getConnection({ uuid: WRITER });
+        return new Promise<number>((resolve, reject) =>
+          connection.run(sql, params.map(sqliteBindable), function (e) {
+            if (e) reject(e);
+            else resolve(this.changes);
+          }),
+        );
+      });
+    } catch (error) {
+      if (attempt >= MAX_TRANSACTION_ATTEMPTS || !/SQLITE_BUSY/.test(String(error))) throw error;
+      await sleep(Math.min(100, 3 * attempt) + Math.random() * 10 * attempt);
+    }
+  }
+}
+
+/**
+ * A value as Sequelize writes it on SQLite: a Date as its UTC text (`2026-01-02
+ * 03:04:05.678 +00:00`, so it compares with the rows Sequelize wrote), a boolean as 0/1.
+ * (mysql2 binds a Date itself; the connection is UTC.)
+ */
+function sqliteBindable(value: unknown): unknown {
+  if (typeof value === "boolean") return value ? 1 : 0;
+  if (value instanceof Date) return `${value.toISOString().replace("T", " ").replace("Z", "")} +00:00`;
+  return value;
+}
+
 /** Applies the pending migrations in order; migrations are the only way the schema changes (no sync()). */
 export async function migrate(sequelize: Sequelize, migrations: Migration[], logger?: Logger): Promise<void> {
   const umzug = new Umzug({
@@ -94,8 +153,9 @@ export async function migrate(sequelize: Sequelize, migrations: Migration[], log
 
 /** True for a unique-constraint violation on either backend. */
 export function isUniqueViolation(error: unknown): boolean {
-  const e = error as { name?: string; original?: { code?: string; errno?: number } } | undefined;
-  return e?.name === "SequelizeUniqueConstraintError" || e?.original?.code === "ER_DUP_ENTRY" || /UNIQUE constraint failed/.test(String(error));
+  const e = error as { name?: string; code?: string; original?: { code?: string; errno?: number } } | undefined;
+  // Sequelize's error, or the driver's own (writeStatement): mysql2's code, node-sqlite3's message
+  return e?.name === "SequelizeUniqueConstraintError" || e?.original?.code === "ER_DUP_ENTRY" || e?.code === "ER_DUP_ENTRY" || /UNIQUE constraint failed/.test(String(error));
 }
 
 type SqliteConnection = {
@@ -214,6 +274,7 @@ function hardenTransactions(sequelize: Sequelize): void {
     tail = next.catch(() => undefined);
     return next;
   };
+  writerQueues.set(sequelize, serialised);
   const managed = async (options: { isolationLevel?: string }, fn: (t: Transaction) => Promise<unknown>) => {
     const opts = mysql && !options.isolationLevel ? { ...options, isolationLevel: Transaction.ISOLATION_LEVELS.READ_COMMITTED } : options;
     for (let attempt = 1; ; attempt++) {

@@ -2,7 +2,7 @@ import { createHash, randomUUID } from "node:crypto";
 import { QueryTypes, type Sequelize, type Transaction } from "sequelize";
 import { stringify as stableStringify } from "safe-stable-stringify";
 import { conflict, unprocessable } from "./errors.js";
-import { isMysql, isUniqueViolation, writeOutsideTransaction, type Migration } from "./db.js";
+import { isMysql, isUniqueViolation, writeStatement, type Migration } from "./db.js";
 
 const RETENTION_MS = 24 * 60 * 60_000;
 /**
@@ -72,12 +72,14 @@ export class IdempotencyStore {
     const now = new Date();
     const lease = randomUUID();
     try {
-      await writeOutsideTransaction(this.sequelize, (transaction) =>
-        this.sequelize.query("INSERT INTO idempotency_keys (scope, idem_key, request_hash, state, lease, created_at, updated_at) VALUES (?, ?, ?, 'in_flight', ?, ?, ?)", {
-          replacements: [scope, key, hash, lease, now, now],
-          transaction,
-        }),
-      );
+      await writeStatement(this.sequelize, "INSERT INTO idempotency_keys (scope, idem_key, request_hash, state, lease, created_at, updated_at) VALUES (?, ?, ?, 'in_flight', ?, ?, ?)", [
+        scope,
+        key,
+        hash,
+        lease,
+        now,
+        now,
+      ]);
       return { kind: "new", lease };
     } catch (error) {
       if (!isUniqueViolation(error)) throw error;
@@ -99,17 +101,15 @@ export class IdempotencyStore {
     }
     if (now.getTime() - new Date(row.updated_at).getTime() > this.abandonedMs) {
       // Take over an abandoned key: the conditional update lets exactly one retry win the lease.
-      await writeOutsideTransaction(this.sequelize, (transaction) =>
-        this.sequelize.query("UPDATE idempotency_keys SET lease = ?, updated_at = ? WHERE scope = ? AND idem_key = ? AND state = 'in_flight' AND updated_at < ?", {
-          replacements: [lease, now, scope, key, new Date(now.getTime() - this.abandonedMs)],
-          transaction,
-        }),
-      );
-      const [owner] = await this.sequelize.query<{ lease: string | null }>("SELECT lease FROM idempotency_keys WHERE scope = ? AND idem_key = ?", {
-        replacements: [scope, key],
-        type: QueryTypes.SELECT,
-      });
-      if (owner?.lease === lease) return { kind: "new", lease };
+      const lease = randomUUID();
+      const won = await writeStatement(this.sequelize, "UPDATE idempotency_keys SET lease = ?, updated_at = ? WHERE scope = ? AND idem_key = ? AND state = 'in_flight' AND updated_at < ?", [
+        lease,
+        now,
+        scope,
+        key,
+        new Date(now.getTime() - this.abandonedMs),
+      ]);
+      if (won === 1) return { kind: "new", lease };
     }
     throw conflict("idempotency_key_in_flight", "A request with this Idempotency-Key is still being processed; retry shortly.");
   }
@@ -119,7 +119,8 @@ export class IdempotencyStore {
    * whose key a retry took over (it was thought dead) does not overwrite the retry's answer.
    */
   async complete(scope: string, key: string, status: number, body: unknown, lease?: string): Promise<void> {
-    await writeOutsideTransaction(this.sequelize, (transaction) => this.storeAnswer(transaction, scope, key, status, body, lease));
+    const [sql, params] = answerStatement(scope, key, status, body, lease);
+    await writeStatement(this.sequelize, sql, params);
   }
 
   /**
@@ -134,27 +135,20 @@ export class IdempotencyStore {
     }
   }
 
-  private async storeAnswer(transaction: Transaction | undefined, scope: string, key: string, status: number, body: unknown, lease?: string): Promise<number> {
-    const [, meta] = (await this.sequelize.query(
-      `UPDATE idempotency_keys SET state = 'done', response_status = ?, response_body = ?, updated_at = ? WHERE scope = ? AND idem_key = ?${lease === undefined ? "" : " AND state = 'in_flight' AND lease = ?"}`,
-      {
-        replacements: [status, body === undefined ? null : JSON.stringify(body), new Date(), scope, key, ...(lease === undefined ? [] : [lease])],
-        transaction,
-        // with the type, both drivers answer [_, rows changed]
-        type: QueryTypes.UPDATE,
-      },
-    )) as [unknown, unknown];
-    return affectedRows(meta);
+  private async storeAnswer(transaction: Transaction, scope: string, key: string, status: number, body: unknown, lease: string): Promise<number> {
+    const [sql, replacements] = answerStatement(scope, key, status, body, lease);
+    // with the type, both drivers answer [_, rows changed]
+    const [, changed] = (await this.sequelize.query(sql, { replacements, transaction, type: QueryTypes.UPDATE })) as [unknown, number];
+    return changed;
   }
 
   /** The request failed in a way that is safe to retry (a 5xx): let the next attempt run (with `lease`: only if this run still holds the key). */
   async forget(scope: string, key: string, lease?: string): Promise<void> {
-    await writeOutsideTransaction(this.sequelize, (transaction) =>
-      this.sequelize.query(`DELETE FROM idempotency_keys WHERE scope = ? AND idem_key = ?${lease === undefined ? "" : " AND state = 'in_flight' AND lease = ?"}`, {
-        replacements: [scope, key, ...(lease === undefined ? [] : [lease])],
-        transaction,
-      }),
-    );
+    await writeStatement(this.sequelize, `DELETE FROM idempotency_keys WHERE scope = ? AND idem_key = ?${lease === undefined ? "" : " AND state = 'in_flight' AND lease = ?"}`, [
+      scope,
+      key,
+      ...(lease === undefined ? [] : [lease]),
+    ]);
   }
 
   /** Deletes keys past their retention. A plain conditional DELETE: safe when several replicas run it at once. */
@@ -176,6 +170,14 @@ export class IdempotencyStore {
   }
 }
 
+
+/** The UPDATE that stores an answer; with the run's `lease`, only while that run holds the key. */
+function answerStatement(scope: string, key: string, status: number, body: unknown, lease?: string): [string, unknown[]] {
+  return [
+    `UPDATE idempotency_keys SET state = 'done', response_status = ?, response_body = ?, updated_at = ? WHERE scope = ? AND idem_key = ?${lease === undefined ? "" : " AND state = 'in_flight' AND lease = ?"}`,
+    [status, body === undefined ? null : JSON.stringify(body), new Date(), scope, key, ...(lease === undefined ? [] : [lease])],
+  ];
+}
 
 /** Rows an UPDATE or DELETE changed, as either driver reports it (mysql2: affectedRows; node-sqlite3: changes). */
 export function affectedRows(meta: unknown): number {

@@ -1,6 +1,6 @@
 import { expect } from "chai";
-import type { Sequelize, Transaction } from "sequelize";
-import { createSqlReader, sqlDate, writeOutsideTransaction } from "../src/index.js";
+import { QueryTypes, type Sequelize, type Transaction } from "sequelize";
+import { createSqlReader, isUniqueViolation, sqlDate, writeOutsideTransaction, writeStatement } from "../src/index.js";
 import { testBackends, type FreshDatabase } from "../src/testing.js";
 import { kitDatabase } from "./support.js";
 
@@ -116,6 +116,48 @@ for (const backend of testBackends()) {
       const error = await reader.all("SELECT nope FROM gadgets", []).catch((e: Error) => e);
       expect(error).to.be.instanceOf(Error);
       expect(await reader.all("SELECT COUNT(*) AS n FROM gadgets", [])).to.have.length(1);
+    });
+  });
+
+  describe(`kit: writeStatement (${backend})`, () => {
+    let sequelize: Sequelize;
+    let db: FreshDatabase;
+    before(async () => {
+      ({ sequelize, db } = await kitDatabase(backend));
+      await sequelize.query("CREATE TABLE widgets (id INTEGER PRIMARY KEY, name VARCHAR(50) NOT NULL, made_at DATETIME(3) NOT NULL, fine BOOLEAN NOT NULL)");
+    });
+    after(async () => {
+      await sequelize.close();
+      await db.drop();
+    });
+
+    it("when it writes, then it answers the rows changed, and its dates and booleans compare with what Sequelize writes and reads", async () => {
+      const madeAt = new Date("2026-01-02T03:04:05.678Z");
+      expect(await writeStatement(sequelize, "INSERT INTO widgets (id, name, made_at, fine) VALUES (?, ?, ?, ?)", [1, "one", madeAt, true])).to.equal(1);
+      await sequelize.transaction((t) => sequelize.query("INSERT INTO widgets (id, name, made_at, fine) VALUES (?, ?, ?, ?)", { replacements: [2, "two", madeAt, false], transaction: t }));
+      // a bound Date against both rows, one written here and one by Sequelize
+      const exclaimed = backend === "sqlite" ? "name || '!'" : "CONCAT(name, '!')";
+      expect(await writeStatement(sequelize, `UPDATE widgets SET name = ${exclaimed} WHERE made_at < ?`, [new Date(madeAt.getTime() + 1000)])).to.equal(2);
+      expect(await writeStatement(sequelize, "UPDATE widgets SET name = 'never' WHERE made_at > ?", [new Date(madeAt.getTime() + 1000)])).to.equal(0);
+      const rows = await sequelize.query<{ id: number; name: string; fine: number | boolean }>("SELECT id, name, fine FROM widgets WHERE fine = ? ORDER BY id", { replacements: [true], type: QueryTypes.SELECT });
+      expect(rows.map((r) => [Number(r.id), r.name])).to.deep.equal([[1, "one!"]]);
+    });
+
+    it("when the key already exists, then it fails with an error isUniqueViolation knows, and the next write works", async () => {
+      const error = await writeStatement(sequelize, "INSERT INTO widgets (id, name, made_at, fine) VALUES (?, ?, ?, ?)", [1, "again", new Date(), true]).catch((e: unknown) => e);
+      expect(isUniqueViolation(error), String(error)).to.equal(true);
+      expect(await writeStatement(sequelize, "DELETE FROM widgets WHERE id = ?", [1])).to.equal(1);
+    });
+
+    it("when transactions write at the same time, then every write lands", async () => {
+      const writes = Array.from({ length: 20 }, (_, i) =>
+        i % 2
+          ? writeStatement(sequelize, "INSERT INTO widgets (id, name, made_at, fine) VALUES (?, ?, ?, ?)", [100 + i, "lone", new Date(), true])
+          : sequelize.transaction((t) => sequelize.query("INSERT INTO widgets (id, name, made_at, fine) VALUES (?, 'txn', ?, ?)", { replacements: [100 + i, new Date(), true], transaction: t })),
+      );
+      await Promise.all(writes);
+      const [row] = await sequelize.query<{ n: number | string }>("SELECT COUNT(*) AS n FROM widgets WHERE id >= 100", { type: QueryTypes.SELECT });
+      expect(Number(row!.n)).to.equal(20);
     });
   });
 }
