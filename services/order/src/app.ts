@@ -6,7 +6,7 @@ import { defineModels } from "./models/index.js";
 import { createOutbox } from "./outbox/outbox.js";
 import { followUpHandlers } from "./outbox/follow-ups.js";
 import { createPayments } from "./payments/payments.js";
-import type { PaymentGateway } from "./payments/gateway.js";
+import type { PaymentProcessorClient } from "./payments/processor-client.js";
 import { createRemotes, type Remotes } from "./remote/clients.js";
 import { createOrderReads } from "./data-access/order-reads.js";
 import { createViews } from "./orders/views.js";
@@ -50,7 +50,7 @@ export interface OrderAppDeps {
   trustProxy?: string[];
   /** See the kit's IdempotencyStore; default 2 minutes. */
   idempotencyAbandonedMs?: number;
-  gateway: PaymentGateway;
+  processor: PaymentProcessorClient;
   /** The cart and product services: their base URLs (with the service secret), or ready clients. */
   remotes: Remotes | { cartUrl: string; productUrl: string; serviceSecret: string };
   settings?: Partial<OrderSettings>;
@@ -76,7 +76,7 @@ export function createApp(deps: OrderAppDeps) {
           serviceToken: serviceTokenProvider("order", deps.remotes.serviceSecret),
           timeoutMs: settings.remoteTimeoutMs,
         });
-  const payments = createPayments(deps.gateway, logger, { timeoutMs: settings.gatewayTimeoutMs, lookupAttempts: settings.lookupAttempts, lookupDelayMs: settings.lookupDelayMs });
+  const payments = createPayments(deps.processor, logger, { timeoutMs: settings.gatewayTimeoutMs, lookupAttempts: settings.lookupAttempts, lookupDelayMs: settings.lookupDelayMs });
   const outbox = createOutbox(models, followUpHandlers(remotes, logger, clock), logger, {
     baseDelayMs: settings.outboxBaseDelayMs,
     maxDelayMs: settings.outboxMaxDelayMs,

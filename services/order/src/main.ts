@@ -2,14 +2,14 @@ import { RemoteJwks, TokenVerifier, createLogger, listen, migrate, openDatabase,
 import { createApp } from "./app.js";
 import { readConfig } from "./config.js";
 import { migrations } from "./migrations/index.js";
-import { TestPaymentGateway } from "./payments/test-gateway.js";
-import { SqlLedger } from "./payments/test-gateway-ledger.js";
+import { TestPaymentProcessor } from "./payments/test-processor.js";
+import { SqlLedger } from "./payments/test-processor-ledger.js";
 
 const config = readConfig();
 const logger = createLogger({ service: "order", level: config.LOG_LEVEL });
 const sequelize = openDatabase({ url: config.DATABASE_URL, dataDir: config.DATA_DIR, name: "order", logger });
 await migrate(sequelize, migrations, logger);
-if (config.NODE_ENV === "production") logger.warn("the built-in test payment gateway is in use; no real money moves");
+if (config.NODE_ENV === "production") logger.warn("the built-in test payment processor is in use; no real money moves");
 const { app, domain } = createApp({
   sequelize,
   logger,
@@ -17,7 +17,7 @@ const { app, domain } = createApp({
   validateResponses: responseValidationEnabled(config), trustProxy: config.TRUSTED_PROXIES,
   idempotencyAbandonedMs: config.IDEMPOTENCY_ABANDONED_MS,
   // its books live in this service's database, so every replica and every restart can look a charge up
-  gateway: new TestPaymentGateway(new SqlLedger(sequelize)),
+  processor: new TestPaymentProcessor(new SqlLedger(sequelize)),
   remotes: { cartUrl: config.CART_URL, productUrl: config.PRODUCT_URL, serviceSecret: config.SERVICE_SECRET },
   settings: {
     remoteTimeoutMs: config.REMOTE_TIMEOUT_MS,

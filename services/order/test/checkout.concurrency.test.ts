@@ -35,8 +35,8 @@ for (const backend of testBackends()) {
       expect(tables.orders.filter((o) => o.quote_id === quote.id)).to.have.length(1);
       expect(tables.transactions.filter((t) => t.quote_id === quote.id)).to.have.length(1);
       expect(tables.attempts.filter((a) => a.quote_id === quote.id).map((a) => a.state)).to.deep.equal(["completed"]);
-      expect((await p.gateway.succeededCharges()).filter((c) => c.reference === orderId)).to.have.length(1);
-      expect(p.gateway.calls.filter((c) => c.op === "charge" && tables.attempts.some((a) => a.id === c.reference && a.quote_id === quote.id))).to.have.length(1);
+      expect((await p.processor.succeededCharges()).filter((c) => c.reference === orderId)).to.have.length(1);
+      expect(p.processor.calls.filter((c) => c.op === "charge" && tables.attempts.some((a) => a.id === c.reference && a.quote_id === quote.id))).to.have.length(1);
       expect(await productState(p, product.id)).to.deep.equal({ stock: 5, available: 3 });
 
       const late = await checkout(p, user, quote.id, { key });
@@ -55,7 +55,7 @@ for (const backend of testBackends()) {
       for (const r of results.filter((x) => x.status !== 201)) expect(r.body.code).to.equal("quote_not_open");
       const tables = await orderTables(p.order.sequelize);
       expect(tables.transactions.filter((t) => t.quote_id === quote.id)).to.have.length(1);
-      expect((await p.gateway.succeededCharges()).filter((c) => tables.attempts.some((a) => a.id === c.reference && a.quote_id === quote.id))).to.have.length(1);
+      expect((await p.processor.succeededCharges()).filter((c) => tables.attempts.some((a) => a.id === c.reference && a.quote_id === quote.id))).to.have.length(1);
     });
 
     it("when shoppers compete for the last units, then no unit is sold twice, the losers get a 409 and are never charged", async () => {
@@ -84,7 +84,7 @@ for (const backend of testBackends()) {
       const tables = await orderTables(p.order.sequelize);
       const orders = tables.orders.filter((o) => shoppers.includes(o.user_id));
       expect(orders).to.have.length(stock);
-      const charged = (await p.gateway.succeededCharges()).filter((c) => orders.some((o) => o.id === c.reference));
+      const charged = (await p.processor.succeededCharges()).filter((c) => orders.some((o) => o.id === c.reference));
       expect(charged).to.have.length(stock);
       for (const loser of losers) expect(tables.transactions.filter((t) => t.quote_id === loser.quoteId)).to.have.length(0);
       expect(await eventually(() => productState(p, product.id), (s) => s.available === 0)).to.deep.equal({ stock, available: 0 });

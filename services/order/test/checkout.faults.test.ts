@@ -37,7 +37,7 @@ for (const backend of testBackends()) {
       faults.onStep = undefined;
       p.down.cart = false;
       p.down.product = false;
-      p.gateway.setAvailable(true);
+      p.processor.setAvailable(true);
     });
     after(async () => {
       await p?.close();
@@ -106,21 +106,21 @@ for (const backend of testBackends()) {
         ["commit_reservation", "done"],
         ["accept_quote", "done"],
       ]);
-      expect(p.gateway.calls.filter((c) => c.op === "charge" && c.reference === res.body.order.id)).to.have.length(1);
+      expect(p.processor.calls.filter((c) => c.op === "charge" && c.reference === res.body.order.id)).to.have.length(1);
     });
 
     it("when the product service is down at checkout, then it is a clean 503, nothing is charged and the quote is still open", async () => {
       const product = await createProduct(p, { stock: 5 });
       const user = newUserId();
       const quote = await quoteFor(p, user, [{ product, quantity: 1 }]);
-      const chargesBefore = p.gateway.calls.filter((c) => c.op === "charge").length;
+      const chargesBefore = p.processor.calls.filter((c) => c.op === "charge").length;
       p.down.product = true;
 
       const res = await checkout(p, user, quote.id);
 
       expect(res.status).to.equal(503);
       expect(res.body.code).to.equal("service_unavailable");
-      expect(p.gateway.calls.filter((c) => c.op === "charge").length).to.equal(chargesBefore);
+      expect(p.processor.calls.filter((c) => c.op === "charge").length).to.equal(chargesBefore);
       expect(await tablesFor(p, quote.id)).to.deep.equal({
         attempts: [["failed", null]],
         transactions: [],
@@ -160,7 +160,7 @@ for (const backend of testBackends()) {
       expect(tables.attempts).to.deep.equal([["charging", 1]]);
       expect(tables.orders).to.deep.equal([]);
       const attemptId = (await orderTables(p.order.sequelize)).attempts.find((a) => a.quote_id === quote.id)!.id;
-      expect((await p.gateway.succeededCharges()).filter((c) => c.reference === attemptId)).to.have.length(1);
+      expect((await p.processor.succeededCharges()).filter((c) => c.reference === attemptId)).to.have.length(1);
 
       faults.onStep = undefined;
       await p.order.kill();
@@ -180,7 +180,7 @@ for (const backend of testBackends()) {
           ["accept_quote", "done"],
         ],
       });
-      expect(p.gateway.calls.filter((c) => c.op === "charge" && c.reference === attemptId)).to.have.length(1);
+      expect(p.processor.calls.filter((c) => c.op === "charge" && c.reference === attemptId)).to.have.length(1);
       expect(await productState(p, product.id)).to.deep.equal({ stock: 5, available: 3 });
       expect((await getQuote(p, user, quote.id)).status).to.equal("accepted");
 
@@ -220,8 +220,8 @@ for (const backend of testBackends()) {
 
       expect(res.status).to.equal(201);
       const orderId = res.body.order.id;
-      expect(p.gateway.calls.filter((c) => c.reference === orderId).map((c) => c.op)).to.deep.equal(["charge", "lookup"]);
-      expect((await p.gateway.succeededCharges()).filter((c) => c.reference === orderId)).to.have.length(1);
+      expect(p.processor.calls.filter((c) => c.reference === orderId).map((c) => c.op)).to.deep.equal(["charge", "lookup"]);
+      expect((await p.processor.succeededCharges()).filter((c) => c.reference === orderId)).to.have.length(1);
       expect((await tablesFor(p, quote.id)).transactions).to.deep.equal([["charge", "succeeded"]]);
     });
 
@@ -230,7 +230,7 @@ for (const backend of testBackends()) {
       const user = newUserId();
       const quote = await quoteFor(p, user, [{ product, quantity: 1 }]);
       const key = randomUUID();
-      p.gateway.setAvailable(false);
+      p.processor.setAvailable(false);
 
       const res = await checkout(p, user, quote.id, { key });
 
@@ -240,14 +240,14 @@ for (const backend of testBackends()) {
       expect(busy.status).to.equal(409);
       expect(busy.body.code).to.equal("idempotency_key_in_flight");
 
-      p.gateway.setAvailable(true);
+      p.processor.setAvailable(true);
       await sleep(200);
       expect((await p.order.domain.recovery.runOnce()).checkouts).to.deep.equal({ closed: 1 });
       expect(await tablesFor(p, quote.id)).to.deep.equal({ attempts: [["failed", null]], transactions: [], orders: [], receipts: [], outbox: [["restore_hold", "done"]] });
 
       const retry = await checkout(p, user, quote.id, { key });
       expect(retry.status).to.equal(201);
-      expect((await p.gateway.succeededCharges()).filter((c) => c.reference === retry.body.order.id)).to.have.length(1);
+      expect((await p.processor.succeededCharges()).filter((c) => c.reference === retry.body.order.id)).to.have.length(1);
     });
 
     it("when the hold lapsed and another shopper took the stock, then the checkout is a 409 naming the product and nothing is charged", async () => {
@@ -275,7 +275,7 @@ for (const backend of testBackends()) {
       const user = newUserId();
       const quote = await quoteFor(p, user, [{ product, quantity: 2 }]);
       const { order } = (await checkout(p, user, quote.id)).body;
-      p.gateway.setAvailable(false);
+      p.processor.setAvailable(false);
 
       const res = await p.order.call("POST", `/v1/orders/${order.id}/cancel`, { token: p.tokens.user(user), headers: { "Idempotency-Key": randomUUID() } });
 
@@ -284,7 +284,7 @@ for (const backend of testBackends()) {
         ["charge", "succeeded"],
         ["refund", "pending"],
       ]);
-      p.gateway.setAvailable(true);
+      p.processor.setAvailable(true);
       await sleep(200);
       const recovered = await p.order.domain.recovery.runOnce();
 
@@ -303,7 +303,7 @@ for (const backend of testBackends()) {
           ["release_reservation", "done"],
         ],
       });
-      expect((await p.gateway.ledger()).filter((r) => r.type === "refund" && r.reference.startsWith(`refund_${order.id}`))).to.have.length(1);
+      expect((await p.processor.ledger()).filter((r) => r.type === "refund" && r.reference.startsWith(`refund_${order.id}`))).to.have.length(1);
       expect(await productState(p, product.id)).to.deep.equal({ stock: 5, available: 5 });
     });
   });
@@ -332,7 +332,7 @@ for (const backend of testBackends()) {
 
       expect(res.status).to.equal(409);
       expect(res.body.code).to.equal("quote_expired");
-      expect(p.gateway.calls.filter((c) => c.op === "charge").length).to.equal(0);
+      expect(p.processor.calls.filter((c) => c.op === "charge").length).to.equal(0);
       expect(await tablesFor(p, quote.id)).to.deep.equal({ attempts: [["failed", null]], transactions: [], orders: [], receipts: [], outbox: [["restore_hold", "done"]] });
       expect((await reservationOf(p, quote.id))?.status).to.equal("released");
       expect(await productState(p, product.id)).to.deep.equal({ stock: 3, available: 3 });

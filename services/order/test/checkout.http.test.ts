@@ -56,7 +56,7 @@ for (const backend of testBackends()) {
         ["commit_reservation", "done"],
         ["accept_quote", "done"],
       ]);
-      expect((await p.gateway.succeededCharges()).filter((c) => c.reference === order.id)).to.have.length(1);
+      expect((await p.processor.succeededCharges()).filter((c) => c.reference === order.id)).to.have.length(1);
       expect(await productState(p, product.id)).to.deep.equal({ stock: 5, available: 3 });
       expect((await reservationOf(p, quote.id))?.status).to.equal("committed");
       const accepted = await getQuote(p, user, quote.id);
@@ -79,7 +79,7 @@ for (const backend of testBackends()) {
       expect(second.status).to.equal(201);
       expect(second.body).to.deep.equal(first.body);
       expect(second.headers.get("idempotent-replayed")).to.equal("true");
-      expect(p.gateway.calls.filter((c) => c.op === "charge" && c.reference === first.body.order.id)).to.have.length(1);
+      expect(p.processor.calls.filter((c) => c.op === "charge" && c.reference === first.body.order.id)).to.have.length(1);
       expect((await tablesFor(quote.id)).transactions).to.have.length(1);
     });
 

@@ -57,7 +57,7 @@ for (const backend of testBackends()) {
       const product = await createProduct(p, { stock: 5 });
       const user = newUserId();
       const quote = await quoteFor(p, user, [{ product, quantity: 2 }]);
-      const chargesBefore = (await p.gateway.succeededCharges()).length;
+      const chargesBefore = (await p.processor.succeededCharges()).length;
 
       expect((await admin("DELETE", `/v1/products/${product.id}`)).status).to.equal(200);
       const res = await checkout(p, user, quote.id);
@@ -66,7 +66,7 @@ for (const backend of testBackends()) {
       expect(res.body.code).to.equal("product_unavailable");
       expect(res.body.detail).to.match(/nothing was charged/);
       expect(res.body.products.map((x: { product_id: number }) => x.product_id)).to.deep.equal([product.id]);
-      expect(await p.gateway.succeededCharges()).to.have.length(chargesBefore);
+      expect(await p.processor.succeededCharges()).to.have.length(chargesBefore);
       expect(await ordersOfQuote(quote.id)).to.deep.equal({ orders: [], charges: [] });
       expect(await committedOf(product.id)).to.deep.equal({ stock: 5, committed: 0 });
     });

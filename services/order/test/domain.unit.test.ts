@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { AppError, createLogger } from "@disqo-commerce/kit";
 import { assertTransition, canTransition } from "../src/orders/status.js";
 import { OutcomeUnknownError, ProcessCrash, runSaga, type SagaStep } from "../src/checkout/saga.js";
-import { TestPaymentGateway } from "../src/payments/test-gateway.js";
+import { TestPaymentProcessor } from "../src/payments/test-processor.js";
 import { createPayments } from "../src/payments/payments.js";
 
 const silent = createLogger({ service: "order-unit", level: "silent" });
@@ -61,45 +61,45 @@ describe("saga runner", () => {
   });
 });
 
-describe("test payment gateway and payments", () => {
+describe("test payment processor and payments", () => {
   const signal = () => new AbortController().signal;
 
   it("when the test tokens are charged, then they approve or decline with their own codes, and a repeated reference charges once", async () => {
-    const gateway = new TestPaymentGateway();
-    const charge = (reference: string, token: string) => gateway.charge({ reference, amount: 500, currency: "USD", token, description: "t" }, { signal: signal() });
+    const processor = new TestPaymentProcessor();
+    const charge = (reference: string, token: string) => processor.charge({ reference, amount: 500, currency: "USD", token, description: "t" }, { signal: signal() });
     expect((await charge("r1", "tok_visa")).status).to.equal("succeeded");
     expect(await charge("r2", "tok_chargeDeclined")).to.include({ status: "declined", responseCode: "card_declined" });
     expect(await charge("r3", "tok_insufficientFunds")).to.include({ status: "declined", responseCode: "insufficient_funds" });
     const again = await charge("r1", "tok_visa");
-    expect(await gateway.succeededCharges()).to.have.length(1);
-    expect(again.gatewayTransactionId).to.equal((await gateway.succeededCharges())[0].gatewayTransactionId);
+    expect(await processor.succeededCharges()).to.have.length(1);
+    expect(again.gatewayTransactionId).to.equal((await processor.succeededCharges())[0].gatewayTransactionId);
   });
 
   it("when a refund exceeds its charge or names an unknown charge, then it is declined", async () => {
-    const gateway = new TestPaymentGateway();
-    const charged = await gateway.charge({ reference: "c", amount: 500, currency: "USD", token: "tok_visa", description: "t" }, { signal: signal() });
-    expect((await gateway.refund({ reference: "x1", chargeId: charged.gatewayTransactionId, amount: 501, currency: "USD" }, { signal: signal() })).status).to.equal("declined");
-    expect((await gateway.refund({ reference: "x2", chargeId: "ch_nope", amount: 1, currency: "USD" }, { signal: signal() })).status).to.equal("declined");
-    expect((await gateway.refund({ reference: "x3", chargeId: charged.gatewayTransactionId, amount: 500, currency: "USD" }, { signal: signal() })).status).to.equal("succeeded");
+    const processor = new TestPaymentProcessor();
+    const charged = await processor.charge({ reference: "c", amount: 500, currency: "USD", token: "tok_visa", description: "t" }, { signal: signal() });
+    expect((await processor.refund({ reference: "x1", chargeId: charged.gatewayTransactionId, amount: 501, currency: "USD" }, { signal: signal() })).status).to.equal("declined");
+    expect((await processor.refund({ reference: "x2", chargeId: "ch_nope", amount: 1, currency: "USD" }, { signal: signal() })).status).to.equal("declined");
+    expect((await processor.refund({ reference: "x3", chargeId: charged.gatewayTransactionId, amount: 500, currency: "USD" }, { signal: signal() })).status).to.equal("succeeded");
   });
 
   it("when the charge answer is lost, then the outcome is looked up and the charge is never sent again", async () => {
-    const gateway = new TestPaymentGateway();
-    const payments = createPayments(gateway, silent, { timeoutMs: 50, lookupAttempts: 2, lookupDelayMs: 1 });
+    const processor = new TestPaymentProcessor();
+    const payments = createPayments(processor, silent, { timeoutMs: 50, lookupAttempts: 2, lookupDelayMs: 1 });
 
     const settled = await payments.charge({ reference: "t1", amount: 700, currency: "USD", token: "tok_timeout", description: "t" });
 
     expect(settled.kind).to.equal("settled");
-    expect(gateway.calls.map((c) => c.op)).to.deep.equal(["charge", "lookup"]);
+    expect(processor.calls.map((c) => c.op)).to.deep.equal(["charge", "lookup"]);
   });
 
   it("when the processor cannot be reached, then the outcome is unknown (never a guess)", async () => {
-    const gateway = new TestPaymentGateway();
-    gateway.setAvailable(false);
-    const payments = createPayments(gateway, silent, { timeoutMs: 50, lookupAttempts: 2, lookupDelayMs: 1 });
+    const processor = new TestPaymentProcessor();
+    processor.setAvailable(false);
+    const payments = createPayments(processor, silent, { timeoutMs: 50, lookupAttempts: 2, lookupDelayMs: 1 });
 
     expect((await payments.charge({ reference: "t2", amount: 700, currency: "USD", token: "tok_visa", description: "t" })).kind).to.equal("unknown");
-    gateway.setAvailable(true);
+    processor.setAvailable(true);
     expect((await payments.lookup("t2")).kind).to.equal("absent");
   });
 });

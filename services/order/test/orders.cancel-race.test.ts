@@ -20,7 +20,7 @@ for (const backend of testBackends()) {
     before(async () => {
       p = await startPlatform(backend);
       // a processor's round trip: the refund is in flight while the shipment arrives
-      p.gateway.setRefundLatency(20);
+      p.processor.setRefundLatency(20);
     });
     after(async () => {
       await p?.close();
@@ -89,7 +89,7 @@ for (const backend of testBackends()) {
       expect(bad).to.deep.equal([]);
       // the processor agrees: one refund per cancelled order, none for a shipped one
       const cancelled = tables.orders.filter((o) => o.status === "cancelled").map((o) => o.id);
-      const processorRefunds = (await p.gateway.ledger()).filter((r) => r.type === "refund" && r.status === "succeeded");
+      const processorRefunds = (await p.processor.ledger()).filter((r) => r.type === "refund" && r.status === "succeeded");
       expect(processorRefunds).to.have.length(cancelled.length);
     });
 
@@ -118,12 +118,12 @@ for (const backend of testBackends()) {
 
     it("when the refund's answer is lost, then the order stays cancelling, cannot ship, and recovery finishes the cancellation", async () => {
       const { user, orderId } = await paidOrder(await createProduct(p));
-      p.gateway.setAvailable(false);
+      p.processor.setAvailable(false);
       let res: Reply;
       try {
         res = await cancel(user, orderId);
       } finally {
-        p.gateway.setAvailable(true);
+        p.processor.setAvailable(true);
       }
 
       const shipped = await ship(orderId);

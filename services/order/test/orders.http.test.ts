@@ -95,7 +95,7 @@ for (const backend of testBackends()) {
         expect(refund.amount).to.deep.equal(order.total);
         expect(res.body.receipts[1]).to.include({ kind: "refund", transaction_id: refund.id });
         expect(res.body.receipts[1].total).to.deep.equal(order.total);
-        expect((await p.gateway.ledger()).filter((r) => r.type === "refund" && r.reference.startsWith(`refund_${order.id}`))).to.have.length(1);
+        expect((await p.processor.ledger()).filter((r) => r.type === "refund" && r.reference.startsWith(`refund_${order.id}`))).to.have.length(1);
         expect(await eventually(() => productState(p, products[0].id), (s) => s.available === 6)).to.deep.equal({ stock: 6, available: 6 });
         expect((await reservationOf(p, quote.id))?.status).to.equal("released");
         const tables = await orderTables(p.order.sequelize);
@@ -118,7 +118,7 @@ for (const backend of testBackends()) {
         expect(replay.body).to.deep.equal(first.body);
         expect(again.status).to.equal(409);
         expect(again.body).to.include({ code: "illegal_transition", current_status: "cancelled" });
-        expect((await p.gateway.ledger()).filter((r) => r.type === "refund" && r.reference.startsWith(`refund_${order.id}`))).to.have.length(1);
+        expect((await p.processor.ledger()).filter((r) => r.type === "refund" && r.reference.startsWith(`refund_${order.id}`))).to.have.length(1);
       });
 
       it("when two cancels race, then exactly one refund happens", async () => {
@@ -128,7 +128,7 @@ for (const backend of testBackends()) {
 
         expect(results.filter((r) => r.status === 200)).to.have.length.at.least(1);
         for (const r of results.filter((x) => x.status !== 200)) expect(r.status).to.equal(409);
-        expect((await p.gateway.ledger()).filter((r) => r.type === "refund" && r.reference.startsWith(`refund_${order.id}`))).to.have.length(1);
+        expect((await p.processor.ledger()).filter((r) => r.type === "refund" && r.reference.startsWith(`refund_${order.id}`))).to.have.length(1);
         const final = await get(`/v1/orders/${order.id}`, p.tokens.user(user));
         expect(final.body.receipts.filter((r: { kind: string }) => r.kind === "refund")).to.have.length(1);
       });

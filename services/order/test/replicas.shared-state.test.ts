@@ -5,8 +5,8 @@ import { freshDatabase, testBackends, type FreshDatabase } from "@disqo-commerce
 import { migrations } from "../src/migrations/index.js";
 import { defineModels } from "../src/models/index.js";
 import { createOutbox, type OutboxHandler } from "../src/outbox/outbox.js";
-import { TestPaymentGateway, TEST_TOKENS } from "../src/payments/test-gateway.js";
-import { SqlLedger } from "../src/payments/test-gateway-ledger.js";
+import { TestPaymentProcessor, TEST_TOKENS } from "../src/payments/test-processor.js";
+import { SqlLedger } from "../src/payments/test-processor-ledger.js";
 
 /*
  * Two order replicas share one database and nothing else: each test opens two connections
@@ -37,9 +37,9 @@ for (const backend of testBackends()) {
 
     it("when replica A charged and then died, then a restarted replica finds the charge by its reference and a repeated charge moves no money", async () => {
       const reference = `ref-restart-${backend}`;
-      const first = await new TestPaymentGateway(new SqlLedger(a)).charge({ reference, amount: 1999, currency: "USD", token: TEST_TOKENS.approve, description: "t" }, { signal: signal() });
-      // a new gateway object on another connection: nothing is carried over in memory
-      const restarted = new TestPaymentGateway(new SqlLedger(b));
+      const first = await new TestPaymentProcessor(new SqlLedger(a)).charge({ reference, amount: 1999, currency: "USD", token: TEST_TOKENS.approve, description: "t" }, { signal: signal() });
+      // a new processor object on another connection: nothing is carried over in memory
+      const restarted = new TestPaymentProcessor(new SqlLedger(b));
       expect(await restarted.lookup(reference, { signal: signal() })).to.deep.equal(first);
       const again = await restarted.charge({ reference, amount: 1999, currency: "USD", token: TEST_TOKENS.approve, description: "t" }, { signal: signal() });
       expect(again.gatewayTransactionId).to.equal(first.gatewayTransactionId);
@@ -51,15 +51,15 @@ for (const backend of testBackends()) {
       const reference = `ref-race-${backend}`;
       const request = { reference, amount: 500, currency: "USD", token: TEST_TOKENS.approve, description: "t" };
       const outcomes = await Promise.all(
-        Array.from({ length: 6 }, (_, i) => new TestPaymentGateway(new SqlLedger(i % 2 ? a : b)).charge(request, { signal: signal() })),
+        Array.from({ length: 6 }, (_, i) => new TestPaymentProcessor(new SqlLedger(i % 2 ? a : b)).charge(request, { signal: signal() })),
       );
       expect(new Set(outcomes.map((o) => o.gatewayTransactionId)).size).to.equal(1);
-      expect((await new TestPaymentGateway(new SqlLedger(a)).ledger()).filter((r) => r.reference === reference)).to.have.length(1);
+      expect((await new TestPaymentProcessor(new SqlLedger(a)).ledger()).filter((r) => r.reference === reference)).to.have.length(1);
     });
 
     it("when a charge made with tok_refundFail is refunded through the other replica, then the refund is declined (the flag is on the books)", async () => {
-      const charge = await new TestPaymentGateway(new SqlLedger(a)).charge({ reference: `ref-rf-${backend}`, amount: 700, currency: "USD", token: TEST_TOKENS.refundFail, description: "t" }, { signal: signal() });
-      const refund = await new TestPaymentGateway(new SqlLedger(b)).refund({ reference: `refund-rf-${backend}`, chargeId: charge.gatewayTransactionId, amount: 700, currency: "USD" }, { signal: signal() });
+      const charge = await new TestPaymentProcessor(new SqlLedger(a)).charge({ reference: `ref-rf-${backend}`, amount: 700, currency: "USD", token: TEST_TOKENS.refundFail, description: "t" }, { signal: signal() });
+      const refund = await new TestPaymentProcessor(new SqlLedger(b)).refund({ reference: `refund-rf-${backend}`, chargeId: charge.gatewayTransactionId, amount: 700, currency: "USD" }, { signal: signal() });
       expect(refund).to.include({ status: "declined", responseCode: "refund_failed" });
     });
 

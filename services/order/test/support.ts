@@ -2,7 +2,7 @@
  * Test support for the order service: the real product and cart services in process on
  * port 0 (each on a fresh database of the backend under test), the order service talking to
  * them through the generated SDK with a switch that can take either peer "down", the built-in
- * test payment gateway (one ledger across restarts, like a real processor), and helpers
+ * test payment processor (one ledger across restarts, like a real processor), and helpers
  * that arrange carts and quotes as a shopper would.
  */
 import fs from "node:fs";
@@ -22,7 +22,7 @@ import { migrations as cartMigrations } from "../../cart/src/migrations/index.js
 import { createApp, type OrderSettings } from "../src/app.js";
 import { migrations } from "../src/migrations/index.js";
 import { createRemotes } from "../src/remote/clients.js";
-import { TestPaymentGateway } from "../src/payments/test-gateway.js";
+import { TestPaymentProcessor } from "../src/payments/test-processor.js";
 import type { SagaHooks } from "../src/checkout/saga.js";
 
 export type Backend = "sqlite" | "mariadb";
@@ -60,7 +60,7 @@ export interface OrderInstance {
 export interface OrderPlatform {
   backend: Backend;
   tokens: TestTokens;
-  gateway: TestPaymentGateway;
+  processor: TestPaymentProcessor;
   /** Switches that make the order service's calls to a peer fail as if it were down. */
   down: { cart: boolean; product: boolean };
   productUrl: string;
@@ -85,7 +85,7 @@ export interface PlatformOptions {
 
 export async function startPlatform(backend: Backend, options: PlatformOptions = {}): Promise<OrderPlatform> {
   const tokens = testTokens();
-  const gateway = new TestPaymentGateway();
+  const processor = new TestPaymentProcessor();
   const down = { cart: false, product: false };
   const cleanups: (() => Promise<unknown>)[] = [];
 
@@ -155,7 +155,7 @@ export async function startPlatform(backend: Backend, options: PlatformOptions =
       logger: silent,
       verifier: tokens.verifier,
       validateResponses: true,
-      gateway,
+      processor,
       remotes,
       settings: merged,
       clock: options.clock,
@@ -192,7 +192,7 @@ export async function startPlatform(backend: Backend, options: PlatformOptions =
   const platform: OrderPlatform = {
     backend,
     tokens,
-    gateway,
+    processor,
     down,
     productUrl: product.url,
     cartUrl: cart.url,

@@ -1,7 +1,7 @@
 import type { EventRecorder, Logger } from "@disqo-commerce/kit";
 import type { OrderModels } from "../models/index.js";
 import type { Outbox } from "../outbox/outbox.js";
-import type { GatewayOutcome } from "../payments/gateway.js";
+import type { ProcessorOutcome } from "../payments/processor-client.js";
 import type { Payments } from "../payments/payments.js";
 import type { Remotes } from "../remote/clients.js";
 import type { Views } from "../orders/views.js";
@@ -42,7 +42,7 @@ export interface CheckoutContext {
   quote?: QuoteSnapshot;
   /** Set once a hold extension may have reached the product service (so it must be handed back on failure). */
   holdTouched: boolean;
-  charge?: GatewayOutcome;
+  charge?: ProcessorOutcome;
   chargedAt?: Date;
 }
 

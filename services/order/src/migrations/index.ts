@@ -185,7 +185,7 @@ const createOutbox: Migration = {
 };
 
 /**
- * The built-in test processor's books (payments/test-gateway-ledger.ts). They stand for the
+ * The built-in test processor's books (payments/test-processor-ledger.ts). They stand for the
  * processor's side of the world, so they live apart from `transactions` (our side): recovery
  * compares the two, and it can only do that after a restart if the books survive it.
  */

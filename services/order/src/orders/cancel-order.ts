@@ -3,7 +3,7 @@ import { Op } from "sequelize";
 import { AppError, conflict, notFound, serviceUnavailable, type EventRecorder, type Logger, type Principal } from "@disqo-commerce/kit";
 import { followUps } from "../outbox/follow-ups.js";
 import type { Outbox } from "../outbox/outbox.js";
-import type { GatewayOutcome } from "../payments/gateway.js";
+import type { ProcessorOutcome } from "../payments/processor-client.js";
 import type { Payments } from "../payments/payments.js";
 import type { OrderModels, TransactionModel } from "../models/index.js";
 import { assertTransition, statusesBefore } from "./status.js";
@@ -34,7 +34,7 @@ export interface CancelDeps {
 export function createCancelOrder(deps: CancelDeps) {
   const { sequelize, Order, Transaction, Receipt, ReceiptItem } = deps.models;
 
-  async function finish(refund: TransactionModel, outcome: GatewayOutcome): Promise<void> {
+  async function finish(refund: TransactionModel, outcome: ProcessorOutcome): Promise<void> {
     await sequelize.transaction(async (t) => {
       // Sequelize drops the row lock on SQLite, whose write transactions are serialised anyway
       const lock = { lock: t.LOCK.UPDATE };

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { AppError, isUniqueViolation, type EventRecorder } from "@disqo-commerce/kit";
-import type { GatewayOutcome } from "../../payments/gateway.js";
+import type { ProcessorOutcome } from "../../payments/processor-client.js";
 import type { OrderModels } from "../../models/index.js";
 import { OutcomeUnknownError, type SagaStep } from "../saga.js";
 import { later, type CheckoutContext, type CheckoutDeps } from "../context.js";
@@ -10,7 +10,7 @@ export async function recordDeclinedCharge(
   models: OrderModels,
   events: EventRecorder,
   attempt: { id: string; user_id: number; quote_id: string; payment_gateway_id: string },
-  outcome: GatewayOutcome,
+  outcome: ProcessorOutcome,
 ): Promise<string> {
   try {
     return await models.sequelize.transaction(async (transaction) => {
@@ -38,7 +38,7 @@ export async function recordDeclinedCharge(
   }
 }
 
-export function paymentDeclined(outcome: GatewayOutcome, transactionId: string): AppError {
+export function paymentDeclined(outcome: ProcessorOutcome, transactionId: string): AppError {
   return new AppError(402, "payment_declined", `The card was declined (${outcome.responseCode}). Nothing was charged; the quote is still open.`, {
     extensions: { decline_code: outcome.responseCode, transaction_id: transactionId },
   });

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { backoffDelay, isUniqueViolation, sleep } from "@disqo-commerce/kit";
 import { followUps } from "../../outbox/follow-ups.js";
 import { assertTransition } from "../../orders/status.js";
-import type { GatewayOutcome } from "../../payments/gateway.js";
+import type { ProcessorOutcome } from "../../payments/processor-client.js";
 import type { QuoteSnapshot } from "../quote.js";
 import type { SagaStep } from "../saga.js";
 import type { CheckoutContext, CheckoutDeps } from "../context.js";
@@ -19,7 +19,7 @@ export interface PaidAttempt {
  * the follow-ups (commit the stock, accept the quote) and the attempt marked completed.
  * Safe to run twice (request and recovery racing): the second finds the order and stops.
  */
-export async function writePaidOrder(deps: Pick<CheckoutDeps, "models" | "outbox" | "events">, attempt: PaidAttempt, charge: GatewayOutcome, paidAt: Date): Promise<void> {
+export async function writePaidOrder(deps: Pick<CheckoutDeps, "models" | "outbox" | "events">, attempt: PaidAttempt, charge: ProcessorOutcome, paidAt: Date): Promise<void> {
   const { sequelize, Order, OrderItem, Receipt, ReceiptItem, Transaction, CheckoutAttempt } = deps.models;
   const q = attempt.quote;
   try {

@@ -1,10 +1,10 @@
 import { DataTypes, Model, type InferAttributes, type InferCreationAttributes, type Sequelize } from "sequelize";
 import { isUniqueViolation } from "@disqo-commerce/kit";
-import type { GatewayOutcome } from "./gateway.js";
+import type { ProcessorOutcome } from "./processor-client.js";
 
 /** A money movement on the test processor's books, and whether its refunds are meant to fail. */
 export interface LedgerEntry {
-  outcome: GatewayOutcome;
+  outcome: ProcessorOutcome;
   refundsFail: boolean;
 }
 
@@ -19,7 +19,7 @@ export interface LedgerStore {
   byReference(reference: string): Promise<LedgerEntry | null>;
   /** A charge by the processor's own id (what a refund names). */
   chargeById(gatewayTransactionId: string): Promise<LedgerEntry | null>;
-  all(): Promise<GatewayOutcome[]>;
+  all(): Promise<ProcessorOutcome[]>;
 }
 
 export class MemoryLedger implements LedgerStore {
@@ -40,7 +40,7 @@ export class MemoryLedger implements LedgerStore {
     return [...this.entries.values()].find((e) => e.outcome.type === "charge" && e.outcome.gatewayTransactionId === id) ?? null;
   }
 
-  async all(): Promise<GatewayOutcome[]> {
+  async all(): Promise<ProcessorOutcome[]> {
     return [...this.entries.values()].map((e) => e.outcome);
   }
 }
@@ -128,7 +128,7 @@ export class SqlLedger implements LedgerStore {
     return row ? toEntry(row) : null;
   }
 
-  async all(): Promise<GatewayOutcome[]> {
+  async all(): Promise<ProcessorOutcome[]> {
     return (await this.Row.findAll({ order: [["created_at", "ASC"]] })).map((r) => toEntry(r).outcome);
   }
 }

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { sleep } from "@disqo-commerce/kit";
-import { MemoryLedger, type LedgerStore } from "./test-gateway-ledger.js";
-import { GatewayUnavailableError, type CallOptions, type ChargeRequest, type GatewayOutcome, type PaymentGateway, type RefundRequest } from "./gateway.js";
+import { MemoryLedger, type LedgerStore } from "./test-processor-ledger.js";
+import { ProcessorUnavailableError, type CallOptions, type ChargeRequest, type ProcessorOutcome, type PaymentProcessorClient, type RefundRequest } from "./processor-client.js";
 
 /** The test cards, named like a card processor's test tokens. */
 export const TEST_TOKENS = {
@@ -17,7 +17,7 @@ export const TEST_TOKENS = {
 
 function abortable(signal: AbortSignal): Promise<never> {
   return new Promise((_resolve, reject) => {
-    const fail = () => reject(new GatewayUnavailableError("the payment gateway did not answer in time", { cause: signal.reason }));
+    const fail = () => reject(new ProcessorUnavailableError("the payment processor did not answer in time", { cause: signal.reason }));
     if (signal.aborted) fail();
     else signal.addEventListener("abort", fail, { once: true });
   });
@@ -35,7 +35,7 @@ function abortable(signal: AbortSignal): Promise<never> {
  * in memory by default (tests keep one instance across "restarts" of the service), or in
  * the order service's database (`SqlLedger`), which every replica and every restart share.
  */
-export class TestPaymentGateway implements PaymentGateway {
+export class TestPaymentProcessor implements PaymentProcessorClient {
   readonly id = "test";
   /** Every call that reached this instance, in order (tests count charges with it). */
   readonly calls: { op: "charge" | "refund" | "lookup"; reference: string }[] = [];
@@ -55,16 +55,16 @@ export class TestPaymentGateway implements PaymentGateway {
   }
 
   /** Money movements on record (a repeated reference counts once). */
-  ledger(): Promise<GatewayOutcome[]> {
+  ledger(): Promise<ProcessorOutcome[]> {
     return this.books.all();
   }
 
-  async succeededCharges(): Promise<GatewayOutcome[]> {
+  async succeededCharges(): Promise<ProcessorOutcome[]> {
     return (await this.ledger()).filter((r) => r.type === "charge" && r.status === "succeeded");
   }
 
-  async charge(request: ChargeRequest, options: CallOptions): Promise<GatewayOutcome> {
-    if (request.token === TEST_TOKENS.gatewayDown) throw new GatewayUnavailableError("the payment gateway cannot be reached");
+  async charge(request: ChargeRequest, options: CallOptions): Promise<ProcessorOutcome> {
+    if (request.token === TEST_TOKENS.gatewayDown) throw new ProcessorUnavailableError("the payment processor cannot be reached");
     this.reachable("charge", request.reference);
     let entry = await this.books.byReference(request.reference);
     if (!entry) {
@@ -94,7 +94,7 @@ export class TestPaymentGateway implements PaymentGateway {
     return { ...entry.outcome };
   }
 
-  async refund(request: RefundRequest, _options: CallOptions): Promise<GatewayOutcome> {
+  async refund(request: RefundRequest, _options: CallOptions): Promise<ProcessorOutcome> {
     this.reachable("refund", request.reference);
     if (this.refundLatencyMs > 0) await sleep(this.refundLatencyMs);
     let entry = await this.books.byReference(request.reference);
@@ -118,14 +118,14 @@ export class TestPaymentGateway implements PaymentGateway {
     return { ...entry.outcome };
   }
 
-  async lookup(reference: string, _options: CallOptions): Promise<GatewayOutcome | null> {
+  async lookup(reference: string, _options: CallOptions): Promise<ProcessorOutcome | null> {
     this.reachable("lookup", reference);
     const entry = await this.books.byReference(reference);
     return entry ? { ...entry.outcome } : null;
   }
 
   private reachable(op: "charge" | "refund" | "lookup", reference: string) {
-    if (this.down) throw new GatewayUnavailableError("the payment gateway cannot be reached");
+    if (this.down) throw new ProcessorUnavailableError("the payment processor cannot be reached");
     this.calls.push({ op, reference });
   }
 }

@@ -4,13 +4,13 @@
  * the same operation, and `lookup` tells what became of a call whose answer was lost. A real
  * processor adapter implements this same interface.
  */
-export interface PaymentGateway {
+export interface PaymentProcessorClient {
   /** Stored with every transaction (`payment_gateway_id`). */
   readonly id: string;
-  charge(request: ChargeRequest, options: CallOptions): Promise<GatewayOutcome>;
-  refund(request: RefundRequest, options: CallOptions): Promise<GatewayOutcome>;
+  charge(request: ChargeRequest, options: CallOptions): Promise<ProcessorOutcome>;
+  refund(request: RefundRequest, options: CallOptions): Promise<ProcessorOutcome>;
   /** What the processor has on record for a reference; null when it never saw it. */
-  lookup(reference: string, options: CallOptions): Promise<GatewayOutcome | null>;
+  lookup(reference: string, options: CallOptions): Promise<ProcessorOutcome | null>;
 }
 
 export interface CallOptions {
@@ -33,7 +33,7 @@ export interface RefundRequest {
   currency: string;
 }
 
-export interface GatewayOutcome {
+export interface ProcessorOutcome {
   reference: string;
   type: "charge" | "refund";
   status: "succeeded" | "declined";
@@ -45,9 +45,9 @@ export interface GatewayOutcome {
 }
 
 /** The processor could not be reached or did not answer in time: the outcome is unknown. */
-export class GatewayUnavailableError extends Error {
+export class ProcessorUnavailableError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
-    this.name = "GatewayUnavailableError";
+    this.name = "ProcessorUnavailableError";
   }
 }
