@@ -8,6 +8,7 @@ import { followUpHandlers } from "./outbox/follow-ups.js";
 import { createPayments } from "./payments/payments.js";
 import type { PaymentProcessorClient } from "./payments/processor-client.js";
 import { createRemotes, type Remotes } from "./remote/clients.js";
+import { createAttemptLog } from "./data-access/attempt-log.js";
 import { createOrderReads } from "./data-access/order-reads.js";
 import { createViews } from "./orders/views.js";
 import { createCancelOrder } from "./orders/cancel-order.js";
@@ -85,7 +86,7 @@ export function createApp(deps: OrderAppDeps) {
   });
   const views = createViews(models, createOrderReads(deps.sequelize));
   const events = createEventRecorder(deps.sequelize, Boolean(deps.analytics));
-  const checkoutDeps = { models, remotes, payments, outbox, events, views, logger, clock, settings: { holdSeconds: settings.holdSeconds, leaseMs: settings.leaseMs } };
+  const checkoutDeps = { models, attempts: createAttemptLog(deps.sequelize), remotes, payments, outbox, events, views, logger, clock, settings: { holdSeconds: settings.holdSeconds, leaseMs: settings.leaseMs } };
   const placeOrder = createPlaceOrder(checkoutDeps, deps.hooks);
   const cancelOrder = createCancelOrder({ models, payments, outbox, events, views, logger, clock, leaseMs: settings.leaseMs });
   const fulfilment = createFulfilment(models, views);

@@ -1,4 +1,5 @@
 import type { EventRecorder, Logger } from "@disqo-commerce/kit";
+import type { AttemptLog } from "../data-access/attempt-log.js";
 import type { OrderModels } from "../models/index.js";
 import type { Outbox } from "../outbox/outbox.js";
 import type { ProcessorOutcome } from "../payments/processor-client.js";
@@ -16,6 +17,8 @@ export interface CheckoutSettings {
 
 export interface CheckoutDeps {
   models: OrderModels;
+  /** The saga log's writes outside a transaction (see data-access/attempt-log.ts). */
+  attempts: AttemptLog;
   remotes: Remotes;
   payments: Payments;
   outbox: Outbox;

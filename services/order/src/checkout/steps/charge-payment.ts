@@ -50,13 +50,13 @@ export function paymentDeclined(outcome: ProcessorOutcome, transactionId: string
  * charge up. A lost answer is looked up, never re-sent.
  */
 export function chargePayment(deps: CheckoutDeps): SagaStep<CheckoutContext> {
-  const { CheckoutAttempt } = deps.models;
+  const { attempts } = deps;
   return {
     name: "chargePayment",
     pivot: true,
     async invoke(ctx) {
       const quote = ctx.quote!;
-      await CheckoutAttempt.update({ state: "charging", step: "chargePayment", lease_until: later(deps.clock, deps.settings.leaseMs) }, { where: { id: ctx.attemptId } });
+      await attempts.change(ctx.attemptId, { state: "charging", step: "chargePayment", lease_until: later(deps.clock, deps.settings.leaseMs) });
       const settlement = await deps.payments.charge({
         reference: ctx.attemptId,
         amount: quote.total,
@@ -75,15 +75,12 @@ export function chargePayment(deps: CheckoutDeps): SagaStep<CheckoutContext> {
           { id: ctx.attemptId, user_id: ctx.input.userId, quote_id: quote.id, payment_gateway_id: deps.payments.gatewayId },
           outcome,
         );
-        await CheckoutAttempt.update({ response_code: outcome.responseCode, gateway_transaction_id: outcome.gatewayTransactionId }, { where: { id: ctx.attemptId } });
+        await attempts.change(ctx.attemptId, { response_code: outcome.responseCode, gateway_transaction_id: outcome.gatewayTransactionId });
         throw paymentDeclined(outcome, transactionId);
       }
       ctx.charge = outcome;
       ctx.chargedAt = deps.clock();
-      await CheckoutAttempt.update(
-        { gateway_transaction_id: outcome.gatewayTransactionId, response_code: outcome.responseCode, charged_at: ctx.chargedAt },
-        { where: { id: ctx.attemptId } },
-      );
+      await attempts.change(ctx.attemptId, { gateway_transaction_id: outcome.gatewayTransactionId, response_code: outcome.responseCode, charged_at: ctx.chargedAt });
     },
   };
 }

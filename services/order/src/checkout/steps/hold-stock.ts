@@ -11,13 +11,12 @@ import { later, type CheckoutContext, type CheckoutDeps } from "../context.js";
  * the hold back to the quote: its own expiry, or released when that has passed.
  */
 export function holdStock(deps: CheckoutDeps): SagaStep<CheckoutContext> {
-  const { CheckoutAttempt } = deps.models;
   return {
     name: "holdStock",
     async invoke(ctx) {
       const quote = ctx.quote!;
       ctx.holdTouched = true;
-      await CheckoutAttempt.update({ hold_extended: true, step: "holdStock" }, { where: { id: ctx.attemptId } });
+      await deps.attempts.change(ctx.attemptId, { hold_extended: true, step: "holdStock" });
       try {
         await deps.remotes.inventory.putReservation({
           reservation_id: quote.id,

@@ -9,16 +9,16 @@ import { later, type CheckoutContext, type CheckoutDeps } from "../context.js";
  */
 export function openAttempt(deps: CheckoutDeps): SagaStep<CheckoutContext> {
   const { CheckoutAttempt } = deps.models;
+  const { attempts } = deps;
   return {
     name: "openAttempt",
     async invoke(ctx) {
       const quote = ctx.quote!;
       try {
-        await CheckoutAttempt.create({
+        await attempts.open({
           id: ctx.attemptId,
           quote_id: quote.id,
           user_id: ctx.input.userId,
-          live: 1,
           idempotency_key: ctx.input.idempotencyKey,
           state: "started",
           step: "openAttempt",
@@ -38,10 +38,7 @@ export function openAttempt(deps: CheckoutDeps): SagaStep<CheckoutContext> {
     },
     async compensate(ctx, error) {
       const declined = error instanceof AppError && error.code === "payment_declined";
-      await CheckoutAttempt.update(
-        { state: declined ? "declined" : "failed", live: null, last_error: String((error as Error)?.message ?? error).slice(0, 500) },
-        { where: { id: ctx.attemptId, live: 1 } },
-      );
+      await attempts.change(ctx.attemptId, { state: declined ? "declined" : "failed", live: null, last_error: String((error as Error)?.message ?? error).slice(0, 500) }, { onlyLive: true });
     },
   };
 }
