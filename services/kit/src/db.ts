@@ -90,14 +90,20 @@ type MysqlRunner = { execute(sql: string, params: unknown[], cb: (e: Error | nul
  *   (so it never busy-waits for the lock, see writeOutsideTransaction); SQLITE_BUSY is retried.
  * - MariaDB: mysql2's `execute` on a pooled connection, autocommit.
  * Errors are the driver's (isUniqueViolation and isLockConflict know them).
- * Never call it inside a managed transaction: on SQLite it would wait for that transaction to end.
+ * Inside a managed transaction, pass it as `transaction`: the statement then runs on that
+ * transaction's connection (without one it would wait, on SQLite, for that transaction to end).
  */
-export async function writeStatement(sequelize: Sequelize, sql: string, params: unknown[]): Promise<number> {
+export async function writeStatement(sequelize: Sequelize, sql: string, params: unknown[], transaction?: Transaction): Promise<number> {
+  if (transaction) {
+    const connection = (transaction as unknown as { connection?: SqliteRunner & MysqlRunner }).connection;
+    if (!connection) throw new Error("writeStatement: the transaction has no connection (has it ended?)");
+    return isMysql(sequelize) ? executeOnMysql(connection, sql, params) : runOnSqlite(connection, sql, params);
+  }
   if (isMysql(sequelize)) {
     const manager = sequelize.connectionManager as unknown as { getConnection(o: object): Promise<MysqlRunner>; releaseConnection(c: MysqlRunner): Promise<void> | void };
     const connection = await manager.getConnection({ type: "write" });
     try {
-      return await new Promise<number>((resolve, reject) => connection.execute(sql, params, (e, result) => (e ? reject(e) : resolve(result.affectedRows ?? 0))));
+      return await executeOnMysql(connection, sql, params);
     } finally {
       await manager.releaseConnection(connection);
     }
@@ -107,20 +113,25 @@ export async function writeStatement(sequelize: Sequelize, sql: string, params: 
   const manager = sequelize.connectionManager as unknown as { getConnection(o: object): Promise<SqliteRunner> };
   for (let attempt = 1; ; attempt++) {
     try {
-      return await queue(async () => {
-        const connection = await manager.getConnection({ uuid: WRITER });
-        return new Promise<number>((resolve, reject) =>
-          connection.run(sql, params.map(sqliteBindable), function (e) {
-            if (e) reject(e);
-            else resolve(this.changes);
-          }),
-        );
-      });
+      return await queue(async () => runOnSqlite(await manager.getConnection({ uuid: WRITER }), sql, params));
     } catch (error) {
       if (attempt >= MAX_TRANSACTION_ATTEMPTS || !/SQLITE_BUSY/.test(String(error))) throw error;
       await sleep(Math.min(100, 3 * attempt) + Math.random() * 10 * attempt);
     }
   }
+}
+
+function executeOnMysql(connection: MysqlRunner, sql: string, params: unknown[]): Promise<number> {
+  return new Promise<number>((resolve, reject) => connection.execute(sql, params, (e, result) => (e ? reject(e) : resolve(result.affectedRows ?? 0))));
+}
+
+function runOnSqlite(connection: SqliteRunner, sql: string, params: unknown[]): Promise<number> {
+  return new Promise<number>((resolve, reject) =>
+    connection.run(sql, params.map(sqliteBindable), function (e) {
+      if (e) reject(e);
+      else resolve(this.changes);
+    }),
+  );
 }
 
 /**
@@ -247,8 +258,9 @@ function configureSqliteConnections(sequelize: Sequelize): void {
 
 /** Lock conflicts that roll the whole transaction back, so running it again is safe. */
 export function isLockConflict(error: unknown): boolean {
-  const e = error as { original?: { code?: string }; parent?: { code?: string } } | undefined;
-  const code = e?.original?.code ?? e?.parent?.code;
+  // Sequelize's error wraps the driver's; writeStatement throws the driver's own
+  const e = error as { code?: string; original?: { code?: string }; parent?: { code?: string } } | undefined;
+  const code = e?.original?.code ?? e?.parent?.code ?? e?.code;
   return code === "ER_LOCK_DEADLOCK" || code === "ER_LOCK_WAIT_TIMEOUT" || code === "SQLITE_BUSY";
 }
 

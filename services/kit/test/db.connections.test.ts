@@ -149,6 +149,19 @@ for (const backend of testBackends()) {
       expect(await writeStatement(sequelize, "DELETE FROM widgets WHERE id = ?", [1])).to.equal(1);
     });
 
+    it("when it runs in a transaction, then it is part of it: kept on commit, gone on rollback", async () => {
+      await sequelize.transaction((t) => writeStatement(sequelize, "INSERT INTO widgets (id, name, made_at, fine) VALUES (?, ?, ?, ?)", [50, "kept", new Date(), true], t));
+      const failed = await sequelize
+        .transaction(async (t) => {
+          await writeStatement(sequelize, "INSERT INTO widgets (id, name, made_at, fine) VALUES (?, ?, ?, ?)", [51, "lost", new Date(), true], t);
+          throw new Error("rolled back");
+        })
+        .catch((e: Error) => e.message);
+      expect(failed).to.equal("rolled back");
+      const rows = await sequelize.query<{ id: number }>("SELECT id FROM widgets WHERE id IN (50, 51)", { type: QueryTypes.SELECT });
+      expect(rows.map((r) => Number(r.id))).to.deep.equal([50]);
+    });
+
     it("when transactions write at the same time, then every write lands", async () => {
       const writes = Array.from({ length: 20 }, (_, i) =>
         i % 2

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
-import { backoffDelay, isUniqueViolation, sleep } from "@disqo-commerce/kit";
+import { backoffDelay, isUniqueViolation, sleep, writeStatement } from "@disqo-commerce/kit";
+import { insertRows } from "../../data-access/insert-rows.js";
 import { followUps } from "../../outbox/follow-ups.js";
 import { assertTransition } from "../../orders/status.js";
 import type { ProcessorOutcome } from "../../payments/processor-client.js";
@@ -20,7 +21,7 @@ export interface PaidAttempt {
  * Safe to run twice (request and recovery racing): the second finds the order and stops.
  */
 export async function writePaidOrder(deps: Pick<CheckoutDeps, "models" | "outbox" | "events">, attempt: PaidAttempt, charge: ProcessorOutcome, paidAt: Date): Promise<void> {
-  const { sequelize, Order, OrderItem, Receipt, ReceiptItem, Transaction, CheckoutAttempt } = deps.models;
+  const { sequelize, Order } = deps.models;
   const q = attempt.quote;
   try {
     await sequelize.transaction(async (t) => {
@@ -30,7 +31,21 @@ export async function writePaidOrder(deps: Pick<CheckoutDeps, "models" | "outbox
         return;
       }
       const transactionId = randomUUID();
-      await Transaction.create(
+      const receiptId = randomUUID();
+      const now = new Date();
+      const totals = { currency: q.currency, subtotal: q.subtotal, discount_total: q.discountTotal, shipping_total: q.shippingTotal, tax_total: q.taxTotal, total: q.total };
+      const priced = (line: QuoteSnapshot["items"][number], position: number) => ({
+        position,
+        product_id: line.productId,
+        name: line.name,
+        quantity: line.quantity,
+        unit_price: line.unitPrice,
+        subtotal: line.subtotal,
+        discount: line.discount,
+        tax: line.tax,
+        total: line.total,
+      });
+      await insertRows(sequelize, t, "transactions", [
         {
           id: transactionId,
           reference: attempt.id,
@@ -44,81 +59,37 @@ export async function writePaidOrder(deps: Pick<CheckoutDeps, "models" | "outbox
           amount: charge.amount,
           currency: charge.currency,
           response_code: charge.responseCode,
+          created_at: now,
+          updated_at: now,
         },
-        { transaction: t },
-      );
+      ]);
       assertTransition("pending", "paid");
-      await Order.create(
+      await insertRows(sequelize, t, "orders", [
         {
           id: attempt.id,
           user_id: attempt.userId,
           quote_id: q.id,
           status: "paid",
-          currency: q.currency,
-          subtotal: q.subtotal,
-          discount_total: q.discountTotal,
-          shipping_total: q.shippingTotal,
-          tax_total: q.taxTotal,
-          total: q.total,
+          ...totals,
           promo_code: q.promoCode,
           shipping_address: q.shippingAddress ? JSON.stringify(q.shippingAddress) : null,
           paid_at: paidAt,
+          created_at: now,
+          updated_at: now,
         },
-        { transaction: t },
-      );
-      await OrderItem.bulkCreate(
-        q.items.map((line, position) => ({
-          id: randomUUID(),
-          order_id: attempt.id,
-          position,
-          product_id: line.productId,
-          name: line.name,
-          quantity: line.quantity,
-          unit_price: line.unitPrice,
-          subtotal: line.subtotal,
-          discount: line.discount,
-          tax: line.tax,
-          total: line.total,
-        })),
-        { transaction: t },
-      );
-      const receiptId = randomUUID();
-      await Receipt.create(
-        {
-          id: receiptId,
-          order_id: attempt.id,
-          user_id: attempt.userId,
-          kind: "sale",
-          transaction_id: transactionId,
-          currency: q.currency,
-          subtotal: q.subtotal,
-          discount_total: q.discountTotal,
-          shipping_total: q.shippingTotal,
-          tax_total: q.taxTotal,
-          total: q.total,
-        },
-        { transaction: t },
-      );
-      await ReceiptItem.bulkCreate(
-        q.items.map((line, position) => ({
-          receipt_id: receiptId,
-          position,
-          product_id: line.productId,
-          name: line.name,
-          quantity: line.quantity,
-          unit_price: line.unitPrice,
-          subtotal: line.subtotal,
-          discount: line.discount,
-          tax: line.tax,
-          total: line.total,
-        })),
-        { transaction: t },
-      );
+      ]);
+      await insertRows(sequelize, t, "order_items", q.items.map((line, position) => ({ id: randomUUID(), order_id: attempt.id, ...priced(line, position) })));
+      await insertRows(sequelize, t, "receipts", [
+        { id: receiptId, order_id: attempt.id, user_id: attempt.userId, kind: "sale", transaction_id: transactionId, ...totals, created_at: now },
+      ]);
+      await insertRows(sequelize, t, "receipt_items", q.items.map((line, position) => ({ receipt_id: receiptId, ...priced(line, position) })));
       await deps.outbox.enqueue([followUps.commitReservation(q.id, attempt.id), followUps.acceptQuote(q.id, attempt.id, paidAt)], t);
       await deps.events.record("checkout_succeeded", { userId: attempt.userId }, { order_id: attempt.id, quote_id: q.id, total: { amount: q.total, currency: q.currency } }, t);
-      await CheckoutAttempt.update(
-        { state: "completed", step: "recordOrder", gateway_transaction_id: charge.gatewayTransactionId, response_code: charge.responseCode, charged_at: paidAt },
-        { where: { id: attempt.id }, transaction: t },
+      await writeStatement(
+        sequelize,
+        "UPDATE checkout_attempts SET state = 'completed', step = 'recordOrder', gateway_transaction_id = ?, response_code = ?, charged_at = ?, updated_at = ? WHERE id = ?",
+        [charge.gatewayTransactionId, charge.responseCode, paidAt, now, attempt.id],
+        t,
       );
     });
   } catch (error) {
