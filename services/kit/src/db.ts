@@ -78,8 +78,36 @@ export function writeOutsideTransaction<T>(sequelize: Sequelize, write: (transac
 /** The in-process queue of the SQLite writer connection (set by hardenTransactions). */
 const writerQueues = new WeakMap<Sequelize, <T>(run: () => Promise<T>) => Promise<T>>();
 
-type SqliteRunner = { run(sql: string, params: unknown[], cb: (this: { changes: number }, e: Error | null) => void): void };
-type MysqlRunner = { execute(sql: string, params: unknown[], cb: (e: Error | null, result: { affectedRows?: number }) => void): void };
+type SqliteRunner = {
+  run(sql: string, params: unknown[], cb: (this: { changes: number }, e: Error | null) => void): void;
+  all(sql: string, params: unknown[], cb: (e: Error | null, rows: unknown[]) => void): void;
+};
+type MysqlRunner = { execute(sql: string, params: unknown[], cb: (e: Error | null, result: { affectedRows?: number } & unknown[]) => void): void };
+
+function connectionOf(transaction: Transaction): SqliteRunner & MysqlRunner {
+  const connection = (transaction as unknown as { connection?: SqliteRunner & MysqlRunner }).connection;
+  if (!connection) throw new Error("the transaction has no connection (has it ended?)");
+  return connection;
+}
+
+/**
+ * A read in a managed transaction, straight on its connection with bound parameters (no
+ * Sequelize query, no model instances): rows as the driver gives them (see SqlReader). For
+ * the hot reads of a transaction: the row locks and sums of a stock reservation.
+ */
+export function selectInTransaction<T>(sequelize: Sequelize, transaction: Transaction, sql: string, params: unknown[]): Promise<T[]> {
+  const connection = connectionOf(transaction);
+  return new Promise<T[]>((resolve, reject) =>
+    isMysql(sequelize)
+      ? connection.execute(sql, params, (e, rows) => (e ? reject(e) : resolve(rows as unknown as T[])))
+      : connection.all(sql, params.map(sqliteBindable), (e, rows) => (e ? reject(e) : resolve(rows as T[]))),
+  );
+}
+
+/** `?, ?, ?` for a list of n values (an IN list bound value by value). */
+export function placeholders(n: number): string {
+  return Array.from({ length: n }, () => "?").join(", ");
+}
 
 /**
  * One write statement outside any transaction of the caller, with bound parameters, straight
@@ -95,8 +123,7 @@ type MysqlRunner = { execute(sql: string, params: unknown[], cb: (e: Error | nul
  */
 export async function writeStatement(sequelize: Sequelize, sql: string, params: unknown[], transaction?: Transaction): Promise<number> {
   if (transaction) {
-    const connection = (transaction as unknown as { connection?: SqliteRunner & MysqlRunner }).connection;
-    if (!connection) throw new Error("writeStatement: the transaction has no connection (has it ended?)");
+    const connection = connectionOf(transaction);
     return isMysql(sequelize) ? executeOnMysql(connection, sql, params) : runOnSqlite(connection, sql, params);
   }
   if (isMysql(sequelize)) {
@@ -139,7 +166,7 @@ function runOnSqlite(connection: SqliteRunner, sql: string, params: unknown[]): 
  * 03:04:05.678 +00:00`, so it compares with the rows Sequelize wrote), a boolean as 0/1.
  * (mysql2 binds a Date itself; the connection is UTC.)
  */
-function sqliteBindable(value: unknown): unknown {
+export function sqliteBindable(value: unknown): unknown {
   if (typeof value === "boolean") return value ? 1 : 0;
   if (value instanceof Date) return `${value.toISOString().replace("T", " ").replace("Z", "")} +00:00`;
   return value;

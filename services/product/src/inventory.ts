@@ -1,8 +1,8 @@
 import type { Sequelize, Transaction } from "sequelize";
-import { conflict, isUniqueViolation, notFound, unprocessable, type Logger } from "@disqo-commerce/kit";
-import { createReservationStore, type Item } from "./data-access/reservation-store.js";
+import { conflict, isUniqueViolation, notFound, sqlDate, unprocessable, type Logger } from "@disqo-commerce/kit";
+import { createReservationStore, type Item, type ReservationRow } from "./data-access/reservation-store.js";
 import type { components } from "./generated/openapi.js";
-import type { ProductModels, ReservationModel } from "./models/index.js";
+import type { ProductModels } from "./models/index.js";
 
 export type ReservationDto = components["schemas"]["Reservation"];
 export type ReservationInput = components["schemas"]["ReservationInput"];
@@ -21,16 +21,16 @@ function sameItems(a: Item[], b: Item[]): boolean {
   return a.length === b.length && a.every((x, i) => x.product_id === b[i].product_id && x.quantity === b[i].quantity);
 }
 
-function toDto(r: ReservationModel, items: Item[], now: number): ReservationDto {
-  const expiresAt = new Date(r.expires_at);
+function toDto(r: ReservationRow, items: Item[], now: number): ReservationDto {
+  const expiresAt = sqlDate(r.expires_at);
   return {
     id: r.id,
     status: r.status,
     items: items.map((i) => ({ product_id: Number(i.product_id), quantity: Number(i.quantity) })),
     expires_at: expiresAt.toISOString(),
     is_expired: r.status === "held" && expiresAt.getTime() <= now,
-    created_at: new Date(r.created_at).toISOString(),
-    updated_at: new Date(r.updated_at).toISOString(),
+    created_at: sqlDate(r.created_at).toISOString(),
+    updated_at: sqlDate(r.updated_at).toISOString(),
   };
 }
 
@@ -47,7 +47,7 @@ function toDto(r: ReservationModel, items: Item[], now: number): ReservationDto 
  */
 export function createInventory(deps: { sequelize: Sequelize; models: ProductModels; logger: Logger }) {
   const { sequelize, models } = deps;
-  const store = createReservationStore(sequelize, models);
+  const store = createReservationStore(sequelize);
   const { lockReservation, lockProducts, addCommitted } = store;
 
   const inTransaction = <T>(work: (t: Transaction) => Promise<T>) => sequelize.transaction(work);
@@ -110,10 +110,8 @@ export function createInventory(deps: { sequelize: Sequelize; models: ProductMod
         // fail here, before the card is charged), and the stock must still cover the hold
         await assertStock(items, t, now, id);
         await store.replaceItems(id, items, expiresAt.getTime(), t);
-        reservation.expires_at = expiresAt;
-        reservation.changed("updated_at", true);
-        await reservation.save({ transaction: t });
-        return { created: false, reservation: toDto(reservation, items, now) };
+        const extended = await store.updateReservation(reservation, { expires_at: expiresAt }, t);
+        return { created: false, reservation: toDto(extended, items, now) };
       });
     } catch (error) {
       // two first PUTs of one id raced and the other inserted first: replay against its row
@@ -134,14 +132,12 @@ export function createInventory(deps: { sequelize: Sequelize; models: ProductMod
       // A live hold was last placed or extended while its products were on sale, and the order
       // service extends it before charging: that sale stands even if a product was deactivated
       // since. A lapsed hold is a new sale: its products must still be on sale.
-      const live = new Date(reservation.expires_at).getTime() > now;
+      const live = sqlDate(reservation.expires_at).getTime() > now;
       await assertStock(items, t, now, id, live);
       await addCommitted(items, 1, t);
       await store.endHold(id, t);
-      reservation.status = "committed";
-      reservation.committed_at = new Date(now);
-      await reservation.save({ transaction: t });
-      return toDto(reservation, items, now);
+      const committed = await store.updateReservation(reservation, { status: "committed", committed_at: new Date(now) }, t);
+      return toDto(committed, items, now);
     });
   }
 
@@ -163,9 +159,7 @@ export function createInventory(deps: { sequelize: Sequelize; models: ProductMod
         await addCommitted(items, -1, t);
       }
       await store.endHold(id, t);
-      reservation.status = "released";
-      reservation.released_at = new Date(now);
-      await reservation.save({ transaction: t });
+      await store.updateReservation(reservation, { status: "released", released_at: new Date(now) }, t);
     });
   }
 

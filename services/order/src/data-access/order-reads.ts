@@ -1,5 +1,5 @@
 import type { Sequelize } from "sequelize";
-import { createSqlReader } from "@disqo-commerce/kit";
+import { createSqlReader, placeholders } from "@disqo-commerce/kit";
 import type { OrderStatus, TransactionStatus, TransactionType } from "../models/index.js";
 
 /*
@@ -90,7 +90,6 @@ export interface TransactionRow {
   created_at: Stamp;
 }
 
-const placeholders = (n: number) => Array.from({ length: n }, () => "?").join(", ");
 
 export function createOrderReads(sequelize: Sequelize) {
   const reader = createSqlReader(sequelize);
