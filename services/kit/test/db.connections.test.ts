@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { QueryTypes, type Sequelize, type Transaction } from "sequelize";
-import { createSqlReader, isUniqueViolation, sqlDate, writeOutsideTransaction, writeStatement } from "../src/index.js";
+import { createSqlReader, isUniqueViolation, placeholders, selectInTransaction, sqlDate, writeOutsideTransaction, writeStatement } from "../src/index.js";
 import { testBackends, type FreshDatabase } from "../src/testing.js";
 import { kitDatabase } from "./support.js";
 
@@ -160,6 +160,17 @@ for (const backend of testBackends()) {
       expect(failed).to.equal("rolled back");
       const rows = await sequelize.query<{ id: number }>("SELECT id FROM widgets WHERE id IN (50, 51)", { type: QueryTypes.SELECT });
       expect(rows.map((r) => Number(r.id))).to.deep.equal([50]);
+    });
+
+    it("when it reads in a transaction, then it sees that transaction's own writes, with IN lists bound value by value", async () => {
+      const seen = await sequelize.transaction(async (t) => {
+        await writeStatement(sequelize, "INSERT INTO widgets (id, name, made_at, fine) VALUES (?, ?, ?, ?), (?, ?, ?, ?)", [60, "x", new Date(), true, 61, "y", new Date(), false], t);
+        return selectInTransaction<{ id: number; name: string }>(sequelize, t, `SELECT id, name FROM widgets WHERE id IN (${placeholders(3)}) ORDER BY id`, [60, 61, 62]);
+      });
+      expect(seen.map((r) => [Number(r.id), r.name])).to.deep.equal([
+        [60, "x"],
+        [61, "y"],
+      ]);
     });
 
     it("when transactions write at the same time, then every write lands", async () => {
