@@ -1,8 +1,9 @@
-import { Op, type Sequelize, type Transaction } from "sequelize";
+import type { Sequelize, Transaction } from "sequelize";
 import { AppError, isUniqueViolation, notFound, sqlDate, unprocessable, writeOutsideTransaction, type EventRecorder } from "@disqo-commerce/kit";
+import { createCartLines } from "./data-access/cart-lines.js";
 import type { CartReads } from "./data-access/cart-reads.js";
 import type { components } from "./generated/openapi.js";
-import type { CartModel, CartModels } from "./models/index.js";
+import type { CartModels } from "./models/index.js";
 import { CURRENCY, money } from "./money.js";
 import type { CatalogProduct, ProductClient } from "./products.js";
 
@@ -27,6 +28,7 @@ const productUnavailable = (productId: number) => new AppError(404, "product_una
 
 export function createCarts(deps: CartDeps) {
   const { sequelize, models, products, now, reads } = deps;
+  const lines = createCartLines(sequelize);
 
 
   /** The user's active cart, created on first use; two first requests racing end with one cart. */
@@ -50,15 +52,13 @@ export function createCarts(deps: CartDeps) {
    * anyway). If the cart stopped being active meanwhile (its quote was accepted), the change
    * goes to the new active cart.
    */
-  async function changeCart(userId: number, change: (cart: CartModel, t: Transaction) => Promise<void>, answer?: StoreAnswer): Promise<CartView> {
+  async function changeCart(userId: number, change: (cart: { id: number }, t: Transaction) => Promise<void>, answer?: StoreAnswer): Promise<CartView> {
     for (let attempt = 0; attempt < 3; attempt++) {
       const cart = await ensureActiveCart(userId);
       const changed = await sequelize.transaction(async (t) => {
-        const locked = await models.Cart.findOne({ where: { id: cart.id, active_user_id: userId }, lock: t.LOCK.UPDATE, transaction: t });
-        if (!locked) return undefined;
-        await change(locked, t);
-        locked.changed("updated_at", true);
-        await locked.save({ transaction: t });
+        if (!(await lines.lockActiveCart(cart.id, userId, t))) return undefined;
+        await change(cart, t);
+        await lines.touchCart(cart.id, t);
         if (!answer) return null;
         // the answer is the cart as this transaction leaves it, stored with the change (see the kit's IdempotentAnswer)
         const after = await view(cart.id, t);
@@ -70,16 +70,9 @@ export function createCarts(deps: CartDeps) {
     throw new Error(`the active cart of user ${userId} kept changing`);
   }
 
-  /** Units of a product this cart's own open quote holds: the shopper may use them again. */
-  async function heldByOwnQuotes(cartId: number, productId: number, t: Transaction): Promise<number> {
-    const open = await models.Quote.findAll({ where: { cart_id: cartId, status: "open", expires_at: { [Op.gt]: now() } }, attributes: ["id"], transaction: t });
-    if (!open.length) return 0;
-    const held = await models.QuoteItem.sum("quantity", { where: { quote_id: open.map((q) => q.id), product_id: productId }, transaction: t });
-    return Number(held ?? 0);
-  }
-
   async function assertStock(cartId: number, product: CatalogProduct, quantity: number, t: Transaction): Promise<void> {
-    const available = product.available + (await heldByOwnQuotes(cartId, product.id, t));
+    // units this cart's own open quotes hold: the shopper may use them again
+    const available = product.available + (await lines.heldByOwnQuotes(cartId, product.id, now(), t));
     if (quantity > available) {
       throw unprocessable("insufficient_stock", `Only ${available} of product ${product.id} can be had now.`, {
         products: [{ product_id: product.id, requested: quantity, available }],
@@ -147,21 +140,17 @@ export function createCarts(deps: CartDeps) {
     async addItem(userId: number, productId: number, quantity: number, answer?: StoreAnswer): Promise<CartView> {
       const product = await activeProduct(productId);
       return changeCart(userId, async (cart, t) => {
-        const item = await models.CartItem.findOne({ where: { cart_id: cart.id, product_id: productId }, transaction: t, lock: t.LOCK.UPDATE });
+        const item = await lines.lockLineOf(cart.id, productId, t);
         const total = (item?.quantity ?? 0) + quantity;
         if (total > MAX_LINE_QUANTITY) throw tooMany(total);
-        if (!item && (await models.CartItem.count({ where: { cart_id: cart.id }, transaction: t })) >= MAX_CART_LINES) {
+        if (!item && (await lines.countLines(cart.id, t)) >= MAX_CART_LINES) {
           throw unprocessable("validation_failed", `A cart holds at most ${MAX_CART_LINES} different products.`, {
             errors: [{ path: "/body/product_id", message: `the cart already holds ${MAX_CART_LINES} products` }],
           });
         }
         await assertStock(cart.id, product, total, t);
-        if (item) {
-          item.quantity = total;
-          await item.save({ transaction: t });
-        } else {
-          await models.CartItem.create({ cart_id: cart.id, product_id: productId, name: product.name, quantity: total, unit_price: product.price, currency: product.currency }, { transaction: t });
-        }
+        if (item) await lines.setLineQuantity(item.id, total, t);
+        else await lines.addLine({ cart_id: cart.id, product_id: productId, name: product.name, quantity: total, unit_price: product.price, currency: product.currency }, t);
         await deps.events.record("cart_item_added", { userId }, { product_id: productId, quantity }, t);
       }, answer);
     },

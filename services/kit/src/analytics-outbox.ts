@@ -3,7 +3,7 @@ import { DataTypes, QueryTypes, type Sequelize, type Transaction } from "sequeli
 import type { Logger } from "pino";
 import { backoffDelay } from "./backoff.js";
 import { currentVisitorId } from "./context.js";
-import type { Migration } from "./db.js";
+import { writeStatement, type Migration } from "./db.js";
 import type { BackgroundTask } from "./server.js";
 
 /**
@@ -62,10 +62,9 @@ export function createEventRecorder(sequelize: Sequelize, enabled: boolean): Eve
       if (!enabled) return;
       const now = new Date();
       const event: AnalyticsEvent = { id: randomUUID(), type, occurred_at: now.toISOString(), visitor_id: currentVisitorId() ?? null, user_id: who.userId ?? null, properties };
-      await sequelize.query("INSERT INTO analytics_outbox (id, payload, created_at, attempts, next_attempt_at) VALUES (?, ?, ?, 0, ?)", {
-        replacements: [event.id, JSON.stringify(event), sqlNow(now), sqlNow(now)],
-        transaction,
-      });
+      // straight on the driver (one per cart change, quote, checkout and search); outside a
+      // transaction, on SQLite, in the writer's queue rather than on the shared connection
+      await writeStatement(sequelize, "INSERT INTO analytics_outbox (id, payload, created_at, attempts, next_attempt_at) VALUES (?, ?, ?, 0, ?)", [event.id, JSON.stringify(event), sqlNow(now), sqlNow(now)], transaction);
     },
   };
 }

@@ -1,5 +1,5 @@
-import { QueryTypes, type Sequelize, type Transaction } from "sequelize";
-import { createSqlReader } from "@disqo-commerce/kit";
+import type { Sequelize, Transaction } from "sequelize";
+import { createSqlReader, selectInTransaction } from "@disqo-commerce/kit";
 import type { QuoteItemModel, QuoteModel } from "../models/index.js";
 
 /*
@@ -33,7 +33,7 @@ export type CartItemRow = { id: number; product_id: number; name: string; quanti
 export function createCartReads(sequelize: Sequelize) {
   const reader = createSqlReader(sequelize);
   const read = <R>(sql: string, params: unknown[], t?: Transaction): Promise<R[]> =>
-    t ? (sequelize.query(sql, { replacements: params, type: QueryTypes.SELECT, transaction: t }) as Promise<R[]>) : reader.all<R>(sql, params);
+    t ? selectInTransaction<R>(sequelize, t, sql, params) : reader.all<R>(sql, params);
   return {
     async activeCartId(userId: number): Promise<number | undefined> {
       const [row] = await reader.all<{ id: number }>("SELECT id FROM carts WHERE active_user_id = ?", [userId]);
