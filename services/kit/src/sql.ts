@@ -1,5 +1,5 @@
 import type { Sequelize } from "sequelize";
-import { isMysql } from "./db.js";
+import { isMysql, sqliteBindable } from "./db.js";
 
 /**
  * A thin read path for hot queries, beside Sequelize and through its own connections.
@@ -14,7 +14,8 @@ import { isMysql } from "./db.js";
  * - MariaDB/MySQL: mysql2's `execute` (server-side prepared statements, cached per
  *   connection by mysql2) on a connection borrowed from Sequelize's pool.
  * Only for reads outside a transaction; writes stay in Sequelize's managed transactions.
- * Rows come back as the driver gives them (SQLite: dates as stored text, booleans as 0/1).
+ * Rows come back as the driver gives them (SQLite: dates as stored text, booleans as 0/1); a
+ * Date parameter is bound as Sequelize stores it, so it compares with the stored dates.
  */
 export interface SqlReader {
   all<T>(sql: string, params: unknown[]): Promise<T[]>;
@@ -94,7 +95,7 @@ export function createSqlReader(sequelize: Sequelize): SqlReader {
       const s = await statement(await database, sql);
       // run to its last row, a statement has ended its read transaction (no reset needed: one
       // more threadpool hop: 290 against 254 us of CPU per product read in make bench-floor)
-      return new Promise<T[]>((resolve, reject) => s.all(params, (e, rows) => (e ? reject(e) : resolve(rows as T[]))));
+      return new Promise<T[]>((resolve, reject) => s.all(params.map(sqliteBindable), (e, rows) => (e ? reject(e) : resolve(rows as T[]))));
     },
   };
 }

@@ -1,7 +1,8 @@
 import { randomUUID } from "node:crypto";
-import { Op, type Transaction as DbTransaction } from "sequelize";
-import { backoffDelay, sleep, type Logger } from "@disqo-commerce/kit";
-import type { OrderModels, OutboxModel } from "../models/index.js";
+import type { Transaction as DbTransaction } from "sequelize";
+import { backoffDelay, sleep, sqlDate, type Logger } from "@disqo-commerce/kit";
+import { createOutboxRows, type OutboxRow, type OutboxSettlement } from "../data-access/outbox-rows.js";
+import type { OrderModels } from "../models/index.js";
 
 /** A step for another service, to run after the local commit that needs it. */
 export interface OutboxEntry {
@@ -26,10 +27,7 @@ export interface OutboxOptions {
 }
 
 export function createOutbox(models: OrderModels, handlers: Record<string, OutboxHandler>, logger: Logger, options: OutboxOptions) {
-  const { Outbox } = models;
-  // single-statement writes in managed transactions: on SQLite they then queue for the one writer
-  // connection instead of waiting on the busy timeout on another connection (see the cart's new cart)
-  const write = <T>(fn: (t: DbTransaction) => Promise<T>) => models.sequelize.transaction(fn);
+  const rows = createOutboxRows(models.sequelize);
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<number> | undefined;
   let stopped = true;
@@ -43,24 +41,18 @@ export function createOutbox(models: OrderModels, handlers: Record<string, Outbo
    * UPDATE, so of two replicas racing for it exactly one wins. A dispatcher that died leaves
    * its lease to run out, and the entry is taken over then.
    */
-  async function claim(entry: OutboxModel, now: Date): Promise<boolean> {
-    const [count] = await write((transaction) =>
-      Outbox.update(
-        { claimed_by: me, claimed_until: new Date(now.getTime() + options.claimMs) },
-        { where: { id: entry.id, state: "pending", [Op.or]: [{ claimed_until: null }, { claimed_until: { [Op.lt]: now } }] }, transaction },
-      ),
-    );
-    return count === 1;
+  function claim(entry: OutboxRow, now: Date): Promise<boolean> {
+    return rows.claim(entry.id, me, new Date(now.getTime() + options.claimMs), now);
   }
 
   /** Writes the result and lets go of the lease, unless the lease ran out and another dispatcher took the entry. */
-  async function settle(entry: OutboxModel, values: Partial<Record<keyof OutboxModel, unknown>>): Promise<void> {
-    await write((transaction) => Outbox.update({ ...values, claimed_by: null, claimed_until: null } as never, { where: { id: entry.id, claimed_by: me }, transaction }));
+  function settle(entry: OutboxRow, settlement: OutboxSettlement): Promise<void> {
+    return rows.settle(entry.id, me, settlement);
   }
 
-  async function runOne(entry: OutboxModel): Promise<void> {
+  async function runOne(entry: OutboxRow): Promise<void> {
     const handler = handlers[entry.kind];
-    const attempts = entry.attempts + 1;
+    const attempts = Number(entry.attempts) + 1;
     try {
       if (!handler) throw new Error(`no handler for outbox kind ${entry.kind}`);
       const result = await handler(JSON.parse(entry.payload) as Record<string, unknown>);
@@ -84,12 +76,10 @@ export function createOutbox(models: OrderModels, handlers: Record<string, Outbo
    */
   async function dispatch(filter: { aggregates?: string[]; force?: boolean } = {}): Promise<number> {
     const now = options.clock();
-    const where: Record<string, unknown> = { state: "pending" };
-    if (filter.aggregates) where.aggregate = { [Op.in]: filter.aggregates };
-    const pending = await Outbox.findAll({ where, order: [["id", "ASC"]], limit: 500 });
-    const firstOfAggregate = new Map<string, OutboxModel>();
+    const pending = await rows.pending(filter.aggregates);
+    const firstOfAggregate = new Map<string, OutboxRow>();
     for (const entry of pending) if (!firstOfAggregate.has(entry.aggregate)) firstOfAggregate.set(entry.aggregate, entry);
-    const due = [...firstOfAggregate.values()].filter((e) => filter.force || new Date(e.next_attempt_at).getTime() <= now.getTime());
+    const due = [...firstOfAggregate.values()].filter((e) => filter.force || sqlDate(e.next_attempt_at).getTime() <= now.getTime());
     let ran = 0;
     await Promise.all(
       due.map(async (entry) => {
@@ -97,8 +87,8 @@ export function createOutbox(models: OrderModels, handlers: Record<string, Outbo
         ran++;
         await runOne(entry);
         // the next entry of the same aggregate may run now that this one is done
-        const next = await Outbox.findOne({ where: { aggregate: entry.aggregate, state: "pending" }, order: [["id", "ASC"]] });
-        if (next && next.id !== entry.id && (filter.force || new Date(next.next_attempt_at).getTime() <= options.clock().getTime())) {
+        const [next] = await rows.pending([entry.aggregate], 1);
+        if (next && next.id !== entry.id && (filter.force || sqlDate(next.next_attempt_at).getTime() <= options.clock().getTime())) {
           if (await claim(next, options.clock())) {
             ran++;
             await runOne(next);
@@ -127,10 +117,10 @@ export function createOutbox(models: OrderModels, handlers: Record<string, Outbo
     /** Writes entries inside the caller's DB transaction: they exist if and only if the change that needs them committed. */
     async enqueue(entries: OutboxEntry[], t: DbTransaction): Promise<void> {
       if (entries.length === 0) return;
-      const now = options.clock();
-      await Outbox.bulkCreate(
-        entries.map((e) => ({ aggregate: e.aggregate, kind: e.kind, payload: JSON.stringify(e.payload), state: "pending" as const, next_attempt_at: now })),
-        { transaction: t },
+      await rows.insert(
+        entries.map((e) => ({ aggregate: e.aggregate, kind: e.kind, payload: JSON.stringify(e.payload) })),
+        options.clock(),
+        t,
       );
     },
     dispatch,
@@ -143,8 +133,7 @@ export function createOutbox(models: OrderModels, handlers: Record<string, Outbo
     async settled(aggregates: string[], timeoutMs: number): Promise<boolean> {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
-        const running = await Outbox.count({ where: { state: "pending", aggregate: { [Op.in]: aggregates }, claimed_until: { [Op.gt]: options.clock() } } });
-        if (running === 0) return true;
+        if ((await rows.running(aggregates, options.clock())) === 0) return true;
         if (Date.now() >= deadline) return false;
         await sleep(50);
       }
@@ -161,9 +150,7 @@ export function createOutbox(models: OrderModels, handlers: Record<string, Outbo
     },
     /** Undone entries, of some aggregates or all (tests and operators). */
     async pending(aggregates?: string[]): Promise<{ id: number; aggregate: string; kind: string; attempts: number; state: string }[]> {
-      const where = aggregates ? { state: { [Op.ne]: "done" }, aggregate: { [Op.in]: aggregates } } : { state: { [Op.ne]: "done" } };
-      const rows = await Outbox.findAll({ where, order: [["id", "ASC"]] });
-      return rows.map((r) => ({ id: r.id, aggregate: r.aggregate, kind: r.kind, attempts: r.attempts, state: r.state }));
+      return (await rows.undone(aggregates)).map((r) => ({ id: Number(r.id), aggregate: r.aggregate, kind: r.kind, attempts: Number(r.attempts), state: r.state }));
     },
   };
 }
