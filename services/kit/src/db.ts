@@ -148,6 +148,28 @@ export async function writeStatement(sequelize: Sequelize, sql: string, params: 
   }
 }
 
+/**
+ * Inserts rows of one table in one statement through writeStatement (in `transaction` when
+ * given). Every row has the first row's columns; a missing value is NULL.
+ */
+export async function insertRows(sequelize: Sequelize, table: string, rows: Record<string, unknown>[], transaction?: Transaction): Promise<number> {
+  if (rows.length === 0) return 0;
+  const columns = Object.keys(rows[0]!);
+  const tuple = `(${placeholders(columns.length)})`;
+  return writeStatement(
+    sequelize,
+    `INSERT INTO ${table} (${columns.join(", ")}) VALUES ${rows.map(() => tuple).join(", ")}`,
+    rows.flatMap((row) => columns.map((column) => row[column] ?? null)),
+    transaction,
+  );
+}
+
+/** `a = ?, b = ?` and its values, for an UPDATE of the columns `fields` names (names from code, never from input). */
+export function assignments(fields: Record<string, unknown>): [string, unknown[]] {
+  const columns = Object.keys(fields);
+  return [columns.map((column) => `${column} = ?`).join(", "), columns.map((column) => fields[column])];
+}
+
 function executeOnMysql(connection: MysqlRunner, sql: string, params: unknown[]): Promise<number> {
   return new Promise<number>((resolve, reject) => connection.execute(sql, params, (e, result) => (e ? reject(e) : resolve(result.affectedRows ?? 0))));
 }

@@ -178,9 +178,3 @@ function answerStatement(scope: string, key: string, status: number, body: unkno
     [status, body === undefined ? null : JSON.stringify(body), new Date(), scope, key, ...(lease === undefined ? [] : [lease])],
   ];
 }
-
-/** Rows an UPDATE or DELETE changed, as either driver reports it (mysql2: affectedRows; node-sqlite3: changes). */
-export function affectedRows(meta: unknown): number {
-  const m = meta as { affectedRows?: number; changes?: number } | number | undefined;
-  return typeof m === "number" ? m : (m?.affectedRows ?? m?.changes ?? 0);
-}

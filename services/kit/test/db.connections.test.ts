@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { QueryTypes, type Sequelize, type Transaction } from "sequelize";
-import { createSqlReader, isUniqueViolation, placeholders, selectInTransaction, sqlDate, writeOutsideTransaction, writeStatement } from "../src/index.js";
+import { assignments, createSqlReader, insertRows, isUniqueViolation, placeholders, selectInTransaction, sqlDate, writeOutsideTransaction, writeStatement } from "../src/index.js";
 import { testBackends, type FreshDatabase } from "../src/testing.js";
 import { kitDatabase } from "./support.js";
 
@@ -171,6 +171,22 @@ for (const backend of testBackends()) {
         [60, "x"],
         [61, "y"],
       ]);
+    });
+
+    it("when rows are inserted together, then one statement writes them all with NULL for a missing value, and assignments update the named columns", async () => {
+      const at = new Date("2026-02-03T04:05:06.789Z");
+      expect(await insertRows(sequelize, "widgets", [], undefined)).to.equal(0);
+      expect(await insertRows(sequelize, "widgets", [{ id: 70, name: "p", made_at: at, fine: true }, { id: 71, name: "q", made_at: at, fine: false }])).to.equal(2);
+      const [set, values] = assignments({ name: "renamed", fine: false });
+      expect(set).to.equal("name = ?, fine = ?");
+      expect(await writeStatement(sequelize, `UPDATE widgets SET ${set} WHERE id = ?`, [...values, 70])).to.equal(1);
+      const rows = await sequelize.query<{ id: number; name: string; fine: number | boolean }>("SELECT id, name, fine FROM widgets WHERE id IN (70, 71) ORDER BY id", { type: QueryTypes.SELECT });
+      expect(rows.map((r) => [Number(r.id), r.name, Boolean(Number(r.fine))])).to.deep.equal([
+        [70, "renamed", false],
+        [71, "q", false],
+      ]);
+      const missing = await insertRows(sequelize, "widgets", [{ id: 72, name: "r", made_at: at, fine: true }, { id: 73, made_at: at, fine: true }]).catch((e: Error) => e);
+      expect(missing, "a missing NOT NULL value is bound as NULL and refused").to.be.instanceOf(Error);
     });
 
     it("when transactions write at the same time, then every write lands", async () => {

@@ -1,5 +1,5 @@
 import { QueryTypes, type Sequelize, type Transaction } from "sequelize";
-import { affectedRows, createSqlReader, isMysql, type SqlReader } from "@disqo-commerce/kit";
+import { createSqlReader, isMysql, writeStatement, type SqlReader } from "@disqo-commerce/kit";
 
 /** An event as stored: the envelope, the person it counts for, and the properties the KPIs read as columns. */
 export interface StoredEvent {
@@ -230,8 +230,8 @@ export class EventsStore {
 
   /** Deletes raw events received before `before`; the funnel rollup stays. Answers how many went. */
   async purgeBefore(before: Date): Promise<number> {
-    const [, meta] = (await this.sequelize.query("DELETE FROM analytics_events WHERE received_at < ?", { replacements: [sqlTime(before)] })) as [unknown, unknown];
-    return affectedRows(meta);
+    // through writeStatement: its count is the driver's (a plain query's metadata carried none on SQLite)
+    return writeStatement(this.sequelize, "DELETE FROM analytics_events WHERE received_at < ?", [sqlTime(before)]);
   }
 
   async isEmpty(): Promise<boolean> {

@@ -1,5 +1,5 @@
 import type { Sequelize, Transaction } from "sequelize";
-import { isMysql, selectInTransaction, writeStatement } from "@disqo-commerce/kit";
+import { insertRows, isMysql, selectInTransaction, writeStatement } from "@disqo-commerce/kit";
 
 /**
  * The SQL of a cart change, in its transaction, straight on the driver (the kit's
@@ -47,16 +47,7 @@ export function createCartLines(sequelize: Sequelize) {
 
     async addLine(line: { cart_id: number; product_id: number; name: string; quantity: number; unit_price: number; currency: string }, t: Transaction): Promise<void> {
       const now = new Date();
-      await write(t, "INSERT INTO cart_items (cart_id, product_id, name, quantity, unit_price, currency, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", [
-        line.cart_id,
-        line.product_id,
-        line.name,
-        line.quantity,
-        line.unit_price,
-        line.currency,
-        now,
-        now,
-      ]);
+      await insertRows(sequelize, "cart_items", [{ ...line, created_at: now, updated_at: now }], t);
     },
 
     async setLineQuantity(lineId: number, quantity: number, t: Transaction): Promise<void> {

@@ -1,5 +1,5 @@
 import type { Sequelize } from "sequelize";
-import { writeStatement } from "@disqo-commerce/kit";
+import { assignments, insertRows, writeStatement } from "@disqo-commerce/kit";
 import type { AttemptState } from "../models/index.js";
 
 /** What the saga writes when it opens an attempt. */
@@ -42,20 +42,13 @@ export function createAttemptLog(sequelize: Sequelize) {
     /** Inserts the attempt, live; a second live attempt of the quote fails the unique index (isUniqueViolation). */
     async open(attempt: NewAttempt): Promise<void> {
       const now = new Date();
-      const row = { ...attempt, live: 1, hold_extended: false, created_at: now, updated_at: now };
-      const columns = Object.keys(row);
-      await writeStatement(sequelize, `INSERT INTO checkout_attempts (${columns.join(", ")}) VALUES (${columns.map(() => "?").join(", ")})`, Object.values(row));
+      await insertRows(sequelize, "checkout_attempts", [{ ...attempt, live: 1, hold_extended: false, created_at: now, updated_at: now }]);
     },
 
     /** Changes the attempt (only while it is live, with `onlyLive`); answers whether it did. */
     async change(id: string, change: AttemptChange, options: { onlyLive?: boolean } = {}): Promise<boolean> {
-      const fields = { ...change, updated_at: new Date() };
-      const sets = Object.keys(fields).map((column) => `${column} = ?`);
-      const changed = await writeStatement(
-        sequelize,
-        `UPDATE checkout_attempts SET ${sets.join(", ")} WHERE id = ?${options.onlyLive ? " AND live = 1" : ""}`,
-        [...Object.values(fields), id],
-      );
+      const [set, values] = assignments({ ...change, updated_at: new Date() });
+      const changed = await writeStatement(sequelize, `UPDATE checkout_attempts SET ${set} WHERE id = ?${options.onlyLive ? " AND live = 1" : ""}`, [...values, id]);
       return changed > 0;
     },
   };

@@ -1,6 +1,5 @@
 import type { Sequelize, Transaction } from "sequelize";
-import { createSqlReader, placeholders, writeStatement } from "@disqo-commerce/kit";
-import { insertRows } from "./insert-rows.js";
+import { assignments, createSqlReader, insertRows, placeholders, writeStatement } from "@disqo-commerce/kit";
 
 /** An outbox entry as read: dates as the driver gives them (text on SQLite). */
 export interface OutboxRow {
@@ -36,12 +35,12 @@ export function createOutboxRows(sequelize: Sequelize) {
 
   return {
     /** Writes entries in the caller's transaction: they exist if and only if the change that needs them commits. */
-    insert(entries: { aggregate: string; kind: string; payload: string }[], at: Date, t: Transaction): Promise<void> {
-      return insertRows(
+    async insert(entries: { aggregate: string; kind: string; payload: string }[], at: Date, t: Transaction): Promise<void> {
+      await insertRows(
         sequelize,
-        t,
         "outbox",
         entries.map((e) => ({ ...e, state: "pending", attempts: 0, next_attempt_at: at, created_at: at, updated_at: at })),
+        t,
       );
     },
 
@@ -76,8 +75,8 @@ export function createOutboxRows(sequelize: Sequelize) {
 
     /** Writes the result and lets go of the lease, unless the lease ran out and another dispatcher took the entry. */
     async settle(id: number, by: string, settlement: OutboxSettlement): Promise<void> {
-      const fields = { ...settlement, claimed_by: null, claimed_until: null, updated_at: new Date() };
-      await writeStatement(sequelize, `UPDATE outbox SET ${Object.keys(fields).map((c) => `${c} = ?`).join(", ")} WHERE id = ? AND claimed_by = ?`, [...Object.values(fields), id, by]);
+      const [set, values] = assignments({ ...settlement, claimed_by: null, claimed_until: null, updated_at: new Date() });
+      await writeStatement(sequelize, `UPDATE outbox SET ${set} WHERE id = ? AND claimed_by = ?`, [...values, id, by]);
     },
   };
 }

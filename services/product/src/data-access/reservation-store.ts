@@ -1,5 +1,5 @@
 import type { Sequelize, Transaction } from "sequelize";
-import { isMysql, placeholders, selectInTransaction, writeStatement } from "@disqo-commerce/kit";
+import { assignments, insertRows, isMysql, placeholders, selectInTransaction, writeStatement } from "@disqo-commerce/kit";
 
 export type Item = { product_id: number; quantity: number };
 export type StockRow = { id: number; stock: number; committed: number; is_active: number | boolean };
@@ -64,20 +64,16 @@ export function createReservationStore(sequelize: Sequelize) {
       change: { status?: ReservationStatus; expires_at?: Date; committed_at?: Date; released_at?: Date },
       t: Transaction,
     ): Promise<ReservationRow> {
-      const fields = { ...change, updated_at: new Date() };
-      await write(t, `UPDATE reservations SET ${Object.keys(fields).map((c) => `${c} = ?`).join(", ")} WHERE id = ?`, [...Object.values(fields), reservation.id]);
-      return { ...reservation, ...(change.status ? { status: change.status } : {}), ...(change.expires_at ? { expires_at: change.expires_at } : {}), updated_at: fields.updated_at };
+      const updatedAt = new Date();
+      const [set, values] = assignments({ ...change, updated_at: updatedAt });
+      await write(t, `UPDATE reservations SET ${set} WHERE id = ?`, [...values, reservation.id]);
+      return { ...reservation, ...(change.status ? { status: change.status } : {}), ...(change.expires_at ? { expires_at: change.expires_at } : {}), updated_at: updatedAt };
     },
 
     /** The reservation's items become `items`, each held until `heldUntil`. */
     async replaceItems(id: string, items: Item[], heldUntil: number, t: Transaction): Promise<void> {
       await write(t, "DELETE FROM reservation_items WHERE reservation_id = ?", [id]);
-      if (items.length === 0) return;
-      await write(
-        t,
-        `INSERT INTO reservation_items (reservation_id, product_id, quantity, held_until) VALUES ${items.map(() => "(?, ?, ?, ?)").join(", ")}`,
-        items.flatMap((i) => [id, i.product_id, i.quantity, heldUntil]),
-      );
+      await insertRows(sequelize, "reservation_items", items.map((i) => ({ reservation_id: id, product_id: i.product_id, quantity: i.quantity, held_until: heldUntil })), t);
     },
 
     /** The reservation's items stop holding stock (committed or released). */

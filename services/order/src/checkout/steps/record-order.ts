@@ -1,6 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { backoffDelay, isUniqueViolation, sleep, writeStatement } from "@disqo-commerce/kit";
-import { insertRows } from "../../data-access/insert-rows.js";
+import { backoffDelay, insertRows, isUniqueViolation, sleep, writeStatement } from "@disqo-commerce/kit";
 import { followUps } from "../../outbox/follow-ups.js";
 import { assertTransition } from "../../orders/status.js";
 import type { ProcessorOutcome } from "../../payments/processor-client.js";
@@ -45,7 +44,7 @@ export async function writePaidOrder(deps: Pick<CheckoutDeps, "models" | "outbox
         tax: line.tax,
         total: line.total,
       });
-      await insertRows(sequelize, t, "transactions", [
+      await insertRows(sequelize, "transactions", [
         {
           id: transactionId,
           reference: attempt.id,
@@ -62,9 +61,9 @@ export async function writePaidOrder(deps: Pick<CheckoutDeps, "models" | "outbox
           created_at: now,
           updated_at: now,
         },
-      ]);
+      ], t);
       assertTransition("pending", "paid");
-      await insertRows(sequelize, t, "orders", [
+      await insertRows(sequelize, "orders", [
         {
           id: attempt.id,
           user_id: attempt.userId,
@@ -77,12 +76,12 @@ export async function writePaidOrder(deps: Pick<CheckoutDeps, "models" | "outbox
           created_at: now,
           updated_at: now,
         },
-      ]);
-      await insertRows(sequelize, t, "order_items", q.items.map((line, position) => ({ id: randomUUID(), order_id: attempt.id, ...priced(line, position) })));
-      await insertRows(sequelize, t, "receipts", [
+      ], t);
+      await insertRows(sequelize, "order_items", q.items.map((line, position) => ({ id: randomUUID(), order_id: attempt.id, ...priced(line, position) })), t);
+      await insertRows(sequelize, "receipts", [
         { id: receiptId, order_id: attempt.id, user_id: attempt.userId, kind: "sale", transaction_id: transactionId, ...totals, created_at: now },
-      ]);
-      await insertRows(sequelize, t, "receipt_items", q.items.map((line, position) => ({ receipt_id: receiptId, ...priced(line, position) })));
+      ], t);
+      await insertRows(sequelize, "receipt_items", q.items.map((line, position) => ({ receipt_id: receiptId, ...priced(line, position) })), t);
       await deps.outbox.enqueue([followUps.commitReservation(q.id, attempt.id), followUps.acceptQuote(q.id, attempt.id, paidAt)], t);
       await deps.events.record("checkout_succeeded", { userId: attempt.userId }, { order_id: attempt.id, quote_id: q.id, total: { amount: q.total, currency: q.currency } }, t);
       await writeStatement(
