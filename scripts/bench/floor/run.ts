@@ -13,7 +13,11 @@
  * floor is scripts/bench/floor/server.mjs. CPU is each server process's own (from /proc),
  * so the load generator (autocannon, in this process) is not counted. Not part of `make test`.
  *
- *   make build && npx tsx scripts/bench/floor/run.ts [--products 100000] [--seconds 10] [--connections 20]
+ * Each path's rows are measured in interleaved rounds (floor, product, gateway, floor, ...): a
+ * row shows its median round, and a ratio is the median of the rounds' own ratios, so a drift of
+ * the machine's speed between minutes lands on the floor and on ours alike.
+ *
+ *   make build && npx tsx scripts/bench/floor/run.ts [--products 100000] [--seconds 6] [--rounds 3] [--warmup 5] [--connections 20]
  *     [--only read|search] [--profile <dir>]   also write a V8 CPU profile of each service (node --cpu-prof) into <dir>
  */
 import crypto from "node:crypto";
@@ -29,7 +33,10 @@ const arg = (name: string, fallback: string) => {
   return i >= 0 ? args[i + 1]! : fallback;
 };
 const products = Number(arg("products", "100000"));
-const seconds = Number(arg("seconds", "10"));
+const seconds = Number(arg("seconds", "6"));
+const roundCount = Number(arg("rounds", "3"));
+// ours has more code to compile than the floor: with a 2 s warm-up its first round still ran ~20% above its others
+const warmupSeconds = Number(arg("warmup", "5"));
 const connections = Number(arg("connections", "20"));
 const maxLoad = Number(arg("max-load", "1.5"));
 const only = arg("only", "read,search").split(",");
@@ -73,19 +80,38 @@ interface Row {
   target: string;
   result: LoadResult;
   cpuUs: number;
+  /** CPU us per request of every round, in the order run. */
+  rounds: number[];
 }
 const rows: Row[] = [];
-async function measure(label: string, target: keyof typeof targets, paths: string[]): Promise<Row> {
-  const t = targets[target];
-  // a first pass warms the JIT, the connection pools and the page cache
-  await load({ url: t.url, paths, seconds: 2, connections, watch: t.watch });
-  const result = await load({ url: t.url, paths, seconds, connections, watch: t.watch });
-  const cpuUs = Object.values(result.cpuUsPerRequest).reduce((a, b) => a + b, 0);
-  const row = { path: label, target, result, cpuUs };
-  say(`  ${label} ${target}: ${result.perSecond.toFixed(0)} req/s, CPU ${cpuUs.toFixed(0)} us/req (${Object.entries(result.cpuUsPerRequest).map(([n, v]) => `${n} ${v.toFixed(0)}`).join(", ")}), p50 ${result.p50ms} ms, non-2xx ${result.non2xx}, errors ${result.errors}`);
-  if (result.non2xx || result.errors) throw new Error(`${label} ${target}: ${result.non2xx} non-2xx answers, ${result.errors} errors`);
-  rows.push(row);
-  return row;
+
+const cpuOfResult = (result: LoadResult) => Object.values(result.cpuUsPerRequest).reduce((a, b) => a + b, 0);
+const median = <T>(items: T[], by: (item: T) => number): T => [...items].sort((a, b) => by(a) - by(b))[Math.floor(items.length / 2)]!;
+
+/**
+ * Measures the targets of one path in interleaved rounds (floor, ours, floor, ours, ...): this
+ * machine's CPU per request drifts by a third between minutes, and a ratio of two rows
+ * measured minutes apart carried that drift.
+ */
+async function measure(label: string, names: (keyof typeof targets)[], paths: string[]): Promise<Row[]> {
+  const results = new Map<string, LoadResult[]>(names.map((n) => [n, []]));
+  // a first pass of each warms the JIT, the connection pools and the page cache
+  for (const name of names) await load({ url: targets[name].url, paths, seconds: warmupSeconds, connections, watch: targets[name].watch });
+  for (let round = 1; round <= roundCount; round++) {
+    for (const name of names) {
+      const result = await load({ url: targets[name].url, paths, seconds, connections, watch: targets[name].watch });
+      say(`  ${label} ${name}, round ${round}: ${result.perSecond.toFixed(0)} req/s, CPU ${cpuOfResult(result).toFixed(0)} us/req (${Object.entries(result.cpuUsPerRequest).map(([n, v]) => `${n} ${v.toFixed(0)}`).join(", ")}), p50 ${result.p50ms} ms, non-2xx ${result.non2xx}, errors ${result.errors}`);
+      if (result.non2xx || result.errors) throw new Error(`${label} ${name}: ${result.non2xx} non-2xx answers, ${result.errors} errors`);
+      results.get(name)!.push(result);
+    }
+  }
+  const measured = names.map((name) => {
+    const all = results.get(name)!;
+    const result = median(all, cpuOfResult);
+    return { path: label, target: name, result, cpuUs: cpuOfResult(result), rounds: all.map(cpuOfResult) };
+  });
+  rows.push(...measured);
+  return measured;
 }
 
 let exitCode = 0;
@@ -94,27 +120,25 @@ try {
   say(`uptime: ${uptime()}`);
   const readLabel = "GET /v1/products/{id}";
   const searchLabel = `GET /v1/products?q= (${products} products)`;
-  const readFloor = only.includes("read") ? await measure(readLabel, "floor", readPaths) : undefined;
-  const readOurs = readFloor && (await measure(readLabel, "product", readPaths));
-  const readGateway = readFloor && (await measure(readLabel, "gateway", readPaths));
-  const searchFloor = only.includes("search") ? await measure(searchLabel, "floor", searchPaths) : undefined;
-  const searchOurs = searchFloor && (await measure(searchLabel, "product", searchPaths));
+  const [readFloor, readOurs, readGateway] = only.includes("read") ? await measure(readLabel, ["floor", "product", "gateway"], readPaths) : [];
+  const [searchFloor, searchOurs] = only.includes("search") ? await measure(searchLabel, ["floor", "product"], searchPaths) : [];
 
-  const ratio = (ours: Row, base: Row) => ours.cpuUs / base.cpuUs;
+  // each round's ratio pairs rows measured a few seconds apart; the printed ratio is their median
+  const ratio = (ours: Row, base: Row) => median(ours.rounds.map((cpu, i) => cpu / base.rounds[i]!), (x) => x);
   const goals = [
     ...(readFloor ? [{ what: "product read, direct", row: readOurs!, base: readFloor, goal: 1.5 }, { what: "product read, through the gateway", row: readGateway!, base: readFloor, goal: 2 }] : []),
     ...(searchFloor ? [{ what: `search first page, ${products} products`, row: searchOurs!, base: searchFloor, goal: 2 }] : []),
   ];
   say("");
-  say(`${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? "?"}), 1-minute load at start ${loadAvg.toFixed(2)}; ${connections} connections, ${seconds} s per row; production build, NODE_ENV=production, response validation off`);
+  say(`${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? "?"}), 1-minute load at start ${loadAvg.toFixed(2)}; ${connections} connections; ${roundCount} interleaved rounds of ${seconds} s per row, each row its median round, each ratio the median of the rounds' ratios; production build, NODE_ENV=production, response validation off`);
   say("");
-  say("| path | served by | requests/s | CPU us per request | CPU ratio to floor | goal | requests/s ratio to floor |");
+  say("| path | served by | requests/s | CPU us per request (rounds) | CPU ratio to floor | goal | requests/s ratio to floor |");
   say("|---|---|---:|---:|---:|---:|---:|");
   for (const r of rows) {
     const base = (r.path === readLabel ? readFloor : searchFloor)!;
     const goal = goals.find((g) => g.row === r);
     const served = r.target === "floor" ? "floor (Express 5 + node-sqlite3)" : r.target === "gateway" ? "gateway -> product" : "product service";
-    say(`| \`${r.path}\` | ${served} | ${r.result.perSecond.toFixed(0)} | ${r.cpuUs.toFixed(0)} | ${ratio(r, base).toFixed(2)}x | ${goal ? `<= ${goal.goal}x ${ratio(r, base) <= goal.goal ? "met" : "MISSED"}` : ""} | ${(r.result.perSecond / base.result.perSecond).toFixed(2)}x |`);
+    say(`| \`${r.path}\` | ${served} | ${r.result.perSecond.toFixed(0)} | ${r.cpuUs.toFixed(0)} (${r.rounds.map((x) => x.toFixed(0)).join(", ")}) | ${ratio(r, base).toFixed(2)}x | ${goal ? `<= ${goal.goal}x ${ratio(r, base) <= goal.goal ? "met" : "MISSED"}` : ""} | ${(r.result.perSecond / base.result.perSecond).toFixed(2)}x |`);
   }
   say("");
   for (const g of goals) say(`- ${g.what}: ${ratio(g.row, g.base).toFixed(2)}x the floor's CPU per request (goal <= ${g.goal}x: ${ratio(g.row, g.base) <= g.goal ? "met" : `missed by ${(ratio(g.row, g.base) - g.goal).toFixed(2)}x`})`);

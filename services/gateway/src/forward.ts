@@ -1,13 +1,19 @@
-import http, { type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from "node:http";
+import type { IncomingHttpHeaders, IncomingMessage, OutgoingHttpHeaders, ServerResponse } from "node:http";
+import { Pool, type Dispatcher } from "undici";
 import { toProblem, type Logger } from "@disqo-commerce/kit";
 
 /**
  * Forwards one request to a service over a kept-alive connection and streams the answer back.
  *
- * The gateway does nothing else with proxied traffic, so it is plain node:http rather than a
- * proxy library inside Express: the profile of the Express + http-proxy-middleware gateway
- * showed most of its CPU per request in the router, the proxy's option handling and the
- * per-request async context, none of which a byte pipe needs.
+ * The gateway does nothing else with proxied traffic, so it is a node:http server with no
+ * framework: the profile of the Express + http-proxy-middleware gateway showed most of its CPU
+ * per request in the router, the proxy's option handling and the per-request async context,
+ * none of which a byte pipe needs. The upstream side is undici's connection pool, driven
+ * through its lowest-level `dispatch` callbacks: it took about a fifth off the gateway's CPU
+ * per proxied read against node:http's client and agent (the A/B is in docs/PERFORMANCE-CORE.md).
+ *
+ * The upstream timeout is undici's: no response headers, or no body bytes, for `timeoutMs`.
+ * undici checks it on a coarse clock (about a second), which is fine for a limit of seconds.
  */
 export interface Forwarder {
   forward(service: string, req: IncomingMessage, res: ServerResponse, requestId: string): void;
@@ -20,7 +26,7 @@ export interface ForwarderOptions {
 }
 
 /** Connection-scoped headers (RFC 9110 7.6.1): they describe one hop and are not passed on. */
-const HOP_BY_HOP = new Set(["connection", "keep-alive", "proxy-connection", "te", "trailer", "upgrade", "proxy-authorization", "proxy-authenticate"]);
+const HOP_BY_HOP = new Set(["connection", "keep-alive", "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade", "proxy-authorization", "proxy-authenticate"]);
 
 function withoutHopHeaders(headers: IncomingHttpHeaders): IncomingHttpHeaders {
   const out: IncomingHttpHeaders = {};
@@ -40,18 +46,19 @@ function forwardedHeaders(req: IncomingMessage, requestId: string): IncomingHttp
   headers["x-forwarded-proto"] ??= "http";
   if (req.headers.host) headers["x-forwarded-host"] ??= req.headers.host;
   headers["x-request-id"] = requestId;
+  // the gateway's own server already answered a client's `Expect: 100-continue`; the body follows
+  delete headers.expect;
   return headers;
 }
 
 export function createForwarder(options: ForwarderOptions): Forwarder {
-  const targets = new Map(
-    Object.entries(options.upstreams).map(([service, base]) => {
-      const url = new URL(base);
-      // one kept-alive pool per service: a new TCP connection per proxied request was most of the
-      // gateway's CPU before the pool
-      const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
-      return [service, { hostname: url.hostname, port: url.port || 80, agent }] as const;
-    }),
+  // one kept-alive pool per service: a new TCP connection per proxied request was most of the
+  // gateway's CPU before the pool (keepAliveTimeout stays under the services' 65 s server timeout)
+  const pools = new Map(
+    Object.entries(options.upstreams).map(([service, base]) => [
+      service,
+      new Pool(new URL(base).origin, { connections: 256, headersTimeout: options.timeoutMs, bodyTimeout: options.timeoutMs, keepAliveTimeout: 30_000 }),
+    ]),
   );
 
   function unavailable(service: string, req: IncomingMessage, res: ServerResponse, requestId: string, reason: string): void {
@@ -70,29 +77,39 @@ export function createForwarder(options: ForwarderOptions): Forwarder {
 
   return {
     forward(service, req, res, requestId) {
-      const target = targets.get(service)!;
-      const upstream = http.request({
-        hostname: target.hostname,
-        port: target.port,
-        agent: target.agent,
-        method: req.method,
-        path: req.url,
-        headers: forwardedHeaders(req, requestId),
-      });
-      upstream.setTimeout(options.timeoutMs, () => upstream.destroy(new Error(`no answer within ${options.timeoutMs} ms`)));
-      upstream.on("response", (answer) => {
-        const headers = withoutHopHeaders(answer.headers);
-        headers["x-request-id"] ??= requestId;
-        res.writeHead(answer.statusCode ?? 502, headers as http.OutgoingHttpHeaders);
-        answer.pipe(res);
-        answer.on("error", () => res.destroy());
-      });
-      upstream.on("error", (err) => unavailable(service, req, res, requestId, err.message));
+      const pool = pools.get(service)!;
+      const bodiless = req.headers["content-length"] === undefined && req.headers["transfer-encoding"] === undefined;
+      let upstream: Dispatcher.DispatchController | undefined;
       // a client that goes away mid-request should not leave the service's answer streaming into nothing
       res.on("close", () => {
-        if (!res.writableFinished) upstream.destroy();
+        if (!res.writableFinished) upstream?.abort(new Error("the client went away"));
       });
-      req.pipe(upstream);
+      pool.dispatch(
+        { method: req.method as Dispatcher.HttpMethod, path: req.url ?? "/", headers: forwardedHeaders(req, requestId), body: bodiless ? null : req },
+        {
+          onRequestStart(controller) {
+            upstream = controller;
+            if (res.destroyed) controller.abort(new Error("the client went away"));
+          },
+          onResponseStart(controller, statusCode, headers) {
+            const out = withoutHopHeaders(headers);
+            out["x-request-id"] ??= requestId;
+            res.writeHead(statusCode, out as OutgoingHttpHeaders);
+          },
+          onResponseData(controller, chunk) {
+            if (!res.write(chunk)) {
+              controller.pause();
+              res.once("drain", () => controller.resume());
+            }
+          },
+          onResponseEnd() {
+            res.end();
+          },
+          onResponseError(_controller, error) {
+            unavailable(service, req, res, requestId, error.message);
+          },
+        },
+      );
     },
   };
 }

@@ -99,9 +99,9 @@ function matchAndAuthenticate(table: OperationTable, verifier: TokenVerifier, sp
 }
 
 /**
- * The validator's middlewares run as one step: each would otherwise be a layer of the app's
- * router, walked and matched for every request. A middleware's thrown error or rejected
- * promise goes to `next`, as Express does it.
+ * Middlewares run one after another as a single handler: each would otherwise be a layer of
+ * the app's router, walked and matched for every request. A middleware's thrown error or
+ * rejected promise goes to `next`, as Express does it.
  */
 function inSequence(middlewares: RequestHandler[]): RequestHandler {
   return (req, res, next) => {
@@ -121,7 +121,17 @@ function inSequence(middlewares: RequestHandler[]): RequestHandler {
   };
 }
 
-function validateAgainstContract(spec: OpenApiDocument, validateResponses: boolean, logger: Logger, uploadLimitBytes: number): RequestHandler {
+/**
+ * The validator's middlewares that do something here: its route lookup, multipart, request
+ * and response validation. Left out, by their names: `pathParamsMiddleware` (it installs
+ * `app.param` hooks for Express routes, and the app has none: dispatch reads the path
+ * parameters from `req.openapi`) and `securityMiddleware` (security is off; authenticate runs
+ * before). Each validator middleware costs a promise and a microtask hop per request even
+ * when it does nothing; should a release rename them, they simply run again.
+ */
+const IDLE_VALIDATOR_MIDDLEWARES = new Set(["pathParamsMiddleware", "securityMiddleware"]);
+
+function validateAgainstContract(spec: OpenApiDocument, validateResponses: boolean, logger: Logger, uploadLimitBytes: number): RequestHandler[] {
   memoizeValidatorRoutes();
   const middlewares = OpenApiValidator.middleware({
     apiSpec: spec as never,
@@ -140,7 +150,7 @@ function validateAgainstContract(spec: OpenApiDocument, validateResponses: boole
     ignorePaths: SERVICE_ENDPOINT_PATHS,
     ignoreUndocumented: false,
   });
-  return inSequence(middlewares as unknown as RequestHandler[]);
+  return (middlewares as unknown as RequestHandler[]).filter((middleware) => !IDLE_VALIDATOR_MIDDLEWARES.has(middleware.name));
 }
 
 /** Runs the matched operation's handler with the validator's (coerced) path parameters. */
@@ -169,8 +179,8 @@ function routeOperations(spec: OpenApiDocument, handlers: Record<string, Operati
  * Builds a service's express app from its contract: accept the request (request id, log line,
  * body), the service endpoints (health, readiness, docs) for their paths, then for the
  * contract's operations: match and authenticate, validate, dispatch, and the one
- * problem+json error middleware. Few steps on purpose: every step is a router layer that
- * every request walks (issue 11). The app never
+ * problem+json error middleware. The steps run in sequence as one router layer: every layer is
+ * walked and matched for every request (issue 11). The app never
  * listens (see listen in server.ts).
  */
 export function buildApp(options: BuildAppOptions): Express {
@@ -183,11 +193,16 @@ export function buildApp(options: BuildAppOptions): Express {
   app.locals.backgroundTasks = [() => idempotency.schedulePurge(IDEMPOTENCY_PURGE_EVERY_MS, (err) => logger.warn({ err }, "idempotency key purge failed"))];
   const table = routeOperations(spec, options.handlers);
 
-  app.use(acceptRequest(logger));
-  app.use(serviceEndpointsGate(serviceEndpoints({ spec, logger, sequelize, readinessChecks: options.readinessChecks, readinessTimeoutMs: options.readinessTimeoutMs })));
-  app.use(matchAndAuthenticate(table, verifier, spec));
-  app.use(validateAgainstContract(spec, options.validateResponses, logger, options.uploadLimitBytes ?? 1024 * 1024));
-  app.use(dispatchOperation(idempotency));
+  // one router layer for the whole pipeline, and the error middleware
+  app.use(
+    inSequence([
+      acceptRequest(logger),
+      serviceEndpointsGate(serviceEndpoints({ spec, logger, sequelize, readinessChecks: options.readinessChecks, readinessTimeoutMs: options.readinessTimeoutMs })),
+      matchAndAuthenticate(table, verifier, spec),
+      ...validateAgainstContract(spec, options.validateResponses, logger, options.uploadLimitBytes ?? 1024 * 1024),
+      dispatchOperation(idempotency),
+    ]),
+  );
   app.use(problemMiddleware(logger));
   return app;
 }
