@@ -104,6 +104,15 @@ export function selectInTransaction<T>(sequelize: Sequelize, transaction: Transa
   );
 }
 
+/**
+ * A Date as a replacement that compares with DATE(3) columns to the millisecond: Sequelize's
+ * own formatting of a Date replacement drops the milliseconds on MariaDB (a cut-off 300 ms
+ * after a row's time did not find the row).
+ */
+export function dateReplacement(sequelize: Sequelize, date: Date): string {
+  return isMysql(sequelize) ? date.toISOString().replace("T", " ").replace("Z", "") : (sqliteBindable(date) as string);
+}
+
 /** `?, ?, ?` for a list of n values (an IN list bound value by value). */
 export function placeholders(n: number): string {
   return Array.from({ length: n }, () => "?").join(", ");

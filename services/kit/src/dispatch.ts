@@ -22,7 +22,8 @@ function sendResult(res: Response, status: number, body: unknown, headers: Recor
 /**
  * Runs an operation's handler and sends its result. With an Idempotency-Key (on operations
  * whose spec takes one), the first answer is stored and a retry gets it replayed; a 4xx is a
- * definite answer and replayed too, a 5xx or crash frees the key for another try.
+ * definite answer and replayed too, a 5xx or crash frees the key for another try (unless the
+ * handler handed the key to a durable holder: see IdempotentAnswer.holdFor).
  */
 export async function runOperation(
   idempotency: IdempotencyStore,
@@ -55,6 +56,8 @@ export async function runOperation(
         answerCommitted = true;
       });
     },
+    holdFor: (holder, transaction) => idempotency.hold(scope, scopedKey, lease, holder, transaction),
+    release: (transaction) => idempotency.release(scope, scopedKey, lease, transaction),
   };
   try {
     const result = await handler({ ...ctx, idempotency: answer } as never);

@@ -57,13 +57,24 @@ export interface HandlerContext<O> {
 }
 
 /**
- * The answer to a keyed request, stored by the handler itself in the transaction of its
- * effect. A handler whose effect is not safe to run twice uses it: if its process dies after
- * the commit, the retry gets this answer replayed instead of running the effect again. The
- * kit stores the answer of every other handler after it returns.
+ * The answer to a keyed request, for a handler whose effect is not safe to run twice. The kit
+ * stores the answer of every other handler after it returns.
  */
 export interface IdempotentAnswer {
+  /**
+   * Stores the answer in the transaction of the effect: if the process dies after the commit,
+   * the retry gets this answer replayed instead of running the effect again.
+   */
   storeWith(transaction: Transaction, status: number, body: unknown): Promise<void>;
+  /**
+   * Hands the key to a durable process that may outlive the request (`holder`, e.g. a saga's
+   * log entry `checkout:<id>`): the key is never taken over as abandoned, nor freed when the
+   * request fails, until the holder settles it (IdempotencyStore.settleHeld or forgetHeld) or
+   * the request answers it. A 409 when a retry has taken the key over meanwhile.
+   */
+  holdFor(holder: string, transaction?: Transaction): Promise<void>;
+  /** Takes the key back from its holder (the holder ended with nothing to keep): the request's own answer decides again. */
+  release(transaction?: Transaction): Promise<void>;
 }
 
 export type Handler<O> = (ctx: HandlerContext<O>) => Promise<ResponseOf<O>>;

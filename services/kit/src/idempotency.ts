@@ -2,7 +2,7 @@ import { createHash, randomUUID } from "node:crypto";
 import { QueryTypes, type Sequelize, type Transaction } from "sequelize";
 import { stringify as stableStringify } from "safe-stable-stringify";
 import { conflict, unprocessable } from "./errors.js";
-import { isMysql, isUniqueViolation, writeStatement, type Migration } from "./db.js";
+import { dateReplacement, isMysql, isUniqueViolation, writeStatement, type Migration } from "./db.js";
 
 const RETENTION_MS = 24 * 60 * 60_000;
 /**
@@ -27,6 +27,21 @@ export const idempotencyMigration: Migration = {
       created_at: { type: DataTypes.DATE(3), allowNull: false },
       updated_at: { type: DataTypes.DATE(3), allowNull: false },
     });
+  },
+};
+
+/**
+ * A key can be held by a durable process that outlives its request (order's checkout attempt,
+ * whose outcome recovery may settle after a crash): the holder's name, e.g. `checkout:<id>`.
+ * A held key is never taken over as abandoned, and a failing run does not free it: its holder
+ * answers it (settleHeld) or frees it (forgetHeld). The index serves the holders' lookups.
+ */
+export const idempotencyHolderMigration: Migration = {
+  name: "kit-idempotency-held-by",
+  async up({ context: qi }) {
+    const { DataTypes } = await import("sequelize");
+    await qi.addColumn("idempotency_keys", "held_by", { type: DataTypes.STRING(100), allowNull: true });
+    await qi.addIndex("idempotency_keys", ["held_by"], { name: "idempotency_keys_held_by" });
   },
 };
 
@@ -100,9 +115,10 @@ export class IdempotencyStore {
       return { kind: "replay", status: row.response_status ?? 200, body: row.response_body ? JSON.parse(row.response_body) : undefined };
     }
     if (now.getTime() - new Date(row.updated_at).getTime() > this.abandonedMs) {
-      // Take over an abandoned key: the conditional update lets exactly one retry win the lease.
+      // Take over an abandoned key (not one a durable process holds): the conditional update
+      // lets exactly one retry win the lease.
       const lease = randomUUID();
-      const won = await writeStatement(this.sequelize, "UPDATE idempotency_keys SET lease = ?, updated_at = ? WHERE scope = ? AND idem_key = ? AND state = 'in_flight' AND updated_at < ?", [
+      const won = await writeStatement(this.sequelize, "UPDATE idempotency_keys SET lease = ?, updated_at = ? WHERE scope = ? AND idem_key = ? AND state = 'in_flight' AND held_by IS NULL AND updated_at < ?", [
         lease,
         now,
         scope,
@@ -142,13 +158,56 @@ export class IdempotencyStore {
     return changed;
   }
 
-  /** The request failed in a way that is safe to retry (a 5xx): let the next attempt run (with `lease`: only if this run still holds the key). */
+  /**
+   * The request failed in a way that is safe to retry (a 5xx): let the next attempt run. With
+   * `lease`: only if this run still holds the key, and no durable process holds it (its holder
+   * settles it).
+   */
   async forget(scope: string, key: string, lease?: string): Promise<void> {
-    await writeStatement(this.sequelize, `DELETE FROM idempotency_keys WHERE scope = ? AND idem_key = ?${lease === undefined ? "" : " AND state = 'in_flight' AND lease = ?"}`, [
+    await writeStatement(this.sequelize, `DELETE FROM idempotency_keys WHERE scope = ? AND idem_key = ?${lease === undefined ? "" : " AND state = 'in_flight' AND lease = ? AND held_by IS NULL"}`, [
       scope,
       key,
       ...(lease === undefined ? [] : [lease]),
     ]);
+  }
+
+  /**
+   * Hands the key of this run (`lease`) to a durable process, `holder`, in the holder's
+   * transaction when given: from then on only the holder answers or frees it. A 409 when a
+   * retry has taken the key over meanwhile.
+   */
+  async hold(scope: string, key: string, lease: string, holder: string, transaction?: Transaction): Promise<void> {
+    const held = await writeStatement(this.sequelize, "UPDATE idempotency_keys SET held_by = ?, updated_at = ? WHERE scope = ? AND idem_key = ? AND state = 'in_flight' AND lease = ?", [holder, new Date(), scope, key, lease], transaction);
+    if (held === 0) throw conflict("idempotency_key_in_flight", "A retry with this Idempotency-Key took the request over; its answer is the one kept.");
+  }
+
+  /** Gives the key back to its run (`lease`): the holder ended without an outcome of its own to keep. */
+  async release(scope: string, key: string, lease: string, transaction?: Transaction): Promise<void> {
+    await writeStatement(this.sequelize, "UPDATE idempotency_keys SET held_by = NULL, updated_at = ? WHERE scope = ? AND idem_key = ? AND state = 'in_flight' AND lease = ?", [new Date(), scope, key, lease], transaction);
+  }
+
+  /** The holder's outcome becomes the key's answer (replayed to every retry). How many keys it answered: 0 or 1. */
+  async settleHeld(holder: string, status: number, body: unknown, transaction?: Transaction): Promise<number> {
+    return writeStatement(
+      this.sequelize,
+      "UPDATE idempotency_keys SET state = 'done', response_status = ?, response_body = ?, held_by = NULL, updated_at = ? WHERE held_by = ? AND state = 'in_flight'",
+      [status, body === undefined ? null : JSON.stringify(body), new Date(), holder],
+      transaction,
+    );
+  }
+
+  /** The holder ended with nothing to answer (nothing happened): a retry with the key runs afresh. */
+  async forgetHeld(holder: string, transaction?: Transaction): Promise<number> {
+    return writeStatement(this.sequelize, "DELETE FROM idempotency_keys WHERE held_by = ? AND state = 'in_flight'", [holder], transaction);
+  }
+
+  /** Holders whose names start with `prefix` and that last touched their key before `before`: what a sweep settles. */
+  async holders(prefix: string, before: Date, limit = 200): Promise<string[]> {
+    const rows = await this.sequelize.query<{ held_by: string }>("SELECT held_by FROM idempotency_keys WHERE held_by LIKE ? AND state = 'in_flight' AND updated_at < ? ORDER BY updated_at LIMIT ?", {
+      replacements: [`${prefix}%`, dateReplacement(this.sequelize, before), limit],
+      type: QueryTypes.SELECT,
+    });
+    return rows.map((r) => r.held_by);
   }
 
   /** Deletes keys past their retention. A plain conditional DELETE: safe when several replicas run it at once. */
@@ -174,7 +233,7 @@ export class IdempotencyStore {
 /** The UPDATE that stores an answer; with the run's `lease`, only while that run holds the key. */
 function answerStatement(scope: string, key: string, status: number, body: unknown, lease?: string): [string, unknown[]] {
   return [
-    `UPDATE idempotency_keys SET state = 'done', response_status = ?, response_body = ?, updated_at = ? WHERE scope = ? AND idem_key = ?${lease === undefined ? "" : " AND state = 'in_flight' AND lease = ?"}`,
+    `UPDATE idempotency_keys SET state = 'done', response_status = ?, response_body = ?, held_by = NULL, updated_at = ? WHERE scope = ? AND idem_key = ?${lease === undefined ? "" : " AND state = 'in_flight' AND lease = ?"}`,
     [status, body === undefined ? null : JSON.stringify(body), new Date(), scope, key, ...(lease === undefined ? [] : [lease])],
   ];
 }

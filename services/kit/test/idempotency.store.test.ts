@@ -184,6 +184,87 @@ for (const backend of testBackends()) {
       expect(await store.begin("user:1", key, hash)).to.deep.equal({ kind: "replay", status: 201, body: { id: 2 } });
     });
 
+    /** A key begun by a run and handed to `holder`; its lease. */
+    async function heldKey(key: string, holder: string): Promise<string> {
+      const begun = await store.begin("user:1", key, hash);
+      if (begun.kind !== "new") throw new Error("expected a new key");
+      await store.hold("user:1", key, begun.lease, holder);
+      return begun.lease;
+    }
+    const abandon = (key: string) => sequelize.query("UPDATE idempotency_keys SET updated_at = ? WHERE scope = ? AND idem_key = ?", { replacements: [new Date(Date.now() - 5 * 60_000), "user:1", key] });
+
+    it("when a held key's request fails (a 5xx) and its process is long gone, then the key is neither freed nor taken over: a retry is 409 until the holder settles it", async () => {
+      const key = newKey();
+      const lease = await heldKey(key, `saga:${key}`);
+      await store.forget("user:1", key, lease);
+      await abandon(key);
+      expect((await rejection(store.begin("user:1", key, hash))).code).to.equal("idempotency_key_in_flight");
+
+      expect(await store.settleHeld(`saga:${key}`, 201, { order: 1 })).to.equal(1);
+      expect(await store.begin("user:1", key, hash)).to.deep.equal({ kind: "replay", status: 201, body: { order: 1 } });
+      // settled once: the holder's name no longer finds it
+      expect(await store.settleHeld(`saga:${key}`, 201, { order: 2 })).to.equal(0);
+    });
+
+    it("when the holder ends with nothing to keep, then forgetHeld frees the key and a retry runs anew", async () => {
+      const key = newKey();
+      await heldKey(key, `saga:${key}`);
+      expect(await store.forgetHeld(`saga:${key}`)).to.equal(1);
+      expect((await store.begin("user:1", key, hash)).kind).to.equal("new");
+    });
+
+    it("when the run takes its key back from the holder, then its own answer or failure decides again, and the holder's name finds nothing", async () => {
+      const [answered, failed] = [newKey(), newKey()];
+      const lease = await heldKey(answered, `saga:${answered}`);
+      await store.release("user:1", answered, lease);
+      await store.complete("user:1", answered, 409, { code: "quote_not_open" }, lease);
+      expect(await store.begin("user:1", answered, hash)).to.deep.equal({ kind: "replay", status: 409, body: { code: "quote_not_open" } });
+
+      const failedLease = await heldKey(failed, `saga:${failed}`);
+      await store.release("user:1", failed, failedLease);
+      expect(await store.settleHeld(`saga:${failed}`, 201, {})).to.equal(0);
+      await store.forget("user:1", failed, failedLease);
+      expect((await store.begin("user:1", failed, hash)).kind).to.equal("new");
+    });
+
+    it("when the run answers a held key itself, then the answer is kept and the holder can no longer change it", async () => {
+      const key = newKey();
+      const lease = await heldKey(key, `saga:${key}`);
+      await store.complete("user:1", key, 201, { order: 7 }, lease);
+      expect(await store.forgetHeld(`saga:${key}`)).to.equal(0);
+      expect(await store.begin("user:1", key, hash)).to.deep.equal({ kind: "replay", status: 201, body: { order: 7 } });
+    });
+
+    it("when a retry took the key over before the run could hand it to its holder, then hold is a 409 and the key stays the retry's", async () => {
+      const key = newKey();
+      const first = await store.begin("user:1", key, hash);
+      if (first.kind !== "new") throw new Error("expected a new key");
+      await abandon(key);
+      const retry = await store.begin("user:1", key, hash);
+      if (retry.kind !== "new") throw new Error("expected the retry to take over");
+      expect((await rejection(store.hold("user:1", key, first.lease, `saga:${key}`))).code).to.equal("idempotency_key_in_flight");
+      expect(await store.settleHeld(`saga:${key}`, 201, {})).to.equal(0);
+    });
+
+    it("when held keys are listed for a sweep, then only the prefix's in-flight keys untouched since the cut-off come back", async () => {
+      const [stale, fresh, other] = [newKey(), newKey(), newKey()];
+      await heldKey(stale, `sweep-test:${stale}`);
+      await heldKey(fresh, `sweep-test:${fresh}`);
+      await heldKey(other, `elsewhere:${other}`);
+      await abandon(stale);
+      await abandon(other);
+      const holders = await store.holders("sweep-test:", new Date(Date.now() - 60_000));
+      expect(holders).to.deep.equal([`sweep-test:${stale}`]);
+      // to the millisecond: a key held a moment before the cut-off is in, one held after it is not
+      const [before, after] = [newKey(), newKey()];
+      await heldKey(before, `ms-test:${before}`);
+      await new Promise((resolve) => setTimeout(resolve, 30));
+      const cutOff = new Date();
+      await new Promise((resolve) => setTimeout(resolve, 30));
+      await heldKey(after, `ms-test:${after}`);
+      expect(await store.holders("ms-test:", cutOff)).to.deep.equal([`ms-test:${before}`]);
+    });
+
     it("when a key is older than the retention, then it is forgotten and may be used for another request", async () => {
       const key = newKey();
       await store.begin("user:1", key, hash);

@@ -2,7 +2,7 @@
 import { Writable } from "node:stream";
 import { pino, type Logger } from "pino";
 import type { Sequelize } from "sequelize";
-import { buildApp, idempotencyMigration, listen, migrate, openDatabase, type OpenApiDocument, type RunningServer } from "../src/index.js";
+import { buildApp, idempotencyHolderMigration, idempotencyMigration, listen, migrate, openDatabase, type OpenApiDocument, type RunningServer } from "../src/index.js";
 import { freshDatabase, testTokens, type FreshDatabase, type TestTokens } from "../src/testing.js";
 
 export function captureLogs(): { logger: Logger; lines: () => Record<string, unknown>[]; text: () => string } {
@@ -25,7 +25,7 @@ export function captureLogs(): { logger: Logger; lines: () => Record<string, unk
 export async function kitDatabase(backend: "sqlite" | "mariadb"): Promise<{ sequelize: Sequelize; db: FreshDatabase }> {
   const db = await freshDatabase("kit", backend);
   const sequelize = openDatabase({ url: db.url, sqliteFile: db.sqliteFile, name: "kit" });
-  await migrate(sequelize, [idempotencyMigration]);
+  await migrate(sequelize, [idempotencyMigration, idempotencyHolderMigration]);
   return { sequelize, db };
 }
 

@@ -190,6 +190,39 @@ for (const backend of testBackends()) {
       expect((await restarted.domain.recovery.runOnce()).checkouts).to.deep.equal({});
     });
 
+    it("when the process dies after the order is written but before its answer is stored, then recovery answers the key with the order and a retry replays it", async () => {
+      const product = await createProduct(p, { stock: 5 });
+      const user = newUserId();
+      const quote = await quoteFor(p, user, [{ product, quantity: 1 }]);
+      const key = randomUUID();
+      faults.onStep = (step) => {
+        if (step === "recordOrder") throw new ProcessCrash(step);
+      };
+
+      expect((await checkout(p, user, quote.id, { key })).status).to.equal(500);
+      expect((await tablesFor(p, quote.id)).attempts).to.deep.equal([["completed", 1]]);
+      // the attempt still holds the key: a retry now is told to wait, never run again
+      const early = await checkout(p, user, quote.id, { key });
+      expect(early.status).to.equal(409);
+      expect(early.body.code).to.equal("idempotency_key_in_flight");
+
+      faults.onStep = undefined;
+      await p.order.kill();
+      const restarted = await p.restartOrder({ hooks, settings: { leaseMs: 150 } });
+      await sleep(200);
+      // the restarted process's own first pass may have settled it already: nothing else may be left to do
+      expect((await restarted.domain.recovery.runOnce()).checkouts).to.deep.equal({});
+
+      // only the sweep of ended holders answers the key of a completed attempt
+      const retry = await checkout(p, user, quote.id, { key });
+      expect(retry.status, JSON.stringify(retry.body)).to.equal(201);
+      expect(retry.headers.get("idempotent-replayed")).to.equal("true");
+      const attemptId = (await orderTables(p.order.sequelize)).attempts.find((a) => a.quote_id === quote.id)!.id;
+      expect(retry.body.order.id).to.equal(attemptId);
+      expect(p.processor.calls.filter((c) => c.op === "charge" && c.reference === attemptId)).to.have.length(1);
+      expect((await restarted.domain.recovery.runOnce()).keys).to.equal(0);
+    });
+
     it("when the process dies before the charge, then on restart the attempt is closed, the hold goes back to the quote and the shopper can pay", async () => {
       const product = await createProduct(p, { stock: 5 });
       const user = newUserId();

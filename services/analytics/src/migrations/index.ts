@@ -1,5 +1,5 @@
 import { DataTypes } from "sequelize";
-import { idempotencyMigration, type Migration } from "@disqo-commerce/kit";
+import { idempotencyHolderMigration, idempotencyMigration, type Migration } from "@disqo-commerce/kit";
 
 /*
  * Raw events plus a de-duplicated per-(step, day, person) rollup written with them: the funnel
@@ -76,4 +76,4 @@ const createIdentities: Migration = {
   },
 };
 
-export const migrations: Migration[] = [idempotencyMigration, createEvents, createFunnelDays, createIdentities];
+export const migrations: Migration[] = [idempotencyMigration, createEvents, createFunnelDays, createIdentities, idempotencyHolderMigration];

@@ -1,5 +1,5 @@
 import { DataTypes } from "sequelize";
-import { analyticsOutboxMigration, idempotencyMigration, type Migration } from "@disqo-commerce/kit";
+import { analyticsOutboxMigration, idempotencyHolderMigration, idempotencyMigration, type Migration } from "@disqo-commerce/kit";
 
 const createUsers: Migration = {
   name: "001-create-users",
@@ -55,4 +55,4 @@ const createLoginFailures: Migration = {
   },
 };
 
-export const migrations: Migration[] = [idempotencyMigration, createUsers, createRefreshTokens, createLoginFailures, analyticsOutboxMigration("004-create-analytics-outbox")];
+export const migrations: Migration[] = [idempotencyMigration, createUsers, createRefreshTokens, createLoginFailures, analyticsOutboxMigration("004-create-analytics-outbox"), idempotencyHolderMigration];

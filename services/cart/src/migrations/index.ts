@@ -1,5 +1,5 @@
 import { DataTypes } from "sequelize";
-import { analyticsOutboxMigration, idempotencyMigration, type Migration } from "@disqo-commerce/kit";
+import { analyticsOutboxMigration, idempotencyHolderMigration, idempotencyMigration, type Migration } from "@disqo-commerce/kit";
 
 /*
  * Money columns are BIGINT minor units: a line is up to 99 x $1,000,000 and a cart has up to
@@ -135,4 +135,4 @@ const limitPromoRedemptions: Migration = {
   },
 };
 
-export const migrations: Migration[] = [idempotencyMigration, createCarts, createCartItems, createQuotes, createQuoteItems, createPromoCodes, limitPromoRedemptions, analyticsOutboxMigration("007-create-analytics-outbox")];
+export const migrations: Migration[] = [idempotencyMigration, createCarts, createCartItems, createQuotes, createQuoteItems, createPromoCodes, limitPromoRedemptions, analyticsOutboxMigration("007-create-analytics-outbox"), idempotencyHolderMigration];

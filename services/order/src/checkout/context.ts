@@ -1,4 +1,4 @@
-import type { EventRecorder, Logger } from "@disqo-commerce/kit";
+import type { EventRecorder, IdempotentAnswer, Logger } from "@disqo-commerce/kit";
 import type { AttemptLog } from "../data-access/attempt-log.js";
 import type { OrderModels } from "../models/index.js";
 import type { Outbox } from "../outbox/outbox.js";
@@ -34,7 +34,11 @@ export interface CheckoutInput {
   userId: number;
   quoteId: string;
   token: string;
-  idempotencyKey: string;
+  /**
+   * The request's Idempotency-Key, which the kit owns: the attempt holds it while it runs (so
+   * a retry is a 409 until the outcome is known, then a replay of it), recovery settles it.
+   */
+  idempotency: IdempotentAnswer;
 }
 
 /** What the checkout saga knows as it goes; each step adds its part. */
@@ -48,5 +52,9 @@ export interface CheckoutContext {
   charge?: ProcessorOutcome;
   chargedAt?: Date;
 }
+
+/** The name under which an attempt holds its request's Idempotency-Key in the kit's store. */
+export const KEY_HOLDER_PREFIX = "checkout:";
+export const keyHolderOf = (attemptId: string) => `${KEY_HOLDER_PREFIX}${attemptId}`;
 
 export const later = (clock: () => Date, ms: number) => new Date(clock().getTime() + ms);

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { AppError, conflict, serviceUnavailable } from "@disqo-commerce/kit";
+import { AppError, serviceUnavailable } from "@disqo-commerce/kit";
 import type { components } from "../generated/openapi.js";
 import type { CheckoutContext, CheckoutDeps, CheckoutInput } from "./context.js";
 import { OutcomeUnknownError, ProcessCrash, runSaga, type SagaHooks } from "./saga.js";
@@ -28,16 +28,14 @@ export async function checkoutResult(deps: Pick<CheckoutDeps, "views">, orderId:
  * -> follow-ups (commit the stock, accept the quote) from the outbox.
  * Before the charge every failure is compensated (the hold goes back to the quote, the
  * attempt is closed); after it nothing is undone, the order is finished forward.
+ * A retry of the request is the kit's business: the attempt holds the Idempotency-Key from
+ * the moment it is logged (see openAttempt), so the retry is a 409 while the outcome is open
+ * and a replay of it after; the saga never looks the key up itself.
  */
 export function createPlaceOrder(deps: CheckoutDeps, hooks: SagaHooks = {}) {
   const steps = [loadQuote(deps), openAttempt(deps), holdStock(deps), confirmQuote(deps), chargePayment(deps), recordOrder(deps), dispatchFollowUps(deps)];
 
   return async function placeOrder(input: CheckoutInput): Promise<CheckoutResult> {
-    // the same request again after its first answer was lost (or the process died): answer from the saga log
-    const previous = await deps.models.CheckoutAttempt.findOne({ where: { user_id: input.userId, quote_id: input.quoteId, idempotency_key: input.idempotencyKey, live: 1 } });
-    if (previous?.state === "completed") return checkoutResult(deps, previous.id);
-    if (previous) throw conflict("idempotency_key_in_flight", "This checkout is still being settled; retry shortly with the same Idempotency-Key.");
-
     const ctx: CheckoutContext = { input, attemptId: randomUUID(), holdTouched: false };
     try {
       await runSaga("checkout", steps, ctx, deps.logger, hooks);

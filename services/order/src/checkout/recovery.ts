@@ -1,5 +1,5 @@
 import { Op } from "sequelize";
-import { IdempotencyStore, idempotencyScope, idempotencyStoreKey, toProblem, type Logger } from "@disqo-commerce/kit";
+import { IdempotencyStore, toProblem, type Logger } from "@disqo-commerce/kit";
 import { followUps } from "../outbox/follow-ups.js";
 import type { CheckoutAttemptModel } from "../models/index.js";
 import type { CancelOrder } from "../orders/cancel-order.js";
@@ -7,7 +7,7 @@ import { checkoutResult } from "./place-order.js";
 import { reservationItems, type QuoteSnapshot } from "./quote.js";
 import { recordDeclinedCharge, paymentDeclined } from "./steps/charge-payment.js";
 import { writePaidOrder } from "./steps/record-order.js";
-import { later, type CheckoutDeps } from "./context.js";
+import { KEY_HOLDER_PREFIX, keyHolderOf, later, type CheckoutDeps } from "./context.js";
 
 /**
  * Finishes or compensates every saga that a previous process (or a request that gave up)
@@ -16,7 +16,10 @@ import { later, type CheckoutDeps } from "./context.js";
  * - an attempt that was charging is looked up at the processor by its reference: charged ->
  *   the order is written (the charge is never repeated); declined or never seen -> closed and
  *   compensated; no answer -> left for the next pass;
- * - a refund left pending is sent again under the same reference (idempotent) and finished.
+ * - a refund left pending is sent again under the same reference (idempotent) and finished;
+ * - the Idempotency-Key an attempt holds is settled with its outcome (see openAttempt): the
+ *   order, the decline, or freed for a new try; a key still held by an attempt that ended
+ *   (its process died in between) is settled from the attempt.
  */
 export function createRecovery(deps: CheckoutDeps, cancel: CancelOrder, logger: Logger) {
   const { CheckoutAttempt, sequelize } = deps.models;
@@ -31,13 +34,30 @@ export function createRecovery(deps: CheckoutDeps, cancel: CancelOrder, logger: 
     return count === 1;
   }
 
-  /** The stored answer of the checkout request, so a client retrying its key gets what happened. */
+  /** The answer to the checkout request whose key the attempt holds, so a client retrying its key gets what happened (null: run it again). */
   async function settleKey(attempt: CheckoutAttemptModel, status: number | null, body?: unknown) {
-    if (!attempt.idempotency_key) return;
-    const scope = idempotencyScope({ kind: "user", userId: attempt.user_id });
-    const key = idempotencyStoreKey("createCheckout", attempt.idempotency_key);
-    if (status === null) await idempotency.forget(scope, key);
-    else await idempotency.complete(scope, key, status, body);
+    const holder = keyHolderOf(attempt.id);
+    if (status === null) await idempotency.forgetHeld(holder);
+    else await idempotency.settleHeld(holder, status, body);
+  }
+
+  /**
+   * Keys still held by an attempt that has ended: its process died after the attempt's end
+   * and before the key's answer. A completed attempt answers with its order; a closed one
+   * frees the key, so a retry runs afresh (as after a compensated failure). Keys of running
+   * attempts are recoverCheckouts' business.
+   */
+  async function settleEndedHolders(): Promise<number> {
+    const holders = await idempotency.holders(KEY_HOLDER_PREFIX, new Date(Date.now() - deps.settings.leaseMs));
+    let settled = 0;
+    for (const holder of holders) {
+      const attempt = await CheckoutAttempt.findByPk(holder.slice(KEY_HOLDER_PREFIX.length));
+      if (attempt && (attempt.state === "started" || attempt.state === "charging")) continue;
+      if (attempt?.state === "completed") await settleKey(attempt, 201, await checkoutResult(deps, attempt.id));
+      else await idempotency.forgetHeld(holder);
+      settled++;
+    }
+    return settled;
   }
 
   async function close(attempt: CheckoutAttemptModel, state: "failed" | "declined", reason: string) {
@@ -100,9 +120,10 @@ export function createRecovery(deps: CheckoutDeps, cancel: CancelOrder, logger: 
 
   async function runOnce() {
     const checkouts = await recoverCheckouts();
+    const keys = await settleEndedHolders();
     const refunds = await cancel.recoverRefunds();
     await deps.outbox.dispatch();
-    return { checkouts, refunds };
+    return { checkouts, keys, refunds };
   }
 
   return {

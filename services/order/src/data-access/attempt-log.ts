@@ -7,7 +7,6 @@ export interface NewAttempt {
   id: string;
   quote_id: string;
   user_id: number;
-  idempotency_key: string;
   state: AttemptState;
   step: string;
   amount: number;

@@ -1,5 +1,5 @@
 import { DataTypes } from "sequelize";
-import { idempotencyMigration, type Migration, analyticsOutboxMigration } from "@disqo-commerce/kit";
+import { idempotencyHolderMigration, idempotencyMigration, type Migration, analyticsOutboxMigration } from "@disqo-commerce/kit";
 
 const money = () => ({ type: DataTypes.INTEGER, allowNull: false });
 const timestamps = () => ({
@@ -21,6 +21,8 @@ const createCheckoutAttempts: Migration = {
       quote_id: { type: DataTypes.STRING(64), allowNull: false },
       user_id: { type: DataTypes.INTEGER, allowNull: false },
       live: { type: DataTypes.INTEGER, allowNull: true },
+      // unused since the kit's store holds the key for the attempt (kit-idempotency-held-by);
+      // kept while replicas of the release before may still write it, dropped by a later migration
       idempotency_key: { type: DataTypes.STRING(200), allowNull: true },
       state: { type: DataTypes.STRING(16), allowNull: false },
       step: { type: DataTypes.STRING(40), allowNull: true },
@@ -245,4 +247,5 @@ export const migrations: Migration[] = [
   addOutboxLease,
   claimInFlightCancellations,
   analyticsOutboxMigration("009-create-analytics-outbox"),
+  idempotencyHolderMigration,
 ];

@@ -11,7 +11,6 @@ export class CheckoutAttemptModel extends Model<InferAttributes<CheckoutAttemptM
   declare quote_id: string;
   declare user_id: number;
   declare live: number | null;
-  declare idempotency_key: string | null;
   declare state: AttemptState;
   declare step: CreationOptional<string | null>;
   declare amount: number;
@@ -165,7 +164,6 @@ export function defineModels(sequelize: Sequelize): OrderModels {
       quote_id: { type: DataTypes.STRING(64), allowNull: false },
       user_id: { type: DataTypes.INTEGER, allowNull: false },
       live: DataTypes.INTEGER,
-      idempotency_key: DataTypes.STRING(200),
       state: { type: DataTypes.STRING(16), allowNull: false },
       step: DataTypes.STRING(40),
       amount: money(),

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { DataTypes } from "sequelize";
-import { analyticsOutboxMigration, idempotencyMigration, isMysql, type Migration } from "@disqo-commerce/kit";
+import { analyticsOutboxMigration, idempotencyHolderMigration, idempotencyMigration, isMysql, type Migration } from "@disqo-commerce/kit";
 import { FTS5_DDL } from "../search/fts5-schema.js";
 
 /**
@@ -130,4 +130,5 @@ export const migrations: Migration[] = [
   createSearchIndex,
   analyticsOutboxMigration("005-create-analytics-outbox"),
   addCategoryAndImages,
+  idempotencyHolderMigration,
 ];
