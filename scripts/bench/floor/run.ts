@@ -17,7 +17,7 @@
  * row shows its median round, and a ratio is the median of the rounds' own ratios, so a drift of
  * the machine's speed between minutes lands on the floor and on ours alike.
  *
- *   make build && npx tsx scripts/bench/floor/run.ts [--products 100000] [--seconds 6] [--rounds 3] [--warmup 5] [--connections 20]
+ *   make build && npx tsx scripts/bench/floor/run.ts [--products 100000] [--seconds 3] [--rounds 7] [--warmup 5] [--connections 20]
  *     [--only read|search] [--profile <dir>]   also write a V8 CPU profile of each service (node --cpu-prof) into <dir>
  */
 import crypto from "node:crypto";
@@ -33,8 +33,8 @@ const arg = (name: string, fallback: string) => {
   return i >= 0 ? args[i + 1]! : fallback;
 };
 const products = Number(arg("products", "100000"));
-const seconds = Number(arg("seconds", "6"));
-const roundCount = Number(arg("rounds", "3"));
+const seconds = Number(arg("seconds", "3"));
+const roundCount = Number(arg("rounds", "7"));
 // ours has more code to compile than the floor: with a 2 s warm-up its first round still ran ~20% above its others
 const warmupSeconds = Number(arg("warmup", "5"));
 const connections = Number(arg("connections", "20"));
