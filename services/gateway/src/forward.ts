@@ -9,7 +9,7 @@ import { toProblem, type Logger } from "@disqo-commerce/kit";
  * framework: the profile of the Express + http-proxy-middleware gateway showed most of its CPU
  * per request in the router, the proxy's option handling and the per-request async context,
  * none of which a byte pipe needs. The upstream side is undici's connection pool, driven
- * through its lowest-level `dispatch` callbacks: it took about a fifth off the gateway's CPU
+ * through its lowest-level `dispatch` callbacks: it took a fifth to a third off the gateway's CPU
  * per proxied read against node:http's client and agent (the A/B is in docs/PERFORMANCE-CORE.md).
  *
  * The upstream timeout is undici's: no response headers, or no body bytes, for `timeoutMs`.

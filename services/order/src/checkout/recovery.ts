@@ -51,11 +51,16 @@ export function createRecovery(deps: CheckoutDeps, cancel: CancelOrder, logger: 
     const holders = await idempotency.holders(KEY_HOLDER_PREFIX, new Date(Date.now() - deps.settings.leaseMs));
     let settled = 0;
     for (const holder of holders) {
-      const attempt = await CheckoutAttempt.findByPk(holder.slice(KEY_HOLDER_PREFIX.length));
-      if (attempt && (attempt.state === "started" || attempt.state === "charging")) continue;
-      if (attempt?.state === "completed") await settleKey(attempt, 201, await checkoutResult(deps, attempt.id));
-      else await idempotency.forgetHeld(holder);
-      settled++;
+      try {
+        const attempt = await CheckoutAttempt.findByPk(holder.slice(KEY_HOLDER_PREFIX.length));
+        if (attempt && (attempt.state === "started" || attempt.state === "charging")) continue;
+        if (attempt?.state === "completed") await settleKey(attempt, 201, await checkoutResult(deps, attempt.id));
+        else await idempotency.forgetHeld(holder);
+        settled++;
+        logger.info({ holder, attempt_state: attempt?.state ?? null }, "settled a key its attempt left held");
+      } catch (error) {
+        logger.error({ err: error, holder }, "settling a held key failed; will retry");
+      }
     }
     return settled;
   }
