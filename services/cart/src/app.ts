@@ -57,7 +57,7 @@ export function createCartDomain(deps: CartAppDeps) {
   const reads = createCartReads(deps.sequelize);
   const carts = createCarts({ sequelize: deps.sequelize, models, products, now, events, reads });
   const redemptions = createPromoRedemptions(models);
-  const quotes = createQuotes({ sequelize: deps.sequelize, models, products, carts, promoCodes, redemptions, rules, ttlMs: deps.quoteTtlMs ?? 15 * 60_000, now, logger: deps.logger, events, reads });
+  const quotes = createQuotes({ sequelize: deps.sequelize, products, carts, promoCodes, redemptions, rules, ttlMs: deps.quoteTtlMs ?? 15 * 60_000, now, logger: deps.logger, events, reads });
   return { models, carts, quotes, promoCodes };
 }
 

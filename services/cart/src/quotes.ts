@@ -11,12 +11,12 @@
  * steps leaks no stock for longer than the quote would have held it.
  */
 import { randomBytes } from "node:crypto";
-import { Op, type Sequelize } from "sequelize";
+import type { Sequelize } from "sequelize";
 import { conflict, notFound, sqlDate, sqlDateOrNull, unprocessable, type EventRecorder, type Logger, type Principal } from "@disqo-commerce/kit";
 import type { components } from "./generated/openapi.js";
 import type { Carts } from "./carts.js";
 import type { CartReads, QuoteItemRow, QuoteRow } from "./data-access/cart-reads.js";
-import type { CartModels } from "./models/index.js";
+import { createQuoteStore } from "./data-access/quote-store.js";
 import { CURRENCY, money } from "./money.js";
 import { priceQuote, type Discount, type PricingRules } from "./pricing.js";
 import type { ProductClient } from "./products.js";
@@ -29,7 +29,6 @@ type PriceChange = components["schemas"]["PriceChange"];
 
 export interface QuoteDeps {
   sequelize: Sequelize;
-  models: CartModels;
   products: ProductClient;
   carts: Carts;
   promoCodes: PromoCodes;
@@ -48,7 +47,8 @@ export function newQuoteId(): string {
 }
 
 export function createQuotes(deps: QuoteDeps) {
-  const { sequelize, models, products, carts, promoCodes, redemptions, rules, now, logger, reads } = deps;
+  const { sequelize, products, carts, promoCodes, redemptions, rules, now, logger, reads } = deps;
+  const store = createQuoteStore(sequelize);
 
   function toView(quote: QuoteRow, items: QuoteItemRow[]): QuoteView {
     const c = quote.currency;
@@ -105,16 +105,16 @@ export function createQuotes(deps: QuoteDeps) {
   return {
     async create(userId: number, input: QuoteInput): Promise<QuoteView> {
       const cart = await carts.ensureActiveCart(userId);
-      const cartItems = await models.CartItem.findAll({ where: { cart_id: cart.id }, order: [["id", "ASC"]] });
+      const cartItems = (await reads.cartItems(cart.id)).map((i) => ({ ...i, id: Number(i.id), product_id: Number(i.product_id), quantity: Number(i.quantity) }));
       if (cartItems.length === 0) throw unprocessable("cart_empty", "The cart is empty; add products before asking for a quote.");
 
       // The cart's earlier open quotes: superseded by this one (their stock and promo holds go).
-      const previous = await models.Quote.findAll({ where: { cart_id: cart.id, status: "open" }, attributes: ["id"] });
+      const previous = await reads.openQuoteIds(cart.id);
 
       // An unknown, expired, used-up or already-used code fails before the product service is asked anything.
       const promo = input.promo_code === undefined ? null : await promoCodes.find(input.promo_code);
       if (input.promo_code !== undefined) applicableDiscount(promo, Number.MAX_SAFE_INTEGER, now());
-      if (promo) await redemptions.assertAvailable(promo, userId, now(), { except: previous.map((q) => q.id) });
+      if (promo) await redemptions.assertAvailable(promo, userId, now(), { except: previous });
 
       // 1. price at the current prices
       const catalog = await products.getProducts(cartItems.map((i) => i.product_id));
@@ -141,7 +141,7 @@ export function createQuotes(deps: QuoteDeps) {
       const expiresAt = new Date(now().getTime() + deps.ttlMs);
 
       // 2. the cart's earlier quotes give their stock back first, or it would count against this one
-      for (const q of previous) await products.release(q.id);
+      for (const q of previous) await products.release(q);
 
       // 3. hold the stock
       const held = await products.reserve(
@@ -155,7 +155,7 @@ export function createQuotes(deps: QuoteDeps) {
       let superseded: string[];
       try {
         superseded = await sequelize.transaction(async (t) => {
-          await models.Quote.create(
+          await store.insert(
             {
               id,
               cart_id: cart.id,
@@ -173,9 +173,6 @@ export function createQuotes(deps: QuoteDeps) {
               price_changes: JSON.stringify(priceChanges),
               expires_at: expiresAt,
             },
-            { transaction: t },
-          );
-          await models.QuoteItem.bulkCreate(
             cartItems.map((item, n) => ({
               quote_id: id,
               cart_item_id: item.id,
@@ -188,22 +185,21 @@ export function createQuotes(deps: QuoteDeps) {
               tax: priced.lines[n].tax,
               total: priced.lines[n].total,
             })),
-            { transaction: t },
+            t,
           );
-          const others = await models.Quote.findAll({ where: { cart_id: cart.id, status: "open", id: { [Op.ne]: id } }, attributes: ["id"], lock: t.LOCK.UPDATE, transaction: t });
-          if (others.length) await models.Quote.update({ status: "superseded" }, { where: { id: others.map((q) => q.id) }, transaction: t });
-          await redemptions.releaseHolds(others.map((q) => q.id), t);
+          const others = await store.supersedeOthers(cart.id, id, t);
+          await redemptions.releaseHolds(others, t);
           // The authoritative check of the code's limits, one quote at a time; a 409 here undoes the stock hold below.
           if (promo) await redemptions.hold(promo, userId, id, expiresAt, now(), t);
           await deps.events.record("quote_created", { userId }, { quote_id: id, total: { amount: priced.total, currency: CURRENCY } }, t);
-          return others.map((q) => q.id);
+          return others;
         });
       } catch (error) {
         await releaseQuietly(id);
         throw error;
       }
       // A quote made concurrently for the same cart was superseded above; its hold goes too.
-      const released = new Set(previous.map((q) => q.id));
+      const released = new Set(previous);
       for (const other of superseded) if (!released.has(other)) await releaseQuietly(other);
 
       return (await load(id))!;
@@ -223,7 +219,7 @@ export function createQuotes(deps: QuoteDeps) {
      */
     async accept(id: string, orderId: string, paidAt?: Date): Promise<QuoteView> {
       await sequelize.transaction(async (t) => {
-        const quote = await models.Quote.findByPk(id, { lock: t.LOCK.UPDATE, transaction: t });
+        const quote = await store.lockForAcceptance(id, t);
         if (!quote) throw notFound("No such quote.");
         if (quote.status === "accepted") {
           if (quote.order_id === orderId) return;
@@ -233,12 +229,7 @@ export function createQuotes(deps: QuoteDeps) {
         const at = now();
         const paid = paidAt && paidAt.getTime() < at.getTime() ? paidAt : at;
         if (quote.expires_at.getTime() <= paid.getTime()) throw conflict("quote_expired", "The quote expired before the order was paid.");
-        quote.status = "accepted";
-        quote.order_id = orderId;
-        quote.accepted_at = at;
-        await quote.save({ transaction: t });
-        // The cart is done; the shopper's next request starts a new, empty one.
-        await models.Cart.update({ is_active: false, active_user_id: null }, { where: { id: quote.cart_id }, transaction: t });
+        await store.accept(quote, orderId, at, t);
         await redemptions.redeem(quote, orderId, t);
       });
       return (await load(id))!;

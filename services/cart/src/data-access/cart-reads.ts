@@ -45,6 +45,10 @@ export function createCartReads(sequelize: Sequelize) {
     cartItems(cartId: number, t?: Transaction): Promise<CartItemRow[]> {
       return read<CartItemRow>("SELECT id, product_id, name, quantity, unit_price, currency, created_at FROM cart_items WHERE cart_id = ? ORDER BY id ASC", [cartId], t);
     },
+    /** The ids of the cart's open quotes. */
+    async openQuoteIds(cartId: number): Promise<string[]> {
+      return (await reader.all<{ id: string }>("SELECT id FROM quotes WHERE cart_id = ? AND status = 'open'", [cartId])).map((r) => r.id);
+    },
     async quote(id: string): Promise<QuoteRow | undefined> {
       return (await reader.all<QuoteRow>(`SELECT ${QUOTE_COLUMNS} FROM quotes WHERE id = ?`, [id]))[0];
     },
