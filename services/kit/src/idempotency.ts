@@ -203,8 +203,15 @@ export class IdempotencyStore {
 
   /** Holders whose names start with `prefix` and that last touched their key before `before`: what a sweep settles. */
   async holders(prefix: string, before: Date, limit = 200): Promise<string[]> {
-    const rows = await this.sequelize.query<{ held_by: string }>("SELECT held_by FROM idempotency_keys WHERE held_by LIKE ? AND state = 'in_flight' AND updated_at < ? ORDER BY updated_at LIMIT ?", {
-      replacements: [`${prefix}%`, dateReplacement(this.sequelize, before), limit],
+    if (!prefix) throw new Error("holders needs a prefix");
+    // every recovery pass of every replica runs this over a day of keys, so it must use the
+    // index: MariaDB does for a LIKE prefix; SQLite's LIKE is case-insensitive and never does,
+    // so there a range (SQLite compares text bytewise; MariaDB's collations do not, and a
+    // range would miss rows there)
+    const upper = `${prefix.slice(0, -1)}${String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1)}`;
+    const [match, values] = isMysql(this.sequelize) ? ["held_by LIKE ?", [`${prefix}%`]] : ["held_by >= ? AND held_by < ?", [prefix, upper]];
+    const rows = await this.sequelize.query<{ held_by: string }>(`SELECT held_by FROM idempotency_keys WHERE ${match} AND state = 'in_flight' AND updated_at < ? ORDER BY updated_at LIMIT ?`, {
+      replacements: [...values, dateReplacement(this.sequelize, before), limit],
       type: QueryTypes.SELECT,
     });
     return rows.map((r) => r.held_by);

@@ -247,12 +247,15 @@ for (const backend of testBackends()) {
     });
 
     it("when held keys are listed for a sweep, then only the prefix's in-flight keys untouched since the cut-off come back", async () => {
-      const [stale, fresh, other] = [newKey(), newKey(), newKey()];
+      const [stale, fresh, other, near] = [newKey(), newKey(), newKey(), newKey()];
       await heldKey(stale, `sweep-test:${stale}`);
       await heldKey(fresh, `sweep-test:${fresh}`);
       await heldKey(other, `elsewhere:${other}`);
+      // a name that only shares the prefix's first letters, or sorts right after it, is not the prefix's
+      await heldKey(near, `sweep-test;${near}`);
       await abandon(stale);
       await abandon(other);
+      await abandon(near);
       const holders = await store.holders("sweep-test:", new Date(Date.now() - 60_000));
       expect(holders).to.deep.equal([`sweep-test:${stale}`]);
       // to the millisecond: a key held a moment before the cut-off is in, one held after it is not
