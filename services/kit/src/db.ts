@@ -91,6 +91,14 @@ function connectionOf(transaction: Transaction): SqliteRunner & MysqlRunner {
 }
 
 /**
+ * What a selectInTransaction appends to lock the rows it reads until the transaction ends:
+ * `FOR UPDATE` on MariaDB; nothing on SQLite, whose write transactions run one at a time.
+ */
+export function forUpdate(sequelize: Sequelize): string {
+  return isMysql(sequelize) ? " FOR UPDATE" : "";
+}
+
+/**
  * A read in a managed transaction, straight on its connection with bound parameters (no
  * Sequelize query, no model instances): rows as the driver gives them (see SqlReader). For
  * the hot reads of a transaction: the row locks and sums of a stock reservation.
@@ -161,14 +169,14 @@ export async function writeStatement(sequelize: Sequelize, sql: string, params: 
  * Inserts rows of one table in one statement through writeStatement (in `transaction` when
  * given). Every row has the first row's columns; a missing value is NULL.
  */
-export async function insertRows(sequelize: Sequelize, table: string, rows: Record<string, unknown>[], transaction?: Transaction): Promise<number> {
+export async function insertRows(sequelize: Sequelize, table: string, rows: object[], transaction?: Transaction): Promise<number> {
   if (rows.length === 0) return 0;
   const columns = Object.keys(rows[0]!);
   const tuple = `(${placeholders(columns.length)})`;
   return writeStatement(
     sequelize,
     `INSERT INTO ${table} (${columns.join(", ")}) VALUES ${rows.map(() => tuple).join(", ")}`,
-    rows.flatMap((row) => columns.map((column) => row[column] ?? null)),
+    rows.flatMap((row) => columns.map((column) => (row as Record<string, unknown>)[column] ?? null)),
     transaction,
   );
 }

@@ -114,9 +114,10 @@ for (const backend of testBackends()) {
       const user = newUserId();
       const quote = await quoteFor(p, user, [{ product, quantity: 1 }]);
       const chargesBefore = p.processor.calls.filter((c) => c.op === "charge").length;
+      const key = randomUUID();
       p.down.product = true;
 
-      const res = await checkout(p, user, quote.id);
+      const res = await checkout(p, user, quote.id, { key });
 
       expect(res.status).to.equal(503);
       expect(res.body.code).to.equal("service_unavailable");
@@ -139,8 +140,10 @@ for (const backend of testBackends()) {
       expect(hold?.status).to.equal("held");
       expect(hold?.expires_at.toISOString()).to.equal(new Date(quote.expires_at).toISOString());
 
-      const retry = await checkout(p, user, quote.id);
+      // the same key: the closed attempt handed it back, so the 503 freed it and the retry runs afresh
+      const retry = await checkout(p, user, quote.id, { key });
       expect(retry.status).to.equal(201);
+      expect(retry.headers.get("idempotent-replayed")).to.equal(null);
       expect(await productState(p, product.id)).to.deep.equal({ stock: 5, available: 4 });
     });
 

@@ -1,5 +1,5 @@
 import type { Sequelize, Transaction } from "sequelize";
-import { insertRows, isMysql, selectInTransaction, writeStatement } from "@disqo-commerce/kit";
+import { forUpdate, insertRows, selectInTransaction, writeStatement } from "@disqo-commerce/kit";
 
 /**
  * The SQL of a cart change, in its transaction, straight on the driver (the kit's
@@ -9,14 +9,14 @@ import { insertRows, isMysql, selectInTransaction, writeStatement } from "@disqo
  * SQLite's transactions hold the whole database.
  */
 export function createCartLines(sequelize: Sequelize) {
-  const forUpdate = isMysql(sequelize) ? " FOR UPDATE" : "";
+  const lock = forUpdate(sequelize);
   const select = <T>(t: Transaction, sql: string, params: unknown[]) => selectInTransaction<T>(sequelize, t, sql, params);
   const write = (t: Transaction, sql: string, params: unknown[]) => writeStatement(sequelize, sql, params, t);
 
   return {
     /** Locks the cart if it is still the user's active one; false when it is not (its quote was accepted meanwhile). */
     async lockActiveCart(cartId: number, userId: number, t: Transaction): Promise<boolean> {
-      return (await select(t, `SELECT id FROM carts WHERE id = ? AND active_user_id = ?${forUpdate}`, [cartId, userId])).length > 0;
+      return (await select(t, `SELECT id FROM carts WHERE id = ? AND active_user_id = ?${lock}`, [cartId, userId])).length > 0;
     },
 
     /** The cart changed now (its `updated_at`). */
@@ -26,7 +26,7 @@ export function createCartLines(sequelize: Sequelize) {
 
     /** The cart's line of a product, locked; undefined when there is none. */
     async lockLineOf(cartId: number, productId: number, t: Transaction): Promise<{ id: number; quantity: number } | undefined> {
-      const [line] = await select<{ id: number; quantity: number }>(t, `SELECT id, quantity FROM cart_items WHERE cart_id = ? AND product_id = ?${forUpdate}`, [cartId, productId]);
+      const [line] = await select<{ id: number; quantity: number }>(t, `SELECT id, quantity FROM cart_items WHERE cart_id = ? AND product_id = ?${lock}`, [cartId, productId]);
       return line && { id: Number(line.id), quantity: Number(line.quantity) };
     },
 

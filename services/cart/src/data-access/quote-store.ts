@@ -1,5 +1,5 @@
 import type { Sequelize, Transaction } from "sequelize";
-import { insertRows, isMysql, placeholders, selectInTransaction, sqlDate, writeStatement } from "@disqo-commerce/kit";
+import { forUpdate, insertRows, placeholders, selectInTransaction, sqlDate, writeStatement } from "@disqo-commerce/kit";
 
 /*
  * A quote's writes, in the caller's transaction, as statements on the driver (the kit's
@@ -53,17 +53,17 @@ export interface QuoteToAccept {
 }
 
 export function createQuoteStore(sequelize: Sequelize) {
-  const forUpdate = isMysql(sequelize) ? " FOR UPDATE" : "";
+  const lock = forUpdate(sequelize);
   return {
     async insert(quote: NewQuote, items: NewQuoteItem[], t: Transaction): Promise<void> {
       const now = new Date();
       await insertRows(sequelize, "quotes", [{ ...quote, order_id: null, accepted_at: null, created_at: now, updated_at: now }], t);
-      await insertRows(sequelize, "quote_items", items as unknown as Record<string, unknown>[], t);
+      await insertRows(sequelize, "quote_items", items, t);
     },
 
     /** Marks the cart's open quotes other than `keep` superseded (locked until `t` ends); their ids. */
     async supersedeOthers(cartId: number, keep: string, t: Transaction): Promise<string[]> {
-      const rows = await selectInTransaction<{ id: string }>(sequelize, t, `SELECT id FROM quotes WHERE cart_id = ? AND status = 'open' AND id <> ?${forUpdate}`, [cartId, keep]);
+      const rows = await selectInTransaction<{ id: string }>(sequelize, t, `SELECT id FROM quotes WHERE cart_id = ? AND status = 'open' AND id <> ?${lock}`, [cartId, keep]);
       const ids = rows.map((r) => r.id);
       if (ids.length) await writeStatement(sequelize, `UPDATE quotes SET status = 'superseded', updated_at = ? WHERE id IN (${placeholders(ids.length)})`, [new Date(), ...ids], t);
       return ids;
@@ -74,7 +74,7 @@ export function createQuoteStore(sequelize: Sequelize) {
       const [row] = await selectInTransaction<Omit<QuoteToAccept, "expires_at"> & { expires_at: Date | string }>(
         sequelize,
         t,
-        `SELECT id, cart_id, user_id, status, promo_code, order_id, expires_at FROM quotes WHERE id = ?${forUpdate}`,
+        `SELECT id, cart_id, user_id, status, promo_code, order_id, expires_at FROM quotes WHERE id = ?${lock}`,
         [id],
       );
       return row && { ...row, cart_id: Number(row.cart_id), user_id: Number(row.user_id), expires_at: sqlDate(row.expires_at) };

@@ -1,5 +1,5 @@
 import type { Sequelize, Transaction } from "sequelize";
-import { assignments, insertRows, isMysql, placeholders, selectInTransaction, writeStatement } from "@disqo-commerce/kit";
+import { assignments, forUpdate, insertRows, placeholders, selectInTransaction, writeStatement } from "@disqo-commerce/kit";
 
 export type Item = { product_id: number; quantity: number };
 export type StockRow = { id: number; stock: number; committed: number; is_active: number | boolean };
@@ -22,14 +22,14 @@ export interface ReservationRow {
  * statements cost more CPU than the statements themselves.
  */
 export function createReservationStore(sequelize: Sequelize) {
-  const forUpdate = isMysql(sequelize) ? " FOR UPDATE" : "";
+  const lock = forUpdate(sequelize);
   const select = <T>(t: Transaction, sql: string, params: unknown[]) => selectInTransaction<T>(sequelize, t, sql, params);
   const write = (t: Transaction, sql: string, params: unknown[]) => writeStatement(sequelize, sql, params, t);
 
   return {
     /** The reservation, locked, and its items by product id; null when there is none. */
     async lockReservation(id: string, t: Transaction): Promise<{ reservation: ReservationRow; items: Item[] } | null> {
-      const [row] = await select<ReservationRow>(t, `SELECT status, expires_at, created_at, updated_at FROM reservations WHERE id = ?${forUpdate}`, [id]);
+      const [row] = await select<ReservationRow>(t, `SELECT status, expires_at, created_at, updated_at FROM reservations WHERE id = ?${lock}`, [id]);
       if (!row) return null;
       const items = await select<Item>(t, "SELECT product_id, quantity FROM reservation_items WHERE reservation_id = ? ORDER BY product_id ASC", [id]);
       // the id as asked for: MariaDB answers the binary column as bytes
@@ -38,7 +38,7 @@ export function createReservationStore(sequelize: Sequelize) {
 
     /** The products' stock rows, locked in id order (a fixed order: two writers cannot deadlock). */
     lockProducts(ids: number[], t: Transaction): Promise<StockRow[]> {
-      return select<StockRow>(t, `SELECT id, stock, committed, is_active FROM products WHERE id IN (${placeholders(ids.length)}) ORDER BY id${forUpdate}`, ids);
+      return select<StockRow>(t, `SELECT id, stock, committed, is_active FROM products WHERE id IN (${placeholders(ids.length)}) ORDER BY id${lock}`, ids);
     },
 
     /** Units of each product held by holds unexpired at `now`, except `excludeReservation`'s own. */
